@@ -1,0 +1,66 @@
+//! `conversion bench`: print how long generating and writing take, natively.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::csv_format::to_csv;
+use conversion_playground::dataset::Dataset;
+use conversion_playground::params::GeneratorParams;
+
+use crate::text::thousands;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Rows per run [default 1000000].
+    #[arg(long, default_value_t = 1_000_000)]
+    rows: u64,
+    /// Runs of each step; the median is reported [default 7].
+    #[arg(long, default_value_t = 7)]
+    runs: usize,
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
+    if args.runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    let params = GeneratorParams {
+        rows: args.rows,
+        ..Default::default()
+    }
+    .validate(MAX_ROWS_IN_MEMORY)
+    .map_err(|e| e.to_string())?;
+    let mut generate = Vec::new();
+    let mut write = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..args.runs {
+        let start = Instant::now();
+        let data = black_box(Dataset::generate(&params));
+        generate.push(start.elapsed());
+        let start = Instant::now();
+        let csv = black_box(to_csv(&data));
+        write.push(start.elapsed());
+        bytes = csv.len();
+    }
+    let (g, w) = (median(generate), median(write));
+    println!(
+        "native, {} rows, median of {} runs (single thread):",
+        thousands(args.rows),
+        args.runs
+    );
+    println!("  generate in memory  {:>9.1} ms", g.as_secs_f64() * 1e3);
+    println!(
+        "  write CSV           {:>9.1} ms  ({} bytes, {:.0} MB/s)",
+        w.as_secs_f64() * 1e3,
+        thousands(bytes as u64),
+        bytes as f64 / w.as_secs_f64() / 1e6
+    );
+    Ok(ExitCode::SUCCESS)
+}

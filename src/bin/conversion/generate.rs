@@ -1,0 +1,198 @@
+//! `conversion generate`: stream the contract CSV.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use conversion_playground::contract::MAX_ROWS_STREAMED;
+use conversion_playground::csv_format::{write_header, write_row};
+use conversion_playground::generator::Generator;
+use conversion_playground::params::{GeneratorParams, Seed};
+use conversion_playground::params_from_json;
+
+/// Every generator parameter. Flags override `--params FILE`, which
+/// overrides the contract's defaults.
+#[derive(Args, Debug, Default)]
+#[command(allow_negative_numbers = true)]
+pub struct GenerateArgs {
+    /// Number of users [default 5000; at most 10^12].
+    #[arg(long)]
+    rows: Option<u64>,
+    /// Seed, any unsigned 64-bit integer [default 42].
+    #[arg(long, value_parser = parse_seed)]
+    seed: Option<Seed>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Read all parameters from a JSON file (as the page's "Download parameters" writes it).
+    #[arg(long, value_name = "FILE")]
+    params: Option<PathBuf>,
+    /// Print the parameters in force as JSON instead of generating.
+    #[arg(long)]
+    print_params: bool,
+
+    /// Baseline log-odds b0 [default 0].
+    #[arg(long, alias = "b0")]
+    baseline: Option<f64>,
+    /// Noise σ inside the logistic [default 0.8].
+    #[arg(long)]
+    noise_sigma: Option<f64>,
+
+    /// Weight of days_since_signup [default -0.02].
+    #[arg(long)]
+    weight_days_since_signup: Option<f64>,
+    /// Weight of sessions_7d [default 0.30].
+    #[arg(long)]
+    weight_sessions_7d: Option<f64>,
+    /// Weight of content_hours_7d [default 0.25].
+    #[arg(long)]
+    weight_content_hours_7d: Option<f64>,
+    /// Weight of downloads_7d [default 0.50].
+    #[arg(long)]
+    weight_downloads_7d: Option<f64>,
+    /// Weight of paywall_views_7d [default 0.40].
+    #[arg(long)]
+    weight_paywall_views_7d: Option<f64>,
+
+    /// Score effect of tier_1 [default 0.8].
+    #[arg(long)]
+    tier_1_effect: Option<f64>,
+    /// Score effect of tier_2 [default 0.3].
+    #[arg(long)]
+    tier_2_effect: Option<f64>,
+    /// Score effect of tier_3 [default -0.2].
+    #[arg(long)]
+    tier_3_effect: Option<f64>,
+    /// Share of users in tier_1 [default 0.35]; the three shares must sum to 1.
+    #[arg(long)]
+    tier_1_share: Option<f64>,
+    /// Share of users in tier_2 [default 0.40].
+    #[arg(long)]
+    tier_2_share: Option<f64>,
+    /// Share of users in tier_3 [default 0.25].
+    #[arg(long)]
+    tier_3_share: Option<f64>,
+
+    /// Smallest days_since_signup [default 1].
+    #[arg(long)]
+    days_min: Option<u32>,
+    /// Largest days_since_signup [default 59].
+    #[arg(long)]
+    days_max: Option<u32>,
+    /// Poisson λ of sessions_7d [default 3].
+    #[arg(long)]
+    sessions_lambda: Option<f64>,
+    /// Gamma shape of content_hours_7d [default 2].
+    #[arg(long)]
+    content_hours_shape: Option<f64>,
+    /// Gamma scale of content_hours_7d [default 1.5].
+    #[arg(long)]
+    content_hours_scale: Option<f64>,
+    /// Poisson λ of downloads_7d [default 1].
+    #[arg(long)]
+    downloads_lambda: Option<f64>,
+    /// Poisson λ of paywall_views_7d [default 1.2].
+    #[arg(long)]
+    paywall_views_lambda: Option<f64>,
+}
+
+fn parse_seed(text: &str) -> Result<Seed, String> {
+    Seed::parse(text).map_err(|e| e.problem)
+}
+
+fn set<T: Copy>(target: &mut T, flag: Option<T>) {
+    if let Some(value) = flag {
+        *target = value;
+    }
+}
+
+impl GenerateArgs {
+    /// The parameters in force: defaults, then the file, then the flags.
+    pub fn params(&self) -> Result<GeneratorParams, String> {
+        let mut p = match &self.params {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    format!("cannot read the parameters file {}: {e}", path.display())
+                })?;
+                params_from_json(&text)
+                    .map_err(|e| format!("parameters file {}: {e}", path.display()))?
+            }
+            None => GeneratorParams::default(),
+        };
+        set(&mut p.rows, self.rows);
+        set(&mut p.seed, self.seed);
+        set(&mut p.baseline, self.baseline);
+        set(&mut p.noise_sigma, self.noise_sigma);
+        let w = &mut p.weights;
+        set(&mut w.days_since_signup, self.weight_days_since_signup);
+        set(&mut w.sessions_7d, self.weight_sessions_7d);
+        set(&mut w.content_hours_7d, self.weight_content_hours_7d);
+        set(&mut w.downloads_7d, self.weight_downloads_7d);
+        set(&mut w.paywall_views_7d, self.weight_paywall_views_7d);
+        set(&mut p.tier_effects.tier_1, self.tier_1_effect);
+        set(&mut p.tier_effects.tier_2, self.tier_2_effect);
+        set(&mut p.tier_effects.tier_3, self.tier_3_effect);
+        set(&mut p.tier_mix.tier_1, self.tier_1_share);
+        set(&mut p.tier_mix.tier_2, self.tier_2_share);
+        set(&mut p.tier_mix.tier_3, self.tier_3_share);
+        let d = &mut p.distributions;
+        set(&mut d.days_since_signup.min, self.days_min);
+        set(&mut d.days_since_signup.max, self.days_max);
+        set(&mut d.sessions_7d.lambda, self.sessions_lambda);
+        set(&mut d.content_hours_7d.shape, self.content_hours_shape);
+        set(&mut d.content_hours_7d.scale, self.content_hours_scale);
+        set(&mut d.downloads_7d.lambda, self.downloads_lambda);
+        set(&mut d.paywall_views_7d.lambda, self.paywall_views_lambda);
+        Ok(p)
+    }
+}
+
+/// Flush the buffer to the output once it holds this many bytes.
+const CHUNK: usize = 1 << 20;
+
+pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
+    let params = args.params()?;
+    let valid = params
+        .validate(MAX_ROWS_STREAMED)
+        .map_err(|e| e.to_string())?;
+    if args.print_params {
+        let json = serde_json::to_string_pretty(valid.get()).map_err(|e| e.to_string())?;
+        println!("{json}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (mut sink, name): (Box<dyn Write>, String) = match &args.output {
+        Some(path) => (
+            Box::new(
+                File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+            ),
+            path.display().to_string(),
+        ),
+        None => (Box::new(io::stdout().lock()), "standard output".into()),
+    };
+    let mut buffer = Vec::with_capacity(CHUNK + 256);
+    write_header(&mut buffer);
+    let mut write = |buffer: &mut Vec<u8>| -> Result<bool, String> {
+        match sink.write_all(buffer) {
+            Ok(()) => {
+                buffer.clear();
+                Ok(true)
+            }
+            // A reader that stopped early (`| head`) is not an error.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(format!("cannot write to {name}: {e}")),
+        }
+    };
+    for user in Generator::new(&valid) {
+        write_row(&mut buffer, &user.features, user.converted);
+        if buffer.len() >= CHUNK && !write(&mut buffer)? {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    if write(&mut buffer)? {
+        sink.flush()
+            .map_err(|e| format!("cannot write to {name}: {e}"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

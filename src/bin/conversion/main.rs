@@ -1,0 +1,47 @@
+//! `conversion`: the native command line over the conversion-playground core.
+//!
+//! A thin shell: it parses flags, reads and writes files, and prints; every
+//! computation is the library's.
+
+mod bench;
+mod generate;
+mod text;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Synthetic subscription-conversion data, by the data contract.
+#[derive(Parser, Debug)]
+#[command(name = "conversion", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Write the contract CSV for a seed and parameters (streams, constant memory).
+    Generate(Box<generate::GenerateArgs>),
+    /// Check a CSV against the contract and summarise it.
+    Validate(validate::ValidateArgs),
+    /// Time generating and writing rows, natively.
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate::run(*args),
+        Command::Validate(args) => validate::run(args),
+        Command::Bench(args) => bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! A dataset held in memory, column by column, as the page and the model use it.
+
+use crate::contract::Tier;
+use crate::generator::{true_probability, Features, Generator};
+use crate::params::{GeneratorParams, ValidParams};
+
+/// What only a generated dataset knows: each user's latent draws and true
+/// probability. Imported data has none of this.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Latent {
+    /// Standard normal draw z per user (noise ε = σ·z).
+    pub noise_z: Vec<f64>,
+    /// Uniform label draw u per user (converted = u < p).
+    pub label_draw: Vec<f64>,
+    /// True conversion probability p per user.
+    pub probability: Vec<f64>,
+}
+
+/// Users as columns. All columns have the same length.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dataset {
+    pub days_since_signup: Vec<u32>,
+    pub sessions_7d: Vec<u32>,
+    pub content_hours_7d: Vec<f64>,
+    pub downloads_7d: Vec<u32>,
+    pub paywall_views_7d: Vec<u32>,
+    pub country_tier: Vec<Tier>,
+    pub converted: Vec<bool>,
+    /// Present when the data were generated here.
+    pub latent: Option<Latent>,
+}
+
+impl Dataset {
+    /// Generates `params.rows` users. Memory grows with the row count: keep
+    /// it within [`crate::contract::MAX_ROWS_IN_MEMORY`] (checked by the
+    /// caller's validation).
+    pub fn generate(params: &ValidParams) -> Dataset {
+        let n = usize::try_from(params.get().rows).unwrap_or(usize::MAX);
+        let mut data = Dataset::with_capacity(n);
+        let mut latent = Latent {
+            noise_z: Vec::with_capacity(n),
+            label_draw: Vec::with_capacity(n),
+            probability: Vec::with_capacity(n),
+        };
+        for user in Generator::new(params) {
+            data.push(&user.features, user.converted);
+            latent.noise_z.push(user.noise_z);
+            latent.label_draw.push(user.label_draw);
+            latent.probability.push(user.probability);
+        }
+        data.latent = Some(latent);
+        data
+    }
+
+    /// An empty dataset with room for `n` users.
+    pub fn with_capacity(n: usize) -> Dataset {
+        Dataset {
+            days_since_signup: Vec::with_capacity(n),
+            sessions_7d: Vec::with_capacity(n),
+            content_hours_7d: Vec::with_capacity(n),
+            downloads_7d: Vec::with_capacity(n),
+            paywall_views_7d: Vec::with_capacity(n),
+            country_tier: Vec::with_capacity(n),
+            converted: Vec::with_capacity(n),
+            latent: None,
+        }
+    }
+
+    /// Appends one user.
+    pub fn push(&mut self, x: &Features, converted: bool) {
+        self.days_since_signup.push(x.days_since_signup);
+        self.sessions_7d.push(x.sessions_7d);
+        self.content_hours_7d.push(x.content_hours_7d);
+        self.downloads_7d.push(x.downloads_7d);
+        self.paywall_views_7d.push(x.paywall_views_7d);
+        self.country_tier.push(x.country_tier);
+        self.converted.push(converted);
+    }
+
+    /// Number of users.
+    pub fn len(&self) -> usize {
+        self.converted.len()
+    }
+
+    /// True when there are no users.
+    pub fn is_empty(&self) -> bool {
+        self.converted.is_empty()
+    }
+
+    /// User `i`'s features.
+    pub fn features(&self, i: usize) -> Features {
+        Features {
+            days_since_signup: self.days_since_signup[i],
+            sessions_7d: self.sessions_7d[i],
+            content_hours_7d: self.content_hours_7d[i],
+            downloads_7d: self.downloads_7d[i],
+            paywall_views_7d: self.paywall_views_7d[i],
+            country_tier: self.country_tier[i],
+        }
+    }
+
+    /// Number of users who converted.
+    pub fn conversions(&self) -> usize {
+        self.converted.iter().filter(|&&c| c).count()
+    }
+
+    /// Share of users who converted (0 for an empty dataset).
+    pub fn conversion_rate(&self) -> f64 {
+        if self.is_empty() {
+            0.0
+        } else {
+            self.conversions() as f64 / self.len() as f64
+        }
+    }
+
+    /// Recomputes every true probability and label for new score parameters
+    /// (weights, tier effects, σ, b0), keeping the same users and their draws.
+    /// Exactly what [`Dataset::generate`] would give for `params`, provided
+    /// only score parameters changed (see [`same_population`]); much faster,
+    /// because no feature is drawn again. Returns `false` (and changes
+    /// nothing) for a dataset that was not generated here.
+    pub fn relabel(&mut self, params: &ValidParams) -> bool {
+        let Some(latent) = self.latent.as_mut() else {
+            return false;
+        };
+        let p = params.get();
+        for i in 0..self.converted.len() {
+            let x = Features {
+                days_since_signup: self.days_since_signup[i],
+                sessions_7d: self.sessions_7d[i],
+                content_hours_7d: self.content_hours_7d[i],
+                downloads_7d: self.downloads_7d[i],
+                paywall_views_7d: self.paywall_views_7d[i],
+                country_tier: self.country_tier[i],
+            };
+            let probability = true_probability(p, &x, latent.noise_z[i]);
+            latent.probability[i] = probability;
+            self.converted[i] = latent.label_draw[i] < probability;
+        }
+        true
+    }
+}
+
+/// True when two parameter sets describe the same users (seed, rows, every
+/// distribution and the tier mix), so they differ at most in how the score is
+/// computed and [`Dataset::relabel`] can move from one to the other.
+pub fn same_population(a: &GeneratorParams, b: &GeneratorParams) -> bool {
+    a.seed == b.seed
+        && a.rows == b.rows
+        && a.distributions == b.distributions
+        && a.tier_mix == b.tier_mix
+        && a.contract_version == b.contract_version
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relabel_matches_a_fresh_generation() {
+        let base = GeneratorParams {
+            rows: 2_000,
+            ..Default::default()
+        };
+        let mut data = Dataset::generate(&base.validate(10_000).unwrap());
+        let mut moved = base.clone();
+        moved.weights.downloads_7d = 0.8;
+        moved.noise_sigma = 1.3;
+        moved.baseline = -2.0;
+        assert!(same_population(&base, &moved));
+        let moved = moved.validate(10_000).unwrap();
+        assert!(data.relabel(&moved));
+        assert_eq!(data, Dataset::generate(&moved));
+    }
+}

@@ -1,0 +1,319 @@
+//! The deterministic synthetic-user generator.
+//!
+//! Each column draws from its own ChaCha8 stream, seeded from the one seed,
+//! so changing one column's distribution changes that column (and the labels)
+//! and nothing else. The label is decided by a fixed uniform draw per user,
+//! `converted = u < p`, so moving a weight flips only the users whose
+//! probability crosses their own draw: common random numbers.
+//!
+//! All float maths that could differ between platforms (exp, ln, round) goes
+//! through the pure-Rust `libm`, so the native CLI and the wasm build write
+//! byte-identical data.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
+
+use crate::contract::Tier;
+use crate::params::{GeneratorParams, ValidParams};
+
+/// ChaCha stream number of each random source. Part of the contract: changing
+/// one is a contract version change.
+mod stream {
+    pub const DAYS_SINCE_SIGNUP: u64 = 1;
+    pub const SESSIONS_7D: u64 = 2;
+    pub const CONTENT_HOURS_7D: u64 = 3;
+    pub const DOWNLOADS_7D: u64 = 4;
+    pub const PAYWALL_VIEWS_7D: u64 = 5;
+    pub const COUNTRY_TIER: u64 = 6;
+    pub const NOISE: u64 = 7;
+    pub const LABEL_DRAW: u64 = 8;
+}
+
+/// One user's behavioural signals: the six feature columns of the contract.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Features {
+    /// Days since signup (≥ 1): lifecycle stage.
+    pub days_since_signup: u32,
+    /// App opens in the last 7 days.
+    pub sessions_7d: u32,
+    /// Hours watched in the last 7 days, a multiple of 0.01.
+    pub content_hours_7d: f64,
+    /// Offline downloads in the last 7 days.
+    pub downloads_7d: u32,
+    /// Paywall views in the last 7 days.
+    pub paywall_views_7d: u32,
+    /// Market tier.
+    pub country_tier: Tier,
+}
+
+/// The part of the true score that the features explain (no noise):
+/// `b0 + Σ weight·signal + tier_effect`. The generator adds `σ·z` to it.
+/// The order of the sum is fixed so every platform rounds alike.
+pub fn systematic_score(params: &GeneratorParams, x: &Features) -> f64 {
+    let w = &params.weights;
+    params.baseline
+        + w.sessions_7d * f64::from(x.sessions_7d)
+        + w.downloads_7d * f64::from(x.downloads_7d)
+        + w.paywall_views_7d * f64::from(x.paywall_views_7d)
+        + w.content_hours_7d * x.content_hours_7d
+        + w.days_since_signup * f64::from(x.days_since_signup)
+        + params.tier_effects.get(x.country_tier)
+}
+
+/// The logistic function, 1 / (1 + e^(−score)), through `libm` so it is the
+/// same on every platform. Safe for any finite or infinite score.
+pub fn sigmoid(score: f64) -> f64 {
+    if score >= 0.0 {
+        1.0 / (1.0 + libm::exp(-score))
+    } else {
+        let e = libm::exp(score);
+        e / (1.0 + e)
+    }
+}
+
+/// The true conversion probability of a user with features `x` and standard
+/// normal noise draw `z`.
+pub fn true_probability(params: &GeneratorParams, x: &Features, z: f64) -> f64 {
+    sigmoid(systematic_score(params, x) + params.noise_sigma * z)
+}
+
+/// One generated user: features, the two latent draws, and the outcome.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GeneratedUser {
+    pub features: Features,
+    /// Standard normal draw z; the noise is ε = σ·z.
+    pub noise_z: f64,
+    /// Uniform draw u in [0, 1): the user converts when u < p.
+    pub label_draw: f64,
+    /// True conversion probability p.
+    pub probability: f64,
+    /// Whether the user converted (u < p).
+    pub converted: bool,
+}
+
+/// Largest λ sampled by table inversion; above it rand_distr's rejection
+/// method is used (still portable: its maths goes through `libm`).
+const MAX_TABLE_LAMBDA: f64 = 10_000.0;
+
+/// A Poisson(λ) count sampler.
+///
+/// For λ ≤ [`MAX_TABLE_LAMBDA`] it inverts the cumulative distribution with
+/// one uniform draw per user: the table of P(X ≤ k) is built once (in log
+/// space, so it never underflows) and searched per draw. That is exact to
+/// double precision, uses one random number per user whatever λ is, and is
+/// several times faster than drawing λ + 1 uniforms per user.
+#[derive(Clone, Debug)]
+enum Count {
+    /// λ = 0: always 0, no draw.
+    Zero,
+    /// `cdf[k]` = P(X ≤ k), up to k = λ + 12√λ + 40 (the rest has mass < 1e-30).
+    Table {
+        cdf: Vec<f64>,
+    },
+    Rejection(Poisson<f64>),
+}
+
+impl Count {
+    fn new(lambda: f64) -> Count {
+        if lambda <= 0.0 {
+            return Count::Zero;
+        }
+        if lambda > MAX_TABLE_LAMBDA {
+            // ValidParams guarantees λ ≤ MAX_LAMBDA, which Poisson accepts.
+            return Poisson::new(lambda).map_or(Count::Zero, Count::Rejection);
+        }
+        let last = libm::ceil(lambda + 12.0 * libm::sqrt(lambda) + 40.0) as usize;
+        let ln_lambda = libm::log(lambda);
+        let mut cdf = Vec::with_capacity(last + 1);
+        let mut total = 0.0;
+        for k in 0..=last {
+            let kf = k as f64;
+            total += libm::exp(kf * ln_lambda - lambda - libm::lgamma(kf + 1.0));
+            cdf.push(total);
+        }
+        Count::Table { cdf }
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
+        match self {
+            Count::Zero => 0,
+            Count::Table { cdf } => {
+                let u: f64 = rng.random();
+                let k = if cdf.len() <= 128 {
+                    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
+                } else {
+                    cdf.partition_point(|&c| c <= u).min(cdf.len() - 1)
+                };
+                k as u32
+            }
+            Count::Rejection(poisson) => poisson.sample(rng) as u32,
+        }
+    }
+}
+
+fn stream(seed: u64, number: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(number);
+    rng
+}
+
+/// Streams users one at a time, in constant memory.
+///
+/// ```
+/// use conversion_playground::{generator::Generator, params::GeneratorParams};
+/// let params = GeneratorParams { rows: 3, ..Default::default() }.validate(10).unwrap();
+/// let users: Vec<_> = Generator::new(&params).collect();
+/// assert_eq!(users.len(), 3);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Generator {
+    params: GeneratorParams,
+    remaining: u64,
+    days_rng: ChaCha8Rng,
+    sessions_rng: ChaCha8Rng,
+    content_rng: ChaCha8Rng,
+    downloads_rng: ChaCha8Rng,
+    paywall_rng: ChaCha8Rng,
+    tier_rng: ChaCha8Rng,
+    noise_rng: ChaCha8Rng,
+    label_rng: ChaCha8Rng,
+    sessions: Count,
+    downloads: Count,
+    paywall_views: Count,
+    content_hours: Gamma<f64>,
+    tier_cut_1: f64,
+    tier_cut_2: f64,
+}
+
+impl Generator {
+    /// A generator for `params.rows` users.
+    pub fn new(params: &ValidParams) -> Generator {
+        let p = params.get();
+        let seed = p.seed.0;
+        let d = &p.distributions;
+        let hours = &d.content_hours_7d;
+        Generator {
+            params: p.clone(),
+            remaining: p.rows,
+            days_rng: stream(seed, stream::DAYS_SINCE_SIGNUP),
+            sessions_rng: stream(seed, stream::SESSIONS_7D),
+            content_rng: stream(seed, stream::CONTENT_HOURS_7D),
+            downloads_rng: stream(seed, stream::DOWNLOADS_7D),
+            paywall_rng: stream(seed, stream::PAYWALL_VIEWS_7D),
+            tier_rng: stream(seed, stream::COUNTRY_TIER),
+            noise_rng: stream(seed, stream::NOISE),
+            label_rng: stream(seed, stream::LABEL_DRAW),
+            sessions: Count::new(d.sessions_7d.lambda),
+            downloads: Count::new(d.downloads_7d.lambda),
+            paywall_views: Count::new(d.paywall_views_7d.lambda),
+            content_hours: Gamma::new(hours.shape, hours.scale)
+                .expect("ValidParams guarantees a positive, finite Gamma shape and scale"),
+            tier_cut_1: p.tier_mix.tier_1,
+            tier_cut_2: p.tier_mix.tier_1 + p.tier_mix.tier_2,
+        }
+    }
+
+    /// Draws the next user's features (advancing only the feature streams).
+    fn next_features(&mut self) -> Features {
+        let days = &self.params.distributions.days_since_signup;
+        let days_since_signup = self.days_rng.random_range(days.min..=days.max);
+        let sessions_7d = self.sessions.sample(&mut self.sessions_rng);
+        let raw_hours: f64 = self.content_hours.sample(&mut self.content_rng);
+        let content_hours_7d = libm::round(raw_hours * 100.0) / 100.0;
+        let downloads_7d = self.downloads.sample(&mut self.downloads_rng);
+        let paywall_views_7d = self.paywall_views.sample(&mut self.paywall_rng);
+        let tier_u: f64 = self.tier_rng.random();
+        let country_tier = if tier_u < self.tier_cut_1 {
+            Tier::Tier1
+        } else if tier_u < self.tier_cut_2 {
+            Tier::Tier2
+        } else {
+            Tier::Tier3
+        };
+        Features {
+            days_since_signup,
+            sessions_7d,
+            content_hours_7d,
+            downloads_7d,
+            paywall_views_7d,
+            country_tier,
+        }
+    }
+}
+
+impl Iterator for Generator {
+    type Item = GeneratedUser;
+
+    fn next(&mut self) -> Option<GeneratedUser> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let features = self.next_features();
+        let noise_z: f64 = StandardNormal.sample(&mut self.noise_rng);
+        let label_draw: f64 = self.label_rng.random();
+        let probability = true_probability(&self.params, &features, noise_z);
+        Some(GeneratedUser {
+            features,
+            noise_z,
+            label_draw,
+            probability,
+            converted: label_draw < probability,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match usize::try_from(self.remaining) {
+            Ok(n) => (n, Some(n)),
+            Err(_) => (usize::MAX, None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_is_stable_and_symmetric() {
+        assert_eq!(sigmoid(0.0), 0.5);
+        assert_eq!(sigmoid(1000.0), 1.0);
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(f64::INFINITY), 1.0);
+        assert_eq!(sigmoid(f64::NEG_INFINITY), 0.0);
+        for s in [-5.0, -0.3, 0.7, 4.0] {
+            assert!((sigmoid(s) + sigmoid(-s) - 1.0).abs() < 1e-15);
+        }
+        assert!((sigmoid(1.0) - 0.731_058_578_630_004_9).abs() < 1e-15);
+    }
+
+    #[test]
+    fn zero_lambda_means_no_events() {
+        let mut p = GeneratorParams {
+            rows: 200,
+            ..Default::default()
+        };
+        p.distributions.downloads_7d.lambda = 0.0;
+        let params = p.validate(1000).unwrap();
+        assert!(Generator::new(&params).all(|u| u.features.downloads_7d == 0));
+    }
+
+    #[test]
+    fn content_hours_are_whole_cents() {
+        let params = GeneratorParams {
+            rows: 500,
+            ..Default::default()
+        }
+        .validate(1000)
+        .unwrap();
+        for user in Generator::new(&params) {
+            let cents = user.features.content_hours_7d * 100.0;
+            assert!(
+                (cents - cents.round()).abs() < 1e-6,
+                "{}",
+                user.features.content_hours_7d
+            );
+        }
+    }
+}
