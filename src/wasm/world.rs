@@ -16,7 +16,23 @@ pub struct World {
     data: Dataset,
 }
 
+// Read by the model handle (src/wasm/model.rs) once it lands.
+#[allow(dead_code)]
+impl World {
+    /// The users, for other handles (the model) to read.
+    pub(crate) fn data(&self) -> &Dataset {
+        &self.data
+    }
+
+    /// The checked parameters that made the users.
+    pub(crate) fn valid_params(&self) -> &ValidParams {
+        &self.params
+    }
+}
+
 #[wasm_bindgen]
+// Read by the model handle (src/wasm/model.rs) once it lands.
+#[allow(dead_code)]
 impl World {
     /// Generates the users described by `params` (a `GeneratorParams`
     /// object). Fails, naming the parameter, when one is invalid.
