@@ -1,1 +1,75 @@
-fn main() {}
+//! `cargo xtask`: the project's build tool.
+//!
+//! - `cargo xtask serve` installs what is missing, builds the web package and
+//!   serves `www/` on http://127.0.0.1:8080 (port overridable).
+//! - `cargo xtask test` installs what the tests need and runs every test:
+//!   lints, native, wasm in headless Chromium, and end-to-end.
+//! - `cargo xtask bench` prints native and in-browser timings side by side.
+
+mod bench;
+mod build;
+mod config;
+mod run;
+mod serve;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Build, serve and test conversion-playground"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, build the web package, serve www/ and print the address.
+    Serve {
+        /// Port to listen on [default: $PORT or 8080].
+        #[arg(long, env = "PORT", default_value_t = 8080)]
+        port: u16,
+    },
+    /// Install what is missing and build the web package into the configured out-dir.
+    Build,
+    /// Install what the tests need and run every test.
+    Test {
+        /// Skip the end-to-end browser tests.
+        #[arg(long)]
+        no_e2e: bool,
+    },
+    /// Print native and in-browser benchmark figures side by side.
+    Bench,
+}
+
+/// The repository root (the parent of this crate's folder).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one folder below the repository root")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { port } => serve::run(port),
+        Command::Build => config::Config::load().and_then(|c| build::web(&c)),
+        Command::Test { no_e2e } => test::run(!no_e2e),
+        Command::Bench => bench::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,15 @@
+#![allow(dead_code)] // each test crate uses some of these
+//! Pinned outputs of the generator (rand's `value_stability` idea). Changing
+//! one of these is a contract version change, never a test update.
+
+/// SHA-256 of `conversion generate --rows 5000 --seed 42` at the defaults.
+pub const CSV_ROWS_5000_SEED_42_SHA256: &str =
+    "e30689e925b4756dfa3c56cf081f85286246260d043c99ab47ea5036bba01d9c";
+
+/// SHA-256 of `conversion generate --rows 5000 --seed 18446744073709551615`.
+pub const CSV_ROWS_5000_SEED_MAX_SHA256: &str =
+    "c17c052ff231e9200d22af59ef5eece26ea47fab893abcd8f4b7476236c780c2";
+
+/// The first three data rows for seed 42: readable evidence of what moved.
+pub const FIRST_ROWS_SEED_42: &str =
+    "33,1,1.79,2,1,tier_2,0\n43,2,3.62,1,1,tier_2,1\n39,3,0.85,1,1,tier_2,1\n";

@@ -1,0 +1,77 @@
+//! The generator and CSV writer compiled to wasm, run in headless Chromium:
+//! the bytes must equal the native ones (the pinned SHA-256s are the native
+//! CLI's), and bad parameters must come back as readable JS errors.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "support/golden.rs"]
+mod golden;
+
+use conversion_playground::wasm::{default_params, World};
+use sha2::{Digest, Sha256};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn params(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn error_text(params_json: &str) -> String {
+    match World::new(params(params_json)) {
+        Ok(_) => panic!("{params_json} should be refused"),
+        Err(e) => {
+            let value: JsValue = e.into();
+            js_sys::Error::from(value).message().into()
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn csv_bytes_equal_the_native_cli() {
+    let world = World::new(params(r#"{"rows": 5000, "seed": "42"}"#)).unwrap();
+    assert_eq!(world.rows(), 5000);
+    assert_eq!(
+        sha256_hex(&world.csv()),
+        golden::CSV_ROWS_5000_SEED_42_SHA256
+    );
+    let top = World::new(params(r#"{"rows": 5000, "seed": "18446744073709551615"}"#)).unwrap();
+    assert_eq!(
+        sha256_hex(&top.csv()),
+        golden::CSV_ROWS_5000_SEED_MAX_SHA256
+    );
+}
+
+#[wasm_bindgen_test]
+fn defaults_cross_the_boundary_with_the_seed_as_a_string() {
+    let defaults = default_params().unwrap();
+    let seed = js_sys::Reflect::get(&defaults, &"seed".into()).unwrap();
+    assert_eq!(seed.as_string().as_deref(), Some("42"));
+    let world = World::new(defaults).unwrap();
+    assert_eq!(world.rows(), 5000);
+    assert!((world.conversion_rate() - 0.86).abs() < 0.03);
+}
+
+#[wasm_bindgen_test]
+fn bad_parameters_are_named_in_the_js_error() {
+    assert!(error_text(r#"{"rows": 0}"#).contains("rows must be at least 1"));
+    assert!(error_text(r#"{"rows": 1000001}"#).contains("limit here is 1000000"));
+    assert!(error_text(r#"{"seed": "-1"}"#).contains("must not be negative"));
+    assert!(error_text(r#"{"seed": "18446744073709551616"}"#).contains("above the largest seed"));
+    assert!(error_text(r#"{"weights": {"sessions_7d": "x"}}"#).contains("weights.sessions_7d"));
+    assert!(
+        error_text(r#"{"tierMix": {"tier_1": 0.5, "tier_2": 0.4, "tier_3": 0.25}}"#)
+            .contains("tierMix must sum to 1")
+    );
+    assert!(
+        error_text(r#"{"distributions": {"sessions_7d": {"lambda": -2}}}"#)
+            .contains("must not be negative")
+    );
+}

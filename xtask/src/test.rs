@@ -1,0 +1,183 @@
+//! `cargo xtask test`: every check CI runs, in order, with one tally at the end.
+
+use std::path::Path;
+
+use crate::build;
+use crate::config::Config;
+use crate::root;
+use crate::run::{cargo_bin, cmd, status, tee};
+use crate::serve;
+use crate::tools::ensure_chromium;
+
+/// Tests passed and failed, summed over every runner.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Adds the counts from cargo test / wasm-bindgen-test-runner lines
+    /// (`test result: ok. 18 passed; 0 failed; …`) and node's TAP summary
+    /// (`# pass 5`, `# fail 0`).
+    fn add(&mut self, output: &str) {
+        for line in output.lines() {
+            let line = line.trim();
+            if let Some(rest) = line.strip_prefix("test result:") {
+                self.passed += count_before(rest, "passed");
+                self.failed += count_before(rest, "failed");
+            } else if let Some(n) = line.strip_prefix("# pass ") {
+                self.passed += n.trim().parse::<u64>().unwrap_or(0);
+            } else if let Some(n) = line.strip_prefix("# fail ") {
+                self.failed += n.trim().parse::<u64>().unwrap_or(0);
+            }
+        }
+    }
+}
+
+/// The number just before `word` in `text` ("… 18 passed; …" → 18).
+fn count_before(text: &str, word: &str) -> u64 {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words
+        .windows(2)
+        .find(|w| w[1].trim_end_matches([';', ',']) == word)
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or(0)
+}
+
+/// The `tests/wasm_*.rs` files, as `--test NAME` arguments.
+fn wasm_test_targets() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests"))
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| n.starts_with("wasm_") && n.ends_with(".rs"))
+                .map(|n| n.trim_end_matches(".rs").to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+pub fn run(e2e: bool) -> Result<(), String> {
+    let config = Config::load()?;
+    build::web(&config)?;
+    ensure_chromium()?;
+    let mut tally = Tally::default();
+    let mut failures: Vec<String> = Vec::new();
+    let note = |ok: bool, what: &str, failures: &mut Vec<String>| {
+        if !ok {
+            failures.push(what.to_owned());
+        }
+    };
+
+    // Lints: formatting, clippy on every target, and the wasm build checks.
+    note(
+        status(cmd("cargo", &["fmt", "--all", "--", "--check"])).is_ok(),
+        "cargo fmt --check",
+        &mut failures,
+    );
+    note(
+        status(cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ))
+        .is_ok(),
+        "cargo clippy",
+        &mut failures,
+    );
+    note(
+        status(cmd(
+            "cargo",
+            &["check", "--target", "wasm32-unknown-unknown"],
+        ))
+        .is_ok(),
+        "cargo check --target wasm32-unknown-unknown",
+        &mut failures,
+    );
+
+    // Native: unit, integration and doc tests (release: the statistical
+    // tests generate and fit a million rows).
+    let (ok, out) = tee(cmd("cargo", &["test", "--workspace", "--release"]))?;
+    tally.add(&out);
+    note(ok, "native tests", &mut failures);
+
+    // wasm in headless Chromium, through wasm-bindgen-test-runner.
+    let targets = wasm_test_targets();
+    if !targets.is_empty() {
+        let mut args = vec!["test", "--target", "wasm32-unknown-unknown", "--release"];
+        for t in &targets {
+            args.extend(["--test", t.as_str()]);
+        }
+        let mut c = cmd("cargo", &args);
+        c.env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            cargo_bin().join("wasm-bindgen-test-runner"),
+        )
+        .env("CHROMEDRIVER", chromedriver())
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
+        let (ok, out) = tee(c)?;
+        tally.add(&out);
+        note(ok, "wasm tests in headless Chromium", &mut failures);
+    }
+
+    // End to end: the real page, served, driven by Playwright in Chromium.
+    let e2e_dir = root().join("tests/e2e");
+    if e2e && e2e_dir.is_dir() {
+        status(cmd("cargo", &["build", "--release", "--bin", "conversion"]))?;
+        let server = serve::start(&root().join("www"), 0)?;
+        let mut c = cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]);
+        c.env("BASE_URL", &server.url)
+            .env("CONVERSION_BIN", root().join("target/release/conversion"))
+            .env("CHROMIUM", "/usr/bin/chromium");
+        let (ok, out) = tee(c)?;
+        tally.add(&out);
+        note(ok, "end-to-end tests", &mut failures);
+    }
+
+    println!();
+    if failures.is_empty() {
+        println!("xtask test: every step passed");
+    } else {
+        println!("xtask test: failed steps: {}", failures.join(", "));
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} step(s) failed: {}",
+            failures.len(),
+            failures.join(", ")
+        ))
+    }
+}
+
+fn chromedriver() -> String {
+    let debian = Path::new("/usr/bin/chromedriver");
+    if debian.exists() {
+        debian.to_string_lossy().into_owned()
+    } else {
+        "chromedriver".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallies_cargo_and_node_summaries() {
+        let mut t = Tally::default();
+        t.add("test result: ok. 18 passed; 0 failed; 0 ignored\n# pass 5\n# fail 1\ntest result: FAILED. 2 passed; 3 failed;");
+        assert_eq!((t.passed, t.failed), (25, 4));
+    }
+}
