@@ -18,8 +18,11 @@ pub fn write_header(out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-fn write_u64(out: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
+/// Appends the decimal digits of `value`. 32-bit arithmetic on purpose: in
+/// wasm a 64-bit division by 10 becomes a 128-bit multiply call, a 32-bit
+/// one a single 64-bit multiply.
+fn write_u32(out: &mut Vec<u8>, mut value: u32) {
+    let mut digits = [0u8; 10];
     let mut at = digits.len();
     loop {
         at -= 1;
@@ -32,25 +35,52 @@ fn write_u64(out: &mut Vec<u8>, mut value: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
+fn write_u64(out: &mut Vec<u8>, value: u64) {
+    match u32::try_from(value) {
+        Ok(small) => write_u32(out, small),
+        Err(_) => {
+            write_u64(out, value / 1_000_000_000);
+            let mut digits = [b'0'; 9];
+            let mut rest = (value % 1_000_000_000) as u32;
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+            out.extend_from_slice(&digits);
+        }
+    }
+}
+
 /// Writes hours with exactly two decimals (`3.10`, `0.05`), from whole cents.
 fn write_hours(out: &mut Vec<u8>, hours: f64) {
-    let cents = libm::round(hours * 100.0) as u64;
-    write_u64(out, cents / 100);
-    let frac = (cents % 100) as u8;
+    // Hours are whole cents (generated or parsed with ≤ 2 decimals), so
+    // hours × 100 is within rounding error of an integer and adding ½ then
+    // truncating rounds it exactly, with no call into libm (slow in wasm).
+    let cents = (hours * 100.0 + 0.5) as u64;
+    let frac = match u32::try_from(cents) {
+        Ok(small) => {
+            write_u32(out, small / 100);
+            (small % 100) as u8
+        }
+        Err(_) => {
+            write_u64(out, cents / 100);
+            (cents % 100) as u8
+        }
+    };
     out.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
 }
 
 /// Appends one user as a CSV line.
 pub fn write_row(out: &mut Vec<u8>, x: &Features, converted: bool) {
-    write_u64(out, u64::from(x.days_since_signup));
+    write_u32(out, x.days_since_signup);
     out.push(b',');
-    write_u64(out, u64::from(x.sessions_7d));
+    write_u32(out, x.sessions_7d);
     out.push(b',');
     write_hours(out, x.content_hours_7d);
     out.push(b',');
-    write_u64(out, u64::from(x.downloads_7d));
+    write_u32(out, x.downloads_7d);
     out.push(b',');
-    write_u64(out, u64::from(x.paywall_views_7d));
+    write_u32(out, x.paywall_views_7d);
     out.push(b',');
     out.extend_from_slice(x.country_tier.as_str().as_bytes());
     out.extend_from_slice(if converted { b",1\n" } else { b",0\n" });
@@ -409,13 +439,13 @@ mod tests {
     #[test]
     fn hours_always_have_two_decimals() {
         let mut out = Vec::new();
-        for h in [0.0, 0.05, 3.1, 12.34, 100.0] {
+        for h in [0.0, 0.05, 3.1, 12.34, 100.0, 98_765_432_109.87] {
             write_hours(&mut out, h);
             out.push(b' ');
         }
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "0.00 0.05 3.10 12.34 100.00 "
+            "0.00 0.05 3.10 12.34 100.00 98765432109.87 "
         );
     }
 
