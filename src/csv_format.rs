@@ -86,13 +86,18 @@ pub fn write_row(out: &mut Vec<u8>, x: &Features, converted: bool) {
     out.extend_from_slice(if converted { b",1\n" } else { b",0\n" });
 }
 
+/// Appends every user of `data` as CSV lines (no header).
+pub fn write_rows(out: &mut Vec<u8>, data: &Dataset) {
+    for (x, &converted) in data.features_from(0).zip(&data.converted) {
+        write_row(out, &x, converted);
+    }
+}
+
 /// The whole dataset as contract CSV bytes.
 pub fn to_csv(data: &Dataset) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 + data.len() * 40);
     write_header(&mut out);
-    for i in 0..data.len() {
-        write_row(&mut out, &data.features(i), data.converted[i]);
-    }
+    write_rows(&mut out, data);
     out
 }
 

@@ -1,7 +1,7 @@
 //! A dataset held in memory, column by column, as the page and the model use it.
 
 use crate::contract::Tier;
-use crate::generator::{true_probability, Features, Generator};
+use crate::generator::{Features, Generator, ScoreWeights};
 use crate::params::{GeneratorParams, ValidParams};
 
 /// What only a generated dataset knows: each user's latent draws and true
@@ -14,6 +14,15 @@ pub struct Latent {
     pub label_draw: Vec<f64>,
     /// True conversion probability p per user.
     pub probability: Vec<f64>,
+}
+
+impl Latent {
+    /// Removes every user's draws, keeping the allocated room.
+    pub fn clear(&mut self) {
+        self.noise_z.clear();
+        self.label_draw.clear();
+        self.probability.clear();
+    }
 }
 
 /// Users as columns. All columns have the same length.
@@ -42,12 +51,7 @@ impl Dataset {
             label_draw: Vec::with_capacity(n),
             probability: Vec::with_capacity(n),
         };
-        for user in Generator::new(params) {
-            data.push(&user.features, user.converted);
-            latent.noise_z.push(user.noise_z);
-            latent.label_draw.push(user.label_draw);
-            latent.probability.push(user.probability);
-        }
+        Generator::new(params).fill(n, &mut data, &mut latent);
         data.latent = Some(latent);
         data
     }
@@ -63,6 +67,20 @@ impl Dataset {
             country_tier: Vec::with_capacity(n),
             converted: Vec::with_capacity(n),
             latent: None,
+        }
+    }
+
+    /// Removes every user, keeping the allocated room (for streaming in chunks).
+    pub fn clear(&mut self) {
+        self.days_since_signup.clear();
+        self.sessions_7d.clear();
+        self.content_hours_7d.clear();
+        self.downloads_7d.clear();
+        self.paywall_views_7d.clear();
+        self.country_tier.clear();
+        self.converted.clear();
+        if let Some(latent) = self.latent.as_mut() {
+            latent.clear();
         }
     }
 
@@ -88,6 +106,7 @@ impl Dataset {
     }
 
     /// User `i`'s features.
+    #[inline]
     pub fn features(&self, i: usize) -> Features {
         Features {
             days_since_signup: self.days_since_signup[i],
@@ -97,6 +116,36 @@ impl Dataset {
             paywall_views_7d: self.paywall_views_7d[i],
             country_tier: self.country_tier[i],
         }
+    }
+
+    /// The features of users `start..`, in order: a bounds-check-free walk
+    /// over the columns for loops over every user.
+    pub fn features_from(&self, start: usize) -> impl Iterator<Item = Features> + '_ {
+        self.days_since_signup[start..]
+            .iter()
+            .zip(&self.sessions_7d[start..])
+            .zip(&self.content_hours_7d[start..])
+            .zip(&self.downloads_7d[start..])
+            .zip(&self.paywall_views_7d[start..])
+            .zip(&self.country_tier[start..])
+            .map(
+                |(
+                    (
+                        (((&days_since_signup, &sessions_7d), &content_hours_7d), &downloads_7d),
+                        &paywall_views_7d,
+                    ),
+                    &country_tier,
+                )| {
+                    Features {
+                        days_since_signup,
+                        sessions_7d,
+                        content_hours_7d,
+                        downloads_7d,
+                        paywall_views_7d,
+                        country_tier,
+                    }
+                },
+            )
     }
 
     /// Number of users who converted.
@@ -120,23 +169,21 @@ impl Dataset {
     /// because no feature is drawn again. Returns `false` (and changes
     /// nothing) for a dataset that was not generated here.
     pub fn relabel(&mut self, params: &ValidParams) -> bool {
-        let Some(latent) = self.latent.as_mut() else {
+        let Some(mut latent) = self.latent.take() else {
             return false;
         };
-        let p = params.get();
-        for i in 0..self.converted.len() {
-            let x = Features {
-                days_since_signup: self.days_since_signup[i],
-                sessions_7d: self.sessions_7d[i],
-                content_hours_7d: self.content_hours_7d[i],
-                downloads_7d: self.downloads_7d[i],
-                paywall_views_7d: self.paywall_views_7d[i],
-                country_tier: self.country_tier[i],
-            };
-            let probability = true_probability(p, &x, latent.noise_z[i]);
-            latent.probability[i] = probability;
-            self.converted[i] = latent.label_draw[i] < probability;
+        let score = ScoreWeights::new(params.get());
+        let mut converted = std::mem::take(&mut self.converted);
+        let users = self
+            .features_from(0)
+            .zip(&latent.noise_z)
+            .zip(&latent.label_draw);
+        for ((((x, &z), &u), p), c) in users.zip(&mut latent.probability).zip(&mut converted) {
+            *p = score.probability(&x, z);
+            *c = u < *p;
         }
+        self.converted = converted;
+        self.latent = Some(latent);
         true
     }
 }

@@ -15,6 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma, Poisson, StandardNormal};
 
 use crate::contract::Tier;
+use crate::dataset::{Dataset, Latent};
 use crate::params::{GeneratorParams, ValidParams};
 
 /// ChaCha stream number of each random source. Part of the contract: changing
@@ -49,16 +50,57 @@ pub struct Features {
 
 /// The part of the true score that the features explain (no noise):
 /// `b0 + Σ weight·signal + tier_effect`. The generator adds `σ·z` to it.
-/// The order of the sum is fixed so every platform rounds alike.
 pub fn systematic_score(params: &GeneratorParams, x: &Features) -> f64 {
-    let w = &params.weights;
-    params.baseline
-        + w.sessions_7d * f64::from(x.sessions_7d)
-        + w.downloads_7d * f64::from(x.downloads_7d)
-        + w.paywall_views_7d * f64::from(x.paywall_views_7d)
-        + w.content_hours_7d * x.content_hours_7d
-        + w.days_since_signup * f64::from(x.days_since_signup)
-        + params.tier_effects.get(x.country_tier)
+    ScoreWeights::new(params).systematic(x)
+}
+
+/// The true score's weights unpacked once, for loops over many users. The
+/// order of the sum is fixed so every platform rounds alike.
+#[derive(Clone, Debug)]
+pub struct ScoreWeights {
+    noise_sigma: f64,
+    baseline: f64,
+    days_since_signup: f64,
+    sessions_7d: f64,
+    content_hours_7d: f64,
+    downloads_7d: f64,
+    paywall_views_7d: f64,
+    tier_effects: [f64; 3],
+}
+
+impl ScoreWeights {
+    /// The weights of `params`.
+    pub fn new(params: &GeneratorParams) -> ScoreWeights {
+        let w = &params.weights;
+        ScoreWeights {
+            noise_sigma: params.noise_sigma,
+            baseline: params.baseline,
+            days_since_signup: w.days_since_signup,
+            sessions_7d: w.sessions_7d,
+            content_hours_7d: w.content_hours_7d,
+            downloads_7d: w.downloads_7d,
+            paywall_views_7d: w.paywall_views_7d,
+            tier_effects: Tier::ALL.map(|t| params.tier_effects.get(t)),
+        }
+    }
+
+    /// `b0 + Σ weight·signal + tier_effect` for one user.
+    #[inline]
+    pub fn systematic(&self, x: &Features) -> f64 {
+        self.baseline
+            + self.sessions_7d * f64::from(x.sessions_7d)
+            + self.downloads_7d * f64::from(x.downloads_7d)
+            + self.paywall_views_7d * f64::from(x.paywall_views_7d)
+            + self.content_hours_7d * x.content_hours_7d
+            + self.days_since_signup * f64::from(x.days_since_signup)
+            + self.tier_effects[x.country_tier.index()]
+    }
+
+    /// The true conversion probability of a user with noise draw `z`.
+    #[inline]
+    pub fn probability(&self, x: &Features, z: f64) -> f64 {
+        sigmoid(self.systematic(x) + self.noise_sigma * z)
+    }
 }
 
 /// The logistic function, 1 / (1 + e^(−score)), through `libm` so it is the
@@ -75,7 +117,7 @@ pub fn sigmoid(score: f64) -> f64 {
 /// The true conversion probability of a user with features `x` and standard
 /// normal noise draw `z`.
 pub fn true_probability(params: &GeneratorParams, x: &Features, z: f64) -> f64 {
-    sigmoid(systematic_score(params, x) + params.noise_sigma * z)
+    ScoreWeights::new(params).probability(x, z)
 }
 
 /// One generated user: features, the two latent draws, and the outcome.
@@ -96,6 +138,10 @@ pub struct GeneratedUser {
 /// method is used (still portable: its maths goes through `libm`).
 const MAX_TABLE_LAMBDA: f64 = 10_000.0;
 
+/// Slots of a Poisson table's guide: a power of two, so `u × GUIDE_SLOTS`
+/// is exact.
+const GUIDE_SLOTS: usize = 256;
+
 /// A Poisson(λ) count sampler.
 ///
 /// For λ ≤ [`MAX_TABLE_LAMBDA`] it inverts the cumulative distribution with
@@ -107,9 +153,13 @@ const MAX_TABLE_LAMBDA: f64 = 10_000.0;
 enum Count {
     /// λ = 0: always 0, no draw.
     Zero,
-    /// `cdf[k]` = P(X ≤ k), up to k = λ + 12√λ + 40 (the rest has mass < 1e-30).
+    /// `cdf[k]` = P(X ≤ k), up to k = λ + 12√λ + 40 (the rest has mass
+    /// < 1e-30); `guide[j]` = the first k with `cdf[k] > j / GUIDE_SLOTS`,
+    /// where the search for a draw in [j/GUIDE_SLOTS, (j+1)/GUIDE_SLOTS)
+    /// starts (Chen and Asau's guide table: one or two comparisons a draw).
     Table {
         cdf: Vec<f64>,
+        guide: Vec<u32>,
     },
     Rejection(Poisson<f64>),
 }
@@ -132,23 +182,45 @@ impl Count {
             total += libm::exp(kf * ln_lambda - lambda - libm::lgamma(kf + 1.0));
             cdf.push(total);
         }
-        Count::Table { cdf }
+        let last_index = cdf.len() - 1;
+        let guide = (0..GUIDE_SLOTS)
+            .map(|j| {
+                let floor = j as f64 / GUIDE_SLOTS as f64;
+                cdf.iter().position(|&c| c > floor).unwrap_or(last_index) as u32
+            })
+            .collect();
+        Count::Table { cdf, guide }
     }
 
     fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
         match self {
             Count::Zero => 0,
-            Count::Table { cdf } => {
+            Count::Table { cdf, guide } => {
                 let u: f64 = rng.random();
-                let k = if cdf.len() <= 128 {
-                    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
-                } else {
-                    cdf.partition_point(|&c| c <= u).min(cdf.len() - 1)
-                };
+                // u × GUIDE_SLOTS is exact (a power of two), so u ≥ slot / GUIDE_SLOTS
+                // and the answer (the first k with u < cdf[k]) is at or after guide[slot].
+                let slot = (u * GUIDE_SLOTS as f64) as usize;
+                let mut k = guide[slot] as usize;
+                let last = cdf.len() - 1;
+                while k < last && cdf[k] <= u {
+                    k += 1;
+                }
                 k as u32
             }
             Count::Rejection(poisson) => poisson.sample(rng) as u32,
         }
+    }
+}
+
+/// The tier of a user whose tier draw is `u`, for cumulative mix `cut_1`
+/// (tier_1) and `cut_2` (tier_1 + tier_2).
+fn tier_of(u: f64, cut_1: f64, cut_2: f64) -> Tier {
+    if u < cut_1 {
+        Tier::Tier1
+    } else if u < cut_2 {
+        Tier::Tier2
+    } else {
+        Tier::Tier3
     }
 }
 
@@ -169,6 +241,7 @@ fn stream(seed: u64, number: u64) -> ChaCha8Rng {
 #[derive(Clone, Debug)]
 pub struct Generator {
     params: GeneratorParams,
+    score: ScoreWeights,
     remaining: u64,
     days_rng: ChaCha8Rng,
     sessions_rng: ChaCha8Rng,
@@ -195,6 +268,7 @@ impl Generator {
         let hours = &d.content_hours_7d;
         Generator {
             params: p.clone(),
+            score: ScoreWeights::new(p),
             remaining: p.rows,
             days_rng: stream(seed, stream::DAYS_SINCE_SIGNUP),
             sessions_rng: stream(seed, stream::SESSIONS_7D),
@@ -214,6 +288,66 @@ impl Generator {
         }
     }
 
+    /// Users not generated yet.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    /// Appends the next `n` users (fewer if fewer remain) to `data`, with
+    /// their latent draws to `latent`, and returns how many were added.
+    ///
+    /// Column by column: each column has its own stream, so drawing a whole
+    /// column at a time gives exactly the users [`Iterator::next`] gives, one
+    /// tight loop per distribution instead of eight interleaved ones.
+    pub fn fill(&mut self, n: usize, data: &mut Dataset, latent: &mut Latent) -> usize {
+        let n = usize::try_from(self.remaining).map_or(n, |left| n.min(left));
+        self.remaining -= n as u64;
+        let start = data.converted.len();
+        let days = self.params.distributions.days_since_signup.clone();
+        let rng = &mut self.days_rng;
+        data.days_since_signup
+            .extend((0..n).map(|_| rng.random_range(days.min..=days.max)));
+        let rng = &mut self.sessions_rng;
+        data.sessions_7d
+            .extend((0..n).map(|_| self.sessions.sample(rng)));
+        let (rng, gamma) = (&mut self.content_rng, &self.content_hours);
+        data.content_hours_7d.extend((0..n).map(|_| {
+            let raw: f64 = gamma.sample(rng);
+            libm::round(raw * 100.0) / 100.0
+        }));
+        let rng = &mut self.downloads_rng;
+        data.downloads_7d
+            .extend((0..n).map(|_| self.downloads.sample(rng)));
+        let rng = &mut self.paywall_rng;
+        data.paywall_views_7d
+            .extend((0..n).map(|_| self.paywall_views.sample(rng)));
+        let (rng, cut_1, cut_2) = (&mut self.tier_rng, self.tier_cut_1, self.tier_cut_2);
+        data.country_tier
+            .extend((0..n).map(|_| tier_of(rng.random(), cut_1, cut_2)));
+        let rng = &mut self.noise_rng;
+        latent
+            .noise_z
+            .extend((0..n).map(|_| -> f64 { StandardNormal.sample(rng) }));
+        let rng = &mut self.label_rng;
+        latent
+            .label_draw
+            .extend((0..n).map(|_| -> f64 { rng.random() }));
+        let score = &self.score;
+        let users = data
+            .features_from(start)
+            .zip(&latent.noise_z[start..])
+            .zip(&latent.label_draw[start..]);
+        let (probability, converted): (Vec<f64>, Vec<bool>) = users
+            .map(|((x, &z), &u)| {
+                let p = score.probability(&x, z);
+                (p, u < p)
+            })
+            .unzip();
+        latent.probability.extend(probability);
+        data.converted.extend(converted);
+        n
+    }
+
     /// Draws the next user's features (advancing only the feature streams).
     fn next_features(&mut self) -> Features {
         let days = &self.params.distributions.days_since_signup;
@@ -223,14 +357,7 @@ impl Generator {
         let content_hours_7d = libm::round(raw_hours * 100.0) / 100.0;
         let downloads_7d = self.downloads.sample(&mut self.downloads_rng);
         let paywall_views_7d = self.paywall_views.sample(&mut self.paywall_rng);
-        let tier_u: f64 = self.tier_rng.random();
-        let country_tier = if tier_u < self.tier_cut_1 {
-            Tier::Tier1
-        } else if tier_u < self.tier_cut_2 {
-            Tier::Tier2
-        } else {
-            Tier::Tier3
-        };
+        let country_tier = tier_of(self.tier_rng.random(), self.tier_cut_1, self.tier_cut_2);
         Features {
             days_since_signup,
             sessions_7d,
@@ -253,7 +380,7 @@ impl Iterator for Generator {
         let features = self.next_features();
         let noise_z: f64 = StandardNormal.sample(&mut self.noise_rng);
         let label_draw: f64 = self.label_rng.random();
-        let probability = true_probability(&self.params, &features, noise_z);
+        let probability = self.score.probability(&features, noise_z);
         Some(GeneratedUser {
             features,
             noise_z,

@@ -298,3 +298,20 @@ fn validate_lists_problems_by_line_and_column() {
     std::fs::write(&empty, "").unwrap();
     refused(&["validate", empty.to_str().unwrap()], "the file is empty");
 }
+
+#[test]
+fn streamed_chunks_equal_the_in_memory_dataset() {
+    use conversion_playground::csv_format::to_csv;
+    use conversion_playground::dataset::Dataset;
+    use conversion_playground::params::{GeneratorParams, Seed};
+    // 150,001 rows cross two chunk boundaries of the streaming writer.
+    let params = GeneratorParams {
+        rows: 150_001,
+        seed: Seed(77),
+        ..Default::default()
+    };
+    let expected = to_csv(&Dataset::generate(&params.validate(1_000_000).unwrap()));
+    let out = conversion(&["generate", "--rows", "150001", "--seed", "77"]);
+    assert!(out.status.success());
+    assert_eq!(sha256_hex(&out.stdout), sha256_hex(&expected));
+}

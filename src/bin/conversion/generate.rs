@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use conversion_playground::contract::MAX_ROWS_STREAMED;
-use conversion_playground::csv_format::{write_header, write_row};
+use conversion_playground::csv_format::{write_header, write_rows};
+use conversion_playground::dataset::{Dataset, Latent};
 use conversion_playground::generator::Generator;
 use conversion_playground::params::{GeneratorParams, Seed};
 use conversion_playground::params_from_json;
@@ -149,8 +150,8 @@ impl GenerateArgs {
     }
 }
 
-/// Flush the buffer to the output once it holds this many bytes.
-const CHUNK: usize = 1 << 20;
+/// Users generated and written at a time (about 1.5 MB of CSV).
+const ROWS_PER_CHUNK: usize = 65_536;
 
 pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
     let params = args.params()?;
@@ -171,7 +172,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
         ),
         None => (Box::new(io::stdout().lock()), "standard output".into()),
     };
-    let mut buffer = Vec::with_capacity(CHUNK + 256);
+    let mut buffer = Vec::with_capacity(ROWS_PER_CHUNK * 28);
     write_header(&mut buffer);
     let mut write = |buffer: &mut Vec<u8>| -> Result<bool, String> {
         match sink.write_all(buffer) {
@@ -184,9 +185,17 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
             Err(e) => Err(format!("cannot write to {name}: {e}")),
         }
     };
-    for user in Generator::new(&valid) {
-        write_row(&mut buffer, &user.features, user.converted);
-        if buffer.len() >= CHUNK && !write(&mut buffer)? {
+    // Generate and write in chunks: constant memory for any row count, and
+    // the generator's fast column-by-column path.
+    let mut generator = Generator::new(&valid);
+    let mut chunk = Dataset::with_capacity(ROWS_PER_CHUNK);
+    let mut latent = Latent::default();
+    while generator.remaining() > 0 {
+        chunk.clear();
+        latent.clear();
+        generator.fill(ROWS_PER_CHUNK, &mut chunk, &mut latent);
+        write_rows(&mut buffer, &chunk);
+        if !write(&mut buffer)? {
             return Ok(ExitCode::SUCCESS);
         }
     }
