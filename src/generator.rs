@@ -333,18 +333,17 @@ impl Generator {
             .label_draw
             .extend((0..n).map(|_| -> f64 { rng.random() }));
         let score = &self.score;
+        let mut converted = std::mem::take(&mut data.converted);
         let users = data
             .features_from(start)
             .zip(&latent.noise_z[start..])
             .zip(&latent.label_draw[start..]);
-        let (probability, converted): (Vec<f64>, Vec<bool>) = users
-            .map(|((x, &z), &u)| {
-                let p = score.probability(&x, z);
-                (p, u < p)
-            })
-            .unzip();
-        latent.probability.extend(probability);
-        data.converted.extend(converted);
+        for ((x, &z), &u) in users {
+            let probability = score.probability(&x, z);
+            latent.probability.push(probability);
+            converted.push(u < probability);
+        }
+        data.converted = converted;
         n
     }
 
