@@ -21,7 +21,20 @@ pub fn write_header(out: &mut Vec<u8>) {
 /// Appends the decimal digits of `value`. 32-bit arithmetic on purpose: in
 /// wasm a 64-bit division by 10 becomes a 128-bit multiply call, a 32-bit
 /// one a single 64-bit multiply.
-fn write_u32(out: &mut Vec<u8>, mut value: u32) {
+#[inline]
+fn write_u32(out: &mut Vec<u8>, value: u32) {
+    // Nearly every field is below 100: write those without a digit loop or
+    // a slice copy (both cost a call in wasm).
+    if value < 10 {
+        out.push(b'0' + value as u8);
+    } else if value < 100 {
+        out.extend_from_slice(&[b'0' + (value / 10) as u8, b'0' + (value % 10) as u8]);
+    } else {
+        write_u32_digits(out, value);
+    }
+}
+
+fn write_u32_digits(out: &mut Vec<u8>, mut value: u32) {
     let mut digits = [0u8; 10];
     let mut at = digits.len();
     loop {
