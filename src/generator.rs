@@ -333,17 +333,14 @@ impl Generator {
             .label_draw
             .extend((0..n).map(|_| -> f64 { rng.random() }));
         let score = &self.score;
-        let mut converted = std::mem::take(&mut data.converted);
-        let users = data
-            .features_from(start)
-            .zip(&latent.noise_z[start..])
-            .zip(&latent.label_draw[start..]);
-        for ((x, &z), &u) in users {
-            let probability = score.probability(&x, z);
-            latent.probability.push(probability);
-            converted.push(u < probability);
-        }
-        data.converted = converted;
+        let users = data.features_from(start).zip(&latent.noise_z[start..]);
+        latent
+            .probability
+            .extend(users.map(|(x, &z)| score.probability(&x, z)));
+        let draws = latent.label_draw[start..]
+            .iter()
+            .zip(&latent.probability[start..]);
+        data.converted.extend(draws.map(|(&u, &p)| u < p));
         n
     }
 
