@@ -6,6 +6,7 @@
 //! I/O: it takes bytes and parameter structs and returns values. Two thin
 //! shells sit on it: [`wasm`] for the page and the `conversion` CLI.
 
+pub mod aggregates;
 pub mod contract;
 pub mod csv_format;
 pub mod dataset;

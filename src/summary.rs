@@ -77,22 +77,19 @@ pub struct Summary {
     pub tiers: Vec<TierStats>,
 }
 
+fn counts(values: &[u32]) -> impl Iterator<Item = f64> + '_ {
+    values.iter().map(|&x| f64::from(x))
+}
+
 impl Summary {
     /// Summarises a dataset.
     pub fn of(data: &Dataset) -> Summary {
-        let count = |v: &[u32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
         let columns = vec![
-            ColumnStats::of(
-                "days_since_signup",
-                count(&data.days_since_signup).into_iter(),
-            ),
-            ColumnStats::of("sessions_7d", count(&data.sessions_7d).into_iter()),
+            ColumnStats::of("days_since_signup", counts(&data.days_since_signup)),
+            ColumnStats::of("sessions_7d", counts(&data.sessions_7d)),
             ColumnStats::of("content_hours_7d", data.content_hours_7d.iter().copied()),
-            ColumnStats::of("downloads_7d", count(&data.downloads_7d).into_iter()),
-            ColumnStats::of(
-                "paywall_views_7d",
-                count(&data.paywall_views_7d).into_iter(),
-            ),
+            ColumnStats::of("downloads_7d", counts(&data.downloads_7d)),
+            ColumnStats::of("paywall_views_7d", counts(&data.paywall_views_7d)),
         ];
         let mut users = [0usize; 3];
         let mut conversions = [0usize; 3];

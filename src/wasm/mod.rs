@@ -49,6 +49,37 @@ export interface Summary {
   columns: ColumnStats[];
   tiers: TierStats[];
 }
+
+/** One numeric signal's histogram with the conversion rate per bin. */
+export interface Histogram {
+  column: string;
+  /** Lower edge of each bin. */
+  edges: number[];
+  /** Upper edge of the last bin. */
+  upper: number;
+  users: number[];
+  conversions: number[];
+  /** Conversion rate per bin; null for an empty bin. */
+  rates: (number | null)[];
+}
+/** What the contract's distribution predicts for a column. */
+export interface Expected { column: string; distribution: string; min: number; mean: number; stdDev: number; max: number | null; }
+export interface RowView {
+  days_since_signup: number; sessions_7d: number; content_hours_7d: number;
+  downloads_7d: number; paywall_views_7d: number; country_tier: string; converted: 0 | 1;
+  /** True conversion probability (generated data only). */
+  probability: number | null;
+}
+/** Everything the page draws for one state of the world. */
+export interface View {
+  /** True when only labels moved: same users, new score parameters. */
+  relabelled: boolean;
+  summary: Summary;
+  histograms: Histogram[];
+  expected: Expected[];
+  firstRows: RowView[];
+  params: GeneratorParams;
+}
 "#;
 
 /// Makes Rust panics (bugs only) readable in the browser console.

@@ -1,19 +1,37 @@
 //! The generated world behind an opaque handle.
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{params_from_js, to_js};
+use crate::aggregates::{expected, first_rows, histograms, Expected, Histogram, RowView};
 use crate::contract::MAX_ROWS_IN_MEMORY;
 use crate::csv_format::to_csv;
-use crate::dataset::Dataset;
-use crate::params::ValidParams;
+use crate::dataset::{same_population, Dataset};
+use crate::params::{GeneratorParams, ValidParams};
 use crate::summary::Summary;
+
+/// Rows the page's table shows.
+const PREVIEW_ROWS: usize = 20;
 
 /// A generated dataset and the parameters that made it.
 #[wasm_bindgen]
 pub struct World {
     params: ValidParams,
     data: Dataset,
+}
+
+/// Everything the page draws for one state of the world.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct View<'a> {
+    /// True when only labels moved (same users, new score parameters).
+    relabelled: bool,
+    summary: Summary,
+    histograms: Vec<Histogram>,
+    expected: Vec<Expected>,
+    first_rows: Vec<RowView>,
+    params: &'a GeneratorParams,
 }
 
 // Read by the model handle (src/wasm/model.rs) once it lands.
@@ -30,9 +48,13 @@ impl World {
     }
 }
 
+fn checked(params: JsValue) -> Result<ValidParams, JsError> {
+    params_from_js(params)?
+        .validate(MAX_ROWS_IN_MEMORY)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
 #[wasm_bindgen]
-// Read by the model handle (src/wasm/model.rs) once it lands.
-#[allow(dead_code)]
 impl World {
     /// Generates the users described by `params` (a `GeneratorParams`
     /// object). Fails, naming the parameter, when one is invalid.
@@ -40,11 +62,45 @@ impl World {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
     ) -> Result<World, JsError> {
-        let params = params_from_js(params)?
-            .validate(MAX_ROWS_IN_MEMORY)
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let params = checked(params)?;
         let data = Dataset::generate(&params);
         Ok(World { params, data })
+    }
+
+    /// Moves the world to new parameters and returns the new `View`. When
+    /// only score parameters changed (weights, tier effects, σ, b0) the same
+    /// users keep their draws and only labels are recomputed; otherwise the
+    /// users are generated again. On error nothing changes.
+    #[wasm_bindgen(unchecked_return_type = "View")]
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
+    ) -> Result<JsValue, JsError> {
+        let params = checked(params)?;
+        let relabelled =
+            same_population(self.params.get(), params.get()) && self.data.relabel(&params);
+        if !relabelled {
+            self.data = Dataset::generate(&params);
+        }
+        self.params = params;
+        self.view_with(relabelled)
+    }
+
+    /// The current `View`: summary, histograms, expected statistics, first rows.
+    #[wasm_bindgen(unchecked_return_type = "View")]
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        self.view_with(false)
+    }
+
+    fn view_with(&self, relabelled: bool) -> Result<JsValue, JsError> {
+        to_js(&View {
+            relabelled,
+            summary: Summary::of(&self.data),
+            histograms: histograms(&self.data),
+            expected: expected(self.params.get()),
+            first_rows: first_rows(&self.data, PREVIEW_ROWS),
+            params: self.params.get(),
+        })
     }
 
     /// Number of users.
