@@ -1,11 +1,7 @@
-// A promise-based client for worker.js.
+// A promise-based client for worker.js, with "latest wins" coalescing so a
+// slider drag never queues more than one update behind the one in flight.
 
-/**
- * @typedef {object} Summary
- * @property {number} rows
- * @property {number} conversions
- * @property {number} conversionRate
- */
+/** @typedef {import('./pkg/conversion_playground.js').View} View */
 
 export class WorldClient {
   constructor() {
@@ -21,6 +17,11 @@ export class WorldClient {
       if (ok) waiter.resolve(result);
       else waiter.reject(new Error(message));
     };
+    /** @type {object | null} parameters waiting for the in-flight update */
+    this.queued = null;
+    this.inFlight = false;
+    /** @type {Function[]} resolved once no update is in flight or queued */
+    this.idleWaiters = [];
   }
 
   /** @param {object} request */
@@ -32,22 +33,50 @@ export class WorldClient {
     });
   }
 
-  /** @returns {Promise<number>} */
-  async maxRows() {
-    return (await this.call({ type: 'limits' })).maxRows;
+  /** @returns {Promise<{maxRows: number, defaults: object}>} */
+  limits() {
+    return this.call({ type: 'limits' });
   }
 
   /**
-   * Generates a world; rejects with the wasm error (naming the parameter).
+   * Asks for the world at `params`. While an update is in flight only the
+   * newest request waits; older waiting ones are dropped. `onView` gets each
+   * result, `onError` each failure (the worker keeps its last good world).
    * @param {object} params
-   * @returns {Promise<{summary: Summary, params: object}>}
+   * @param {(view: View, workMs: number, params: object) => void} onView
+   * @param {(error: Error, params: object) => void} onError
    */
-  generate(params) {
-    return this.call({ type: 'generate', params });
+  request(params, onView, onError) {
+    this.queued = { params, onView, onError };
+    if (!this.inFlight) this.#pump();
   }
 
-  /** @returns {Promise<Uint8Array>} the contract CSV bytes */
+  async #pump() {
+    const job = this.queued;
+    if (!job) return;
+    this.queued = null;
+    this.inFlight = true;
+    try {
+      const { view, workMs } = await this.call({ type: 'update', params: job.params });
+      job.onView(view, workMs, job.params);
+    } catch (error) {
+      job.onError(/** @type {Error} */ (error), job.params);
+    } finally {
+      this.inFlight = false;
+      if (this.queued) this.#pump();
+      else this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+
+  /** Resolves once every requested update has been applied. */
+  settled() {
+    if (!this.inFlight && !this.queued) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** @returns {Promise<Uint8Array>} the contract CSV bytes of the world on screen */
   async csv() {
+    await this.settled();
     return (await this.call({ type: 'csv' })).bytes;
   }
 }

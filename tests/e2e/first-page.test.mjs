@@ -1,4 +1,4 @@
-// The first page (issue 2): set seed and rows, see the rate, download the
+// The page's foundation (issue 2): set seed and rows, see the rate, download the
 // CSV, and get exactly the bytes the native CLI writes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,10 +25,10 @@ test('a new seed and row count, up to the top of the u64 range', async () => {
   const { page, context } = await openPage(browser);
   const seed = '18446744073709551615';
   await page.getByTestId('seed').fill(seed);
+  await page.getByTestId('seed').press('Enter');
   await page.getByTestId('rows').fill('12345');
-  const before = await page.locator('#rate-detail').textContent();
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await page.locator('#rate-detail').filter({ hasNotText: before }).waitFor();
+  await page.getByTestId('rows').press('Enter');
+  await page.locator('#rate-detail').filter({ hasText: `12,345 users converted (seed ${seed})` }).waitFor();
   const csv = await downloadCsv(page);
   assert.equal(csv.name, `conversion_seed-${seed}_rows-12345.csv`);
   assert.ok(csv.bytes.equals(cli(['generate', '--rows', '12345', '--seed', seed])));
@@ -47,11 +47,14 @@ test('bad seed and rows are named next to the control and keep the last good dat
     ['rows', 'lots', 'whole number'],
   ]) {
     await page.getByTestId(field).fill(value);
-    await page.getByRole('button', { name: 'Generate' }).click();
-    await assert.doesNotReject(page.locator(`#${field}-error`).filter({ hasText: message }).waitFor({ timeout: 5000 }), `${field}=${value}`);
+    await page.getByTestId(field).press('Enter');
+    const error = page.locator(`#f-${field}-error`);
+    await assert.doesNotReject(error.filter({ hasText: message }).waitFor({ timeout: 5000 }), `${field}=${value}`);
     assert.equal(await page.getByTestId(field).getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByTestId('conversion-rate').textContent(), rate);
     await page.getByTestId(field).fill(field === 'seed' ? '42' : '5000');
+    await page.getByTestId(field).press('Enter');
+    await error.waitFor({ state: 'hidden' });
   }
   await context.close();
 });
