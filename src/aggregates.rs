@@ -4,8 +4,10 @@
 
 use serde::Serialize;
 
+use crate::contract::Tier;
 use crate::dataset::Dataset;
 use crate::params::GeneratorParams;
+use crate::summary::{ColumnStats, Summary, TierStats};
 
 /// Most bins a histogram gets; integer columns with a smaller range get one
 /// bin per value.
@@ -84,58 +86,146 @@ fn nice_width(raw: f64) -> f64 {
     10.0 * scale
 }
 
-fn histogram(column: &'static str, values: &[f64], converted: &[bool], integer: bool) -> Histogram {
-    let (min, max) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-            (lo.min(x), hi.max(x))
-        });
-    let (min, max) = if values.is_empty() {
-        (0.0, 0.0)
-    } else {
-        (min, max)
-    };
-    let bins = Bins::for_range(min, max, integer);
-    let mut users = vec![0u32; bins.bins];
-    let mut conversions = vec![0u32; bins.bins];
-    for (&x, &c) in values.iter().zip(converted) {
-        let i = bins.index(x);
-        users[i] += 1;
-        conversions[i] += u32::from(c);
+/// One column's bins and which bin each user falls in.
+#[derive(Clone, Debug)]
+struct Binned {
+    column: &'static str,
+    bins: Bins,
+    /// Bin of each user.
+    bin_of: Vec<u16>,
+    /// Users per bin.
+    users: Vec<u32>,
+}
+
+impl Binned {
+    fn new(column: &'static str, values: &[f64], integer: bool) -> Binned {
+        let (min, max) = values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            });
+        let (min, max) = if values.is_empty() {
+            (0.0, 0.0)
+        } else {
+            (min, max)
+        };
+        let bins = Bins::for_range(min, max, integer);
+        let mut users = vec![0u32; bins.bins];
+        let bin_of = values
+            .iter()
+            .map(|&x| {
+                let i = bins.index(x);
+                users[i] += 1;
+                i as u16
+            })
+            .collect();
+        Binned {
+            column,
+            bins,
+            bin_of,
+            users,
+        }
     }
-    let rates = users
-        .iter()
-        .zip(&conversions)
-        .map(|(&n, &c)| (n > 0).then(|| f64::from(c) / f64::from(n)))
-        .collect();
-    Histogram {
-        column,
-        edges: (0..bins.bins)
-            .map(|i| bins.start + i as f64 * bins.width)
-            .collect(),
-        upper: bins.start + bins.bins as f64 * bins.width,
-        users,
-        conversions,
-        rates,
+
+    fn histogram(&self, conversions: Vec<u32>) -> Histogram {
+        let b = &self.bins;
+        let rates = self
+            .users
+            .iter()
+            .zip(&conversions)
+            .map(|(&n, &c)| (n > 0).then(|| f64::from(c) / f64::from(n)))
+            .collect();
+        Histogram {
+            column: self.column,
+            edges: (0..b.bins).map(|i| b.start + i as f64 * b.width).collect(),
+            upper: b.start + b.bins as f64 * b.width,
+            users: self.users.clone(),
+            conversions,
+            rates,
+        }
+    }
+}
+
+/// What the page shows about a set of users, split so that a label-only
+/// change (a weight slider moving) costs one counting pass: everything that
+/// depends only on the features (bins, column statistics, tier sizes) is
+/// computed once per population, and the conversions are recounted.
+#[derive(Clone, Debug)]
+pub struct Aggregates {
+    columns: Vec<ColumnStats>,
+    binned: Vec<Binned>,
+    tier_users: [usize; 3],
+}
+
+impl Aggregates {
+    /// Bins and statistics of `data`'s features.
+    pub fn new(data: &Dataset) -> Aggregates {
+        let as_f64 = |v: &[u32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
+        let summary = Summary::of(data);
+        let mut tier_users = [0usize; 3];
+        for t in &data.country_tier {
+            tier_users[t.index()] += 1;
+        }
+        Aggregates {
+            columns: summary.columns,
+            binned: vec![
+                Binned::new("days_since_signup", &as_f64(&data.days_since_signup), true),
+                Binned::new("sessions_7d", &as_f64(&data.sessions_7d), true),
+                Binned::new("content_hours_7d", &data.content_hours_7d, false),
+                Binned::new("downloads_7d", &as_f64(&data.downloads_7d), true),
+                Binned::new("paywall_views_7d", &as_f64(&data.paywall_views_7d), true),
+            ],
+            tier_users,
+        }
+    }
+
+    /// The summary and a histogram per numeric signal for `data`'s current
+    /// labels. `data` must hold the users these aggregates were built from.
+    pub fn with_labels(&self, data: &Dataset) -> (Summary, Vec<Histogram>) {
+        let mut conversions: Vec<Vec<u32>> =
+            self.binned.iter().map(|b| vec![0; b.users.len()]).collect();
+        let mut tier_conversions = [0usize; 3];
+        for (i, (&converted, tier)) in data.converted.iter().zip(&data.country_tier).enumerate() {
+            if converted {
+                tier_conversions[tier.index()] += 1;
+                for (counts, binned) in conversions.iter_mut().zip(&self.binned) {
+                    counts[usize::from(binned.bin_of[i])] += 1;
+                }
+            }
+        }
+        let rows = data.len();
+        let total: usize = tier_conversions.iter().sum();
+        let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let tiers = Tier::ALL
+            .iter()
+            .map(|&t| TierStats {
+                tier: t.as_str(),
+                users: self.tier_users[t.index()],
+                conversions: tier_conversions[t.index()],
+                share: ratio(self.tier_users[t.index()], rows),
+                conversion_rate: ratio(tier_conversions[t.index()], self.tier_users[t.index()]),
+            })
+            .collect();
+        let summary = Summary {
+            rows,
+            conversions: total,
+            conversion_rate: ratio(total, rows),
+            columns: self.columns.clone(),
+            tiers,
+        };
+        let histograms = self
+            .binned
+            .iter()
+            .zip(conversions)
+            .map(|(b, c)| b.histogram(c))
+            .collect();
+        (summary, histograms)
     }
 }
 
 /// A histogram for each numeric signal, in CSV order.
 pub fn histograms(data: &Dataset) -> Vec<Histogram> {
-    let as_f64 = |v: &[u32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
-    let c = &data.converted;
-    vec![
-        histogram(
-            "days_since_signup",
-            &as_f64(&data.days_since_signup),
-            c,
-            true,
-        ),
-        histogram("sessions_7d", &as_f64(&data.sessions_7d), c, true),
-        histogram("content_hours_7d", &data.content_hours_7d, c, false),
-        histogram("downloads_7d", &as_f64(&data.downloads_7d), c, true),
-        histogram("paywall_views_7d", &as_f64(&data.paywall_views_7d), c, true),
-    ]
+    Aggregates::new(data).with_labels(data).1
 }
 
 /// What the contract's distributions predict for one column.
@@ -258,9 +348,34 @@ mod tests {
         assert_eq!((days.edges[0], days.upper), (1.0, 61.0));
     }
 
+    fn histogram(values: &[f64], converted: &[bool], integer: bool) -> Histogram {
+        let binned = Binned::new("x", values, integer);
+        let mut conversions = vec![0; binned.users.len()];
+        for (&bin, &c) in binned.bin_of.iter().zip(converted) {
+            conversions[usize::from(bin)] += u32::from(c);
+        }
+        binned.histogram(conversions)
+    }
+
+    #[test]
+    fn labels_only_aggregates_match_a_fresh_summary() {
+        let base = GeneratorParams {
+            rows: 5_000,
+            ..Default::default()
+        };
+        let mut data = Dataset::generate(&base.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        let aggregates = Aggregates::new(&data);
+        let mut moved = base.clone();
+        moved.weights.sessions_7d = -0.4;
+        data.relabel(&moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        let (summary, hists) = aggregates.with_labels(&data);
+        assert_eq!(summary, Summary::of(&data));
+        assert_eq!(hists, Aggregates::new(&data).with_labels(&data).1);
+    }
+
     #[test]
     fn integer_columns_get_one_bin_per_value_when_they_fit() {
-        let h = histogram("x", &[0.0, 1.0, 1.0, 3.0], &[true, false, true, true], true);
+        let h = histogram(&[0.0, 1.0, 1.0, 3.0], &[true, false, true, true], true);
         assert_eq!(h.edges, vec![0.0, 1.0, 2.0, 3.0]);
         assert_eq!(h.users, vec![1, 2, 0, 1]);
         assert_eq!(h.rates, vec![Some(1.0), Some(0.5), None, Some(1.0)]);
@@ -271,7 +386,7 @@ mod tests {
         assert_eq!(nice_width(0.8), 1.0);
         assert_eq!(nice_width(0.3), 0.5);
         assert_eq!(nice_width(2.2), 2.5);
-        let h = histogram("hours", &[0.0, 0.49, 0.5, 29.99], &[false; 4], false);
+        let h = histogram(&[0.0, 0.49, 0.5, 29.99], &[false; 4], false);
         assert_eq!(h.edges[1] - h.edges[0], 1.0);
         assert_eq!(h.users[0], 3);
         assert_eq!(*h.users.last().unwrap(), 1);

@@ -113,7 +113,12 @@ class Page {
     const values = this.values;
     this.client.request(
       toParams(values),
-      (view) => this.show(view, values, key),
+      (view, workMs) => {
+        const started = performance.now();
+        this.show(view, values, key);
+        // For tests/e2e/measure.mjs: worker time and main-thread drawing time per update.
+        performance.measure('conversion:update', { start: started, detail: { workMs, rows: view.summary.rows } });
+      },
       (error) => this.fail(error, values),
     );
   }

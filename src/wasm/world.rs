@@ -4,7 +4,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{params_from_js, to_js};
-use crate::aggregates::{expected, first_rows, histograms, Expected, Histogram, RowView};
+use crate::aggregates::{expected, first_rows, Aggregates, Expected, Histogram, RowView};
 use crate::contract::MAX_ROWS_IN_MEMORY;
 use crate::csv_format::to_csv;
 use crate::dataset::{same_population, Dataset};
@@ -19,6 +19,8 @@ const PREVIEW_ROWS: usize = 20;
 pub struct World {
     params: ValidParams,
     data: Dataset,
+    /// What the page shows that depends only on the users' features.
+    aggregates: Aggregates,
 }
 
 /// Everything the page draws for one state of the world.
@@ -64,7 +66,12 @@ impl World {
     ) -> Result<World, JsError> {
         let params = checked(params)?;
         let data = Dataset::generate(&params);
-        Ok(World { params, data })
+        let aggregates = Aggregates::new(&data);
+        Ok(World {
+            params,
+            data,
+            aggregates,
+        })
     }
 
     /// Moves the world to new parameters and returns the new `View`. When
@@ -81,6 +88,7 @@ impl World {
             same_population(self.params.get(), params.get()) && self.data.relabel(&params);
         if !relabelled {
             self.data = Dataset::generate(&params);
+            self.aggregates = Aggregates::new(&self.data);
         }
         self.params = params;
         self.view_with(relabelled)
@@ -93,10 +101,11 @@ impl World {
     }
 
     fn view_with(&self, relabelled: bool) -> Result<JsValue, JsError> {
+        let (summary, histograms) = self.aggregates.with_labels(&self.data);
         to_js(&View {
             relabelled,
-            summary: Summary::of(&self.data),
-            histograms: histograms(&self.data),
+            summary,
+            histograms,
             expected: expected(self.params.get()),
             first_rows: first_rows(&self.data, PREVIEW_ROWS),
             params: self.params.get(),
