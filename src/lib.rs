@@ -11,6 +11,7 @@ pub mod contract;
 pub mod csv_format;
 pub mod dataset;
 pub mod generator;
+pub mod model;
 pub mod params;
 pub mod summary;
 pub mod wasm;

@@ -4,6 +4,7 @@
 //! computation is the library's.
 
 mod bench;
+mod bench_fit;
 mod generate;
 mod text;
 mod validate;
@@ -28,6 +29,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Time generating and writing rows, natively.
     Bench(bench::BenchArgs),
+    /// Time fitting the model to 100,000 and 1,000,000 rows, natively.
+    BenchFit(bench_fit::BenchFitArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(*args),
         Command::Validate(args) => validate::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::BenchFit(args) => bench_fit::run(args),
     };
     match result {
         Ok(code) => code,

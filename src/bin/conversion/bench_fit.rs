@@ -1,0 +1,65 @@
+//! `conversion bench-fit`: how long the gradient-descent fit takes, natively.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::dataset::Dataset;
+use conversion_playground::model::{FitParams, Fitter};
+use conversion_playground::params::{GeneratorParams, Seed};
+
+use crate::text::thousands;
+
+#[derive(Args, Debug)]
+pub struct BenchFitArgs {
+    /// Row counts to time [default: 100000 and 1000000].
+    #[arg(long, value_delimiter = ',', default_values_t = vec![100_000u64, 1_000_000])]
+    rows: Vec<u64>,
+    /// Runs per size; the median is reported [default 5].
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+}
+
+pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
+    if args.runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    println!("native fit to the default tolerance (gradient norm < 1e-6), all rows (test fraction 0), median of {} runs:", args.runs);
+    for rows in args.rows {
+        let params = GeneratorParams {
+            rows,
+            seed: Seed(42),
+            ..Default::default()
+        }
+        .validate(MAX_ROWS_IN_MEMORY)
+        .map_err(|e| e.to_string())?;
+        let data = Dataset::generate(&params);
+        let fit = FitParams {
+            test_fraction: 0.0,
+            ..Default::default()
+        }
+        .validate()
+        .map_err(|e| e.to_string())?;
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..args.runs {
+            let start = Instant::now();
+            let mut fitter = Fitter::new(&data, &fit).map_err(|e| e.to_string())?;
+            fitter.run();
+            times.push(start.elapsed().as_secs_f64());
+            last = Some(fitter.model());
+        }
+        times.sort_by(f64::total_cmp);
+        let model = last.expect("at least one run");
+        println!(
+            "  {:>9} rows  {:>8.1} ms  {} iterations, final log-loss {:.9}, {}",
+            thousands(rows),
+            times[times.len() / 2] * 1e3,
+            model.iterations,
+            model.final_loss,
+            model.stop.describe()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
