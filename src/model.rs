@@ -18,6 +18,9 @@
 //! data. Gradient descent on correlated features needs thousands of steps;
 //! whitened, it needs tens.
 
+// Small dense matrix maths (8×8) reads clearest with index loops.
+#![allow(clippy::needless_range_loop)]
+
 use std::fmt;
 
 use rand::{Rng, SeedableRng};
@@ -349,8 +352,9 @@ impl Design {
 #[inline]
 fn exp_non_positive(x: f64) -> f64 {
     const LOG2_E: f64 = std::f64::consts::LOG2_E;
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // ln 2 split so that k·LN2_HI is exact (fdlibm's constants).
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     const ROUND: f64 = 6_755_399_441_055_744.0; // 1.5 × 2^52: adding it rounds to an integer
     if x < -708.3 {
         return 0.0; // below e^−708.3 the result is no longer a normal number
