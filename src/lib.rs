@@ -7,12 +7,16 @@
 //! shells sit on it: [`wasm`] for the page and the `conversion` CLI.
 
 pub mod aggregates;
+pub mod base_rate;
 pub mod contract;
 pub mod csv_format;
 pub mod dataset;
+pub mod decisions;
 pub mod generator;
+pub mod metrics;
 pub mod model;
 pub mod params;
+pub mod scoring;
 pub mod summary;
 pub mod wasm;
 

@@ -1,0 +1,84 @@
+//! Solving the generator's baseline b0 for a target overall conversion rate.
+//!
+//! The expected rate of a population, the mean of its users' true
+//! probabilities, rises strictly with b0, so bisection finds the one b0 that
+//! gives the target. It is solved on the users themselves (their features
+//! and noise draws), so the world regenerated with that b0 converts at the
+//! target up to the Bernoulli draws' noise.
+
+use crate::dataset::Dataset;
+use crate::generator::ScoreWeights;
+use crate::params::{GeneratorParams, MAX_ABS_WEIGHT};
+
+/// The baseline b0 at which the mean true probability of `data`'s users is
+/// `target`, for the other parameters in `params`. `data` must have been
+/// generated here (it needs the noise draws).
+pub fn baseline_for_rate(params: &GeneratorParams, data: &Dataset, target: f64) -> Result<f64, String> {
+    if !(target > 0.0 && target < 1.0) {
+        return Err(format!("target rate must be strictly between 0 and 1 (got {target})"));
+    }
+    let latent = data
+        .latent
+        .as_ref()
+        .ok_or("the baseline can only be solved for generated data (imported data have no noise draws)")?;
+    if data.is_empty() {
+        return Err("there are no users to solve the baseline on".into());
+    }
+    // Scores without b0; the rate at b0 is the mean of sigmoid(b0 + s_i).
+    let without_baseline = GeneratorParams {
+        baseline: 0.0,
+        ..params.clone()
+    };
+    let weights = ScoreWeights::new(&without_baseline);
+    let scores: Vec<f64> = data
+        .features_from(0)
+        .zip(&latent.noise_z)
+        .map(|(x, &z)| weights.systematic(&x) + without_baseline.noise_sigma * z)
+        .collect();
+    let rate = |b0: f64| {
+        scores.iter().map(|&s| crate::generator::sigmoid(b0 + s)).sum::<f64>() / scores.len() as f64
+    };
+    let (mut lo, mut hi) = (-MAX_ABS_WEIGHT, MAX_ABS_WEIGHT);
+    if rate(lo) > target || rate(hi) < target {
+        return Err(format!(
+            "a rate of {target} cannot be reached with a baseline between -{MAX_ABS_WEIGHT} and {MAX_ABS_WEIGHT}"
+        ));
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if rate(mid) < target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo < 1e-12 {
+            break;
+        }
+    }
+    Ok(0.5 * (lo + hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::MAX_ROWS_IN_MEMORY;
+
+    #[test]
+    fn the_solved_baseline_gives_the_target_rate() {
+        let params = GeneratorParams { rows: 50_000, ..Default::default() };
+        let data = Dataset::generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        for target in [0.05, 0.2, 0.5] {
+            let b0 = baseline_for_rate(&params, &data, target).unwrap();
+            let moved = GeneratorParams { baseline: b0, ..params.clone() };
+            let regenerated = Dataset::generate(&moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
+            let mean_p: f64 = regenerated.latent.as_ref().unwrap().probability.iter().sum::<f64>() / 50_000.0;
+            assert!((mean_p - target).abs() < 1e-9, "{target}: mean p {mean_p}");
+            let se = (target * (1.0 - target) / 50_000.0).sqrt();
+            assert!((regenerated.conversion_rate() - target).abs() < 5.0 * se);
+        }
+        assert!(baseline_for_rate(&params, &data, 1.0).is_err());
+        let mut imported = data.clone();
+        imported.latent = None;
+        assert!(baseline_for_rate(&params, &imported, 0.1).unwrap_err().contains("generated data"));
+    }
+}

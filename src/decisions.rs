@@ -1,0 +1,223 @@
+//! From probability to decision: intent bands, what each band holds, and the
+//! expected profit of contacting users above a threshold. The thresholds are
+//! policy, kept apart from the model, and a person can move them.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a probability lands in the policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Segment {
+    /// p ≥ the high threshold (default 0.7).
+    HighIntent,
+    /// p ≥ the medium threshold (default 0.4).
+    MediumIntent,
+    LowIntent,
+}
+
+impl Segment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Segment::HighIntent => "high_intent",
+            Segment::MediumIntent => "medium_intent",
+            Segment::LowIntent => "low_intent",
+        }
+    }
+}
+
+/// The two band thresholds.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// `high_intent` when p ≥ high (default 0.7).
+    pub high: f64,
+    /// `medium_intent` when p ≥ medium (default 0.4).
+    pub medium: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { high: 0.7, medium: 0.4 }
+    }
+}
+
+impl Thresholds {
+    /// Checks 0 ≤ medium ≤ high ≤ 1, naming the threshold at fault.
+    pub fn validate(self) -> Result<Thresholds, String> {
+        for (name, t) in [("high", self.high), ("medium", self.medium)] {
+            if !(0.0..=1.0).contains(&t) {
+                return Err(format!("thresholds.{name} must be a probability from 0 to 1 (got {t})"));
+            }
+        }
+        if self.medium > self.high {
+            return Err(format!(
+                "thresholds.medium ({}) must not be above thresholds.high ({})",
+                self.medium, self.high
+            ));
+        }
+        Ok(self)
+    }
+
+    /// The segment of a probability.
+    pub fn segment(&self, p: f64) -> Segment {
+        if p >= self.high {
+            Segment::HighIntent
+        } else if p >= self.medium {
+            Segment::MediumIntent
+        } else {
+            Segment::LowIntent
+        }
+    }
+}
+
+/// What one conversion is worth and what contacting one user costs.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Economics {
+    pub value_per_conversion: f64,
+    pub cost_per_contact: f64,
+}
+
+impl Economics {
+    pub fn validate(self) -> Result<Economics, String> {
+        if !self.value_per_conversion.is_finite() || self.value_per_conversion < 0.0 {
+            return Err(format!("valuePerConversion must be a finite number ≥ 0 (got {})", self.value_per_conversion));
+        }
+        if !self.cost_per_contact.is_finite() || self.cost_per_contact < 0.0 {
+            return Err(format!("costPerContact must be a finite number ≥ 0 (got {})", self.cost_per_contact));
+        }
+        Ok(self)
+    }
+}
+
+/// One band's users and what they do.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Band {
+    pub segment: Segment,
+    /// Probabilities in [lower, upper) (the high band includes 1).
+    pub lower: f64,
+    pub upper: f64,
+    pub users: usize,
+    /// Share of all users.
+    pub share: f64,
+    pub conversions: usize,
+    /// Observed conversion rate (`None` for an empty band).
+    pub conversion_rate: Option<f64>,
+    pub mean_predicted: Option<f64>,
+    /// Band rate over the overall rate.
+    pub lift: Option<f64>,
+    /// Share of all conversions that are in this band.
+    pub share_of_conversions: f64,
+    /// Expected profit of contacting the band: Σ p × value − users × cost.
+    pub expected_profit: Option<f64>,
+}
+
+/// The three bands for labels `y` and probabilities `p`.
+pub fn bands(y: &[bool], p: &[f64], thresholds: Thresholds, economics: Option<Economics>) -> Vec<Band> {
+    let total_users = y.len();
+    let total_conversions = y.iter().filter(|&&c| c).count();
+    let overall = if total_users > 0 { total_conversions as f64 / total_users as f64 } else { 0.0 };
+    let limits = [
+        (Segment::HighIntent, thresholds.high, 1.0),
+        (Segment::MediumIntent, thresholds.medium, thresholds.high),
+        (Segment::LowIntent, 0.0, thresholds.medium),
+    ];
+    limits
+        .iter()
+        .map(|&(segment, lower, upper)| {
+            let (mut users, mut conversions, mut predicted) = (0usize, 0usize, 0.0);
+            for (&label, &prob) in y.iter().zip(p) {
+                if thresholds.segment(prob) == segment {
+                    users += 1;
+                    conversions += usize::from(label);
+                    predicted += prob;
+                }
+            }
+            let rate = (users > 0).then(|| conversions as f64 / users as f64);
+            Band {
+                segment,
+                lower,
+                upper,
+                users,
+                share: if total_users > 0 { users as f64 / total_users as f64 } else { 0.0 },
+                conversions,
+                conversion_rate: rate,
+                mean_predicted: (users > 0).then(|| predicted / users as f64),
+                lift: rate.filter(|_| overall > 0.0).map(|r| r / overall),
+                share_of_conversions: if total_conversions > 0 { conversions as f64 / total_conversions as f64 } else { 0.0 },
+                expected_profit: economics.map(|e| predicted * e.value_per_conversion - users as f64 * e.cost_per_contact),
+            }
+        })
+        .collect()
+}
+
+/// Expected profit of contacting everyone with p ≥ threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfitPoint {
+    pub threshold: f64,
+    pub contacted: usize,
+    pub expected_profit: f64,
+}
+
+/// The profit-versus-threshold curve at thresholds 0, 0.01, … 1, and its
+/// best point (the highest profit; the lowest threshold on a tie).
+pub fn profit_curve(p: &[f64], economics: Economics) -> (Vec<ProfitPoint>, ProfitPoint) {
+    let mut sorted: Vec<f64> = p.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    // prefix[k] = sum of the k highest probabilities.
+    let mut prefix = Vec::with_capacity(sorted.len() + 1);
+    prefix.push(0.0);
+    for &q in &sorted {
+        prefix.push(prefix.last().copied().unwrap_or(0.0) + q);
+    }
+    let curve: Vec<ProfitPoint> = (0..=100)
+        .map(|k| {
+            let threshold = f64::from(k) / 100.0;
+            let contacted = sorted.partition_point(|&q| q >= threshold);
+            ProfitPoint {
+                threshold,
+                contacted,
+                expected_profit: prefix[contacted] * economics.value_per_conversion
+                    - contacted as f64 * economics.cost_per_contact,
+            }
+        })
+        .collect();
+    let best = curve
+        .iter()
+        .copied()
+        .fold(curve[0], |best, point| if point.expected_profit > best.expected_profit { point } else { best });
+    (curve, best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_partition_users_and_conversions() {
+        let y = [true, true, false, true, false, false];
+        let p = [0.9, 0.75, 0.7, 0.5, 0.41, 0.1];
+        let b = bands(&y, &p, Thresholds::default(), Some(Economics { value_per_conversion: 10.0, cost_per_contact: 1.0 }));
+        assert_eq!(b.iter().map(|x| x.users).collect::<Vec<_>>(), vec![3, 2, 1]);
+        assert_eq!(b.iter().map(|x| x.conversions).sum::<usize>(), 3);
+        assert!((b.iter().map(|x| x.share_of_conversions).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(b[0].conversion_rate, Some(2.0 / 3.0));
+        assert!((b[0].lift.unwrap() - (2.0 / 3.0) / 0.5).abs() < 1e-12);
+        assert!((b[0].expected_profit.unwrap() - ((0.9 + 0.75 + 0.7) * 10.0 - 3.0)).abs() < 1e-12);
+        assert_eq!(Thresholds { high: 0.3, medium: 0.5 }.validate().unwrap_err(), "thresholds.medium (0.5) must not be above thresholds.high (0.3)");
+    }
+
+    #[test]
+    fn the_best_threshold_contacts_exactly_the_profitable_users() {
+        // Contacting costs 1 and a conversion is worth 4: worth it when p ≥ 0.25.
+        let p: Vec<f64> = (0..100).map(|i| f64::from(i) / 100.0).collect();
+        let (curve, best) = profit_curve(&p, Economics { value_per_conversion: 4.0, cost_per_contact: 1.0 });
+        assert_eq!(curve.len(), 101);
+        assert_eq!(best.threshold, 0.25);
+        assert_eq!(best.contacted, 75);
+        let by_hand: f64 = p.iter().filter(|&&q| q >= 0.25).map(|q| 4.0 * q - 1.0).sum();
+        assert!((best.expected_profit - by_hand).abs() < 1e-9);
+    }
+}

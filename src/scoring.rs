@@ -1,0 +1,185 @@
+//! The scoring interface: one user's six signals in, their conversion
+//! probability, segment, and each signal's push on the log-odds out.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::contract::Tier;
+use crate::decisions::{Segment, Thresholds};
+use crate::model::FEATURES;
+
+/// One user's signals, validated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UserSignals {
+    pub days_since_signup: u32,
+    pub sessions_7d: u32,
+    pub content_hours_7d: f64,
+    pub downloads_7d: u32,
+    pub paywall_views_7d: u32,
+    pub country_tier: Tier,
+}
+
+const FIELDS: [&str; 6] = [
+    "days_since_signup",
+    "sessions_7d",
+    "content_hours_7d",
+    "downloads_7d",
+    "paywall_views_7d",
+    "country_tier",
+];
+
+fn count(object: &serde_json::Map<String, Value>, field: &str, min: u64) -> Result<u32, String> {
+    let value = object.get(field).ok_or_else(|| format!("{field} is missing"))?;
+    let n = match value {
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX)).map(|x| x as u64)),
+        _ => return Err(format!("{field} must be a whole number (got {value})")),
+    };
+    let n = match n {
+        Some(n) => n,
+        None if value.as_f64().is_some_and(|x| x < 0.0) => return Err(format!("{field} must not be negative (got {value})")),
+        None => return Err(format!("{field} must be a whole number (got {value})")),
+    };
+    if n < min {
+        return Err(format!("{field} must be at least {min} (got {n})"));
+    }
+    u32::try_from(n).map_err(|_| format!("{field} is too large (got {n})"))
+}
+
+impl UserSignals {
+    /// Reads and validates a JSON object with exactly the six feature
+    /// fields. Nothing is coerced: a wrong type, a negative count, an
+    /// unknown tier, a missing or an extra field is an error naming it.
+    pub fn from_json(value: &Value) -> Result<UserSignals, String> {
+        let object = value.as_object().ok_or("a user must be a JSON object with the six signal fields")?;
+        if let Some(extra) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(format!("{extra} is not a signal (expected only {})", FIELDS.join(", ")));
+        }
+        let hours = object.get("content_hours_7d").ok_or("content_hours_7d is missing")?;
+        let content_hours_7d = match hours.as_f64() {
+            Some(h) if h.is_finite() && h >= 0.0 => h,
+            Some(h) => return Err(format!("content_hours_7d must not be negative (got {h})")),
+            None => return Err(format!("content_hours_7d must be a number of hours (got {hours})")),
+        };
+        let tier = object.get("country_tier").ok_or("country_tier is missing")?;
+        let country_tier = tier
+            .as_str()
+            .and_then(Tier::parse)
+            .ok_or_else(|| format!("country_tier must be tier_1, tier_2 or tier_3 (got {tier})"))?;
+        Ok(UserSignals {
+            days_since_signup: count(object, "days_since_signup", 1)?,
+            sessions_7d: count(object, "sessions_7d", 0)?,
+            content_hours_7d,
+            downloads_7d: count(object, "downloads_7d", 0)?,
+            paywall_views_7d: count(object, "paywall_views_7d", 0)?,
+            country_tier,
+        })
+    }
+
+    /// The model's inputs in raw units, in [`FEATURES`] order.
+    pub fn features(&self) -> [f64; 7] {
+        [
+            f64::from(self.days_since_signup),
+            f64::from(self.sessions_7d),
+            self.content_hours_7d,
+            f64::from(self.downloads_7d),
+            f64::from(self.paywall_views_7d),
+            f64::from(u8::from(self.country_tier == Tier::Tier2)),
+            f64::from(u8::from(self.country_tier == Tier::Tier3)),
+        ]
+    }
+}
+
+/// One signal's push on the log-odds: weight × value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contribution {
+    pub feature: &'static str,
+    pub value: f64,
+    pub weight: f64,
+    pub contribution: f64,
+}
+
+/// A scored user.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scored {
+    pub probability: f64,
+    pub segment: Segment,
+    /// Log-odds: intercept + Σ contributions.
+    pub score: f64,
+    pub intercept: f64,
+    pub contributions: Vec<Contribution>,
+}
+
+/// Scores one user with raw-unit `coefficients` and `intercept`.
+pub fn score(coefficients: &[f64; 7], intercept: f64, thresholds: &Thresholds, user: &UserSignals) -> Scored {
+    let x = user.features();
+    let contributions: Vec<Contribution> = FEATURES
+        .iter()
+        .zip(coefficients)
+        .zip(x)
+        .map(|((&feature, &weight), value)| Contribution {
+            feature,
+            value,
+            weight,
+            contribution: weight * value,
+        })
+        .collect();
+    let score = intercept + contributions.iter().map(|c| c.contribution).sum::<f64>();
+    let probability = crate::generator::sigmoid(score);
+    Scored {
+        probability,
+        segment: thresholds.segment(probability),
+        score,
+        intercept,
+        contributions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user() -> Value {
+        json!({"days_since_signup": 10, "sessions_7d": 3, "content_hours_7d": 2.5, "downloads_7d": 1, "paywall_views_7d": 2, "country_tier": "Tier_2"})
+    }
+
+    #[test]
+    fn contributions_sum_with_the_intercept_to_the_score() {
+        let u = UserSignals::from_json(&user()).unwrap();
+        assert_eq!(u.country_tier, Tier::Tier2);
+        let w = [-0.02, 0.3, 0.25, 0.5, 0.4, -0.5, -1.0];
+        let s = score(&w, 0.7, &Thresholds::default(), &u);
+        let total: f64 = s.contributions.iter().map(|c| c.contribution).sum();
+        assert!((s.intercept + total - s.score).abs() < 1e-12);
+        let expected = 0.7 - 0.2 + 0.9 + 0.625 + 0.5 + 0.8 - 0.5;
+        assert!((s.score - expected).abs() < 1e-12);
+        assert_eq!(s.segment, Segment::HighIntent);
+    }
+
+    #[test]
+    fn bad_users_are_named_never_coerced() {
+        let cases = [
+            ("sessions_7d", json!(-1), "sessions_7d must not be negative"),
+            ("sessions_7d", json!("3"), "sessions_7d must be a whole number"),
+            ("downloads_7d", json!(1.5), "downloads_7d must be a whole number"),
+            ("days_since_signup", json!(0), "days_since_signup must be at least 1"),
+            ("country_tier", json!("tier_9"), "country_tier must be tier_1"),
+            ("content_hours_7d", json!(-2.0), "content_hours_7d must not be negative"),
+        ];
+        for (field, value, message) in cases {
+            let mut u = user();
+            u[field] = value;
+            let err = UserSignals::from_json(&u).unwrap_err();
+            assert!(err.starts_with(message), "{field}: {err}");
+        }
+        let mut missing = user();
+        missing.as_object_mut().unwrap().remove("paywall_views_7d");
+        assert_eq!(UserSignals::from_json(&missing).unwrap_err(), "paywall_views_7d is missing");
+        let mut extra = user();
+        extra["converted"] = json!(1);
+        assert!(UserSignals::from_json(&extra).unwrap_err().starts_with("converted is not a signal"));
+        assert!(UserSignals::from_json(&json!([1, 2])).is_err());
+    }
+}
