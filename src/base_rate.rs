@@ -13,14 +13,19 @@ use crate::params::{GeneratorParams, MAX_ABS_WEIGHT};
 /// The baseline b0 at which the mean true probability of `data`'s users is
 /// `target`, for the other parameters in `params`. `data` must have been
 /// generated here (it needs the noise draws).
-pub fn baseline_for_rate(params: &GeneratorParams, data: &Dataset, target: f64) -> Result<f64, String> {
+pub fn baseline_for_rate(
+    params: &GeneratorParams,
+    data: &Dataset,
+    target: f64,
+) -> Result<f64, String> {
     if !(target > 0.0 && target < 1.0) {
-        return Err(format!("target rate must be strictly between 0 and 1 (got {target})"));
+        return Err(format!(
+            "target rate must be strictly between 0 and 1 (got {target})"
+        ));
     }
-    let latent = data
-        .latent
-        .as_ref()
-        .ok_or("the baseline can only be solved for generated data (imported data have no noise draws)")?;
+    let latent = data.latent.as_ref().ok_or(
+        "the baseline can only be solved for generated data (imported data have no noise draws)",
+    )?;
     if data.is_empty() {
         return Err("there are no users to solve the baseline on".into());
     }
@@ -36,7 +41,11 @@ pub fn baseline_for_rate(params: &GeneratorParams, data: &Dataset, target: f64) 
         .map(|(x, &z)| weights.systematic(&x) + without_baseline.noise_sigma * z)
         .collect();
     let rate = |b0: f64| {
-        scores.iter().map(|&s| crate::generator::sigmoid(b0 + s)).sum::<f64>() / scores.len() as f64
+        scores
+            .iter()
+            .map(|&s| crate::generator::sigmoid(b0 + s))
+            .sum::<f64>()
+            / scores.len() as f64
     };
     let (mut lo, mut hi) = (-MAX_ABS_WEIGHT, MAX_ABS_WEIGHT);
     if rate(lo) > target || rate(hi) < target {
@@ -65,13 +74,26 @@ mod tests {
 
     #[test]
     fn the_solved_baseline_gives_the_target_rate() {
-        let params = GeneratorParams { rows: 50_000, ..Default::default() };
+        let params = GeneratorParams {
+            rows: 50_000,
+            ..Default::default()
+        };
         let data = Dataset::generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
         for target in [0.05, 0.2, 0.5] {
             let b0 = baseline_for_rate(&params, &data, target).unwrap();
-            let moved = GeneratorParams { baseline: b0, ..params.clone() };
+            let moved = GeneratorParams {
+                baseline: b0,
+                ..params.clone()
+            };
             let regenerated = Dataset::generate(&moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
-            let mean_p: f64 = regenerated.latent.as_ref().unwrap().probability.iter().sum::<f64>() / 50_000.0;
+            let mean_p: f64 = regenerated
+                .latent
+                .as_ref()
+                .unwrap()
+                .probability
+                .iter()
+                .sum::<f64>()
+                / 50_000.0;
             assert!((mean_p - target).abs() < 1e-9, "{target}: mean p {mean_p}");
             let se = (target * (1.0 - target) / 50_000.0).sqrt();
             assert!((regenerated.conversion_rate() - target).abs() < 5.0 * se);
@@ -79,6 +101,8 @@ mod tests {
         assert!(baseline_for_rate(&params, &data, 1.0).is_err());
         let mut imported = data.clone();
         imported.latent = None;
-        assert!(baseline_for_rate(&params, &imported, 0.1).unwrap_err().contains("generated data"));
+        assert!(baseline_for_rate(&params, &imported, 0.1)
+            .unwrap_err()
+            .contains("generated data"));
     }
 }

@@ -37,7 +37,10 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { high: 0.7, medium: 0.4 }
+        Thresholds {
+            high: 0.7,
+            medium: 0.4,
+        }
     }
 }
 
@@ -46,7 +49,9 @@ impl Thresholds {
     pub fn validate(self) -> Result<Thresholds, String> {
         for (name, t) in [("high", self.high), ("medium", self.medium)] {
             if !(0.0..=1.0).contains(&t) {
-                return Err(format!("thresholds.{name} must be a probability from 0 to 1 (got {t})"));
+                return Err(format!(
+                    "thresholds.{name} must be a probability from 0 to 1 (got {t})"
+                ));
             }
         }
         if self.medium > self.high {
@@ -81,10 +86,16 @@ pub struct Economics {
 impl Economics {
     pub fn validate(self) -> Result<Economics, String> {
         if !self.value_per_conversion.is_finite() || self.value_per_conversion < 0.0 {
-            return Err(format!("valuePerConversion must be a finite number ≥ 0 (got {})", self.value_per_conversion));
+            return Err(format!(
+                "valuePerConversion must be a finite number ≥ 0 (got {})",
+                self.value_per_conversion
+            ));
         }
         if !self.cost_per_contact.is_finite() || self.cost_per_contact < 0.0 {
-            return Err(format!("costPerContact must be a finite number ≥ 0 (got {})", self.cost_per_contact));
+            return Err(format!(
+                "costPerContact must be a finite number ≥ 0 (got {})",
+                self.cost_per_contact
+            ));
         }
         Ok(self)
     }
@@ -114,10 +125,19 @@ pub struct Band {
 }
 
 /// The three bands for labels `y` and probabilities `p`.
-pub fn bands(y: &[bool], p: &[f64], thresholds: Thresholds, economics: Option<Economics>) -> Vec<Band> {
+pub fn bands(
+    y: &[bool],
+    p: &[f64],
+    thresholds: Thresholds,
+    economics: Option<Economics>,
+) -> Vec<Band> {
     let total_users = y.len();
     let total_conversions = y.iter().filter(|&&c| c).count();
-    let overall = if total_users > 0 { total_conversions as f64 / total_users as f64 } else { 0.0 };
+    let overall = if total_users > 0 {
+        total_conversions as f64 / total_users as f64
+    } else {
+        0.0
+    };
     let limits = [
         (Segment::HighIntent, thresholds.high, 1.0),
         (Segment::MediumIntent, thresholds.medium, thresholds.high),
@@ -140,13 +160,23 @@ pub fn bands(y: &[bool], p: &[f64], thresholds: Thresholds, economics: Option<Ec
                 lower,
                 upper,
                 users,
-                share: if total_users > 0 { users as f64 / total_users as f64 } else { 0.0 },
+                share: if total_users > 0 {
+                    users as f64 / total_users as f64
+                } else {
+                    0.0
+                },
                 conversions,
                 conversion_rate: rate,
                 mean_predicted: (users > 0).then(|| predicted / users as f64),
                 lift: rate.filter(|_| overall > 0.0).map(|r| r / overall),
-                share_of_conversions: if total_conversions > 0 { conversions as f64 / total_conversions as f64 } else { 0.0 },
-                expected_profit: economics.map(|e| predicted * e.value_per_conversion - users as f64 * e.cost_per_contact),
+                share_of_conversions: if total_conversions > 0 {
+                    conversions as f64 / total_conversions as f64
+                } else {
+                    0.0
+                },
+                expected_profit: economics.map(|e| {
+                    predicted * e.value_per_conversion - users as f64 * e.cost_per_contact
+                }),
             }
         })
         .collect()
@@ -184,10 +214,13 @@ pub fn profit_curve(p: &[f64], economics: Economics) -> (Vec<ProfitPoint>, Profi
             }
         })
         .collect();
-    let best = curve
-        .iter()
-        .copied()
-        .fold(curve[0], |best, point| if point.expected_profit > best.expected_profit { point } else { best });
+    let best = curve.iter().copied().fold(curve[0], |best, point| {
+        if point.expected_profit > best.expected_profit {
+            point
+        } else {
+            best
+        }
+    });
     (curve, best)
 }
 
@@ -199,25 +232,51 @@ mod tests {
     fn bands_partition_users_and_conversions() {
         let y = [true, true, false, true, false, false];
         let p = [0.9, 0.75, 0.7, 0.5, 0.41, 0.1];
-        let b = bands(&y, &p, Thresholds::default(), Some(Economics { value_per_conversion: 10.0, cost_per_contact: 1.0 }));
+        let b = bands(
+            &y,
+            &p,
+            Thresholds::default(),
+            Some(Economics {
+                value_per_conversion: 10.0,
+                cost_per_contact: 1.0,
+            }),
+        );
         assert_eq!(b.iter().map(|x| x.users).collect::<Vec<_>>(), vec![3, 2, 1]);
         assert_eq!(b.iter().map(|x| x.conversions).sum::<usize>(), 3);
         assert!((b.iter().map(|x| x.share_of_conversions).sum::<f64>() - 1.0).abs() < 1e-12);
         assert_eq!(b[0].conversion_rate, Some(2.0 / 3.0));
         assert!((b[0].lift.unwrap() - (2.0 / 3.0) / 0.5).abs() < 1e-12);
         assert!((b[0].expected_profit.unwrap() - ((0.9 + 0.75 + 0.7) * 10.0 - 3.0)).abs() < 1e-12);
-        assert_eq!(Thresholds { high: 0.3, medium: 0.5 }.validate().unwrap_err(), "thresholds.medium (0.5) must not be above thresholds.high (0.3)");
+        assert_eq!(
+            Thresholds {
+                high: 0.3,
+                medium: 0.5
+            }
+            .validate()
+            .unwrap_err(),
+            "thresholds.medium (0.5) must not be above thresholds.high (0.3)"
+        );
     }
 
     #[test]
     fn the_best_threshold_contacts_exactly_the_profitable_users() {
         // Contacting costs 1 and a conversion is worth 4: worth it when p ≥ 0.25.
         let p: Vec<f64> = (0..100).map(|i| f64::from(i) / 100.0).collect();
-        let (curve, best) = profit_curve(&p, Economics { value_per_conversion: 4.0, cost_per_contact: 1.0 });
+        let (curve, best) = profit_curve(
+            &p,
+            Economics {
+                value_per_conversion: 4.0,
+                cost_per_contact: 1.0,
+            },
+        );
         assert_eq!(curve.len(), 101);
         assert_eq!(best.threshold, 0.25);
         assert_eq!(best.contacted, 75);
-        let by_hand: f64 = p.iter().filter(|&&q| q >= 0.25).map(|q| 4.0 * q - 1.0).sum();
+        let by_hand: f64 = p
+            .iter()
+            .filter(|&&q| q >= 0.25)
+            .map(|q| 4.0 * q - 1.0)
+            .sum();
         assert!((best.expected_profit - by_hand).abs() < 1e-9);
     }
 }

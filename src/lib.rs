@@ -7,6 +7,7 @@
 //! shells sit on it: [`wasm`] for the page and the `conversion` CLI.
 
 pub mod aggregates;
+pub mod artifact;
 pub mod base_rate;
 pub mod contract;
 pub mod csv_format;

@@ -32,18 +32,25 @@ impl Confusion {
 
     /// Share of users classified correctly.
     pub fn accuracy(&self) -> f64 {
-        let total = self.true_positives + self.false_positives + self.true_negatives + self.false_negatives;
+        let total =
+            self.true_positives + self.false_positives + self.true_negatives + self.false_negatives;
         ratio(self.true_positives + self.true_negatives, total)
     }
 
     /// Of the users predicted to convert, the share who did.
     pub fn precision(&self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_positives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
     }
 
     /// Of the users who converted, the share predicted to.
     pub fn recall(&self) -> f64 {
-        ratio(self.true_positives, self.true_positives + self.false_negatives)
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        )
     }
 }
 
@@ -63,7 +70,11 @@ pub fn log_loss(y: &[bool], p: &[f64]) -> f64 {
         .zip(p)
         .map(|(&label, &prob)| {
             let q = prob.clamp(1e-15, 1.0 - 1e-15);
-            -if label { libm::log(q) } else { libm::log(1.0 - q) }
+            -if label {
+                libm::log(q)
+            } else {
+                libm::log(1.0 - q)
+            }
         })
         .sum();
     total / y.len().max(1) as f64
@@ -171,7 +182,12 @@ pub struct CalibrationBin {
 
 /// Predicted versus observed conversion in `bins` equal-width bins of
 /// predicted probability; with `truth`, the mean true probability too.
-pub fn calibration(y: &[bool], p: &[f64], truth: Option<&[f64]>, bins: usize) -> Vec<CalibrationBin> {
+pub fn calibration(
+    y: &[bool],
+    p: &[f64],
+    truth: Option<&[f64]>,
+    bins: usize,
+) -> Vec<CalibrationBin> {
     let bins = bins.max(1);
     let mut users = vec![0usize; bins];
     let mut predicted = vec![0.0; bins];
@@ -228,7 +244,8 @@ pub fn gains(y: &[bool], p: &[f64], shares: &[f64]) -> Vec<Gain> {
     shares
         .iter()
         .map(|&share| {
-            let k = ((share * y.len() as f64).round() as usize).clamp(usize::from(!y.is_empty()), y.len());
+            let k = ((share * y.len() as f64).round() as usize)
+                .clamp(usize::from(!y.is_empty()), y.len());
             let caught = prefix[k];
             let rate = ratio(caught, k);
             Gain {
@@ -267,7 +284,13 @@ pub struct Metrics {
 
 /// Measures predictions `p` against labels `y`; `truth` holds the true
 /// probabilities when known.
-pub fn evaluate(y: &[bool], p: &[f64], truth: Option<&[f64]>, threshold: f64, in_sample: bool) -> Metrics {
+pub fn evaluate(
+    y: &[bool],
+    p: &[f64],
+    truth: Option<&[f64]>,
+    threshold: f64,
+    in_sample: bool,
+) -> Metrics {
     let confusion = Confusion::new(y, p, threshold);
     let deciles: Vec<f64> = (1..=10).map(|k| f64::from(k) / 10.0).collect();
     Metrics {
@@ -306,11 +329,17 @@ mod tests {
     #[test]
     fn auc_equals_the_area_under_its_curve() {
         let y: Vec<bool> = (0..500).map(|i| (i * 7919) % 13 < 6).collect();
-        let s: Vec<f64> = (0..500).map(|i| ((i * 104_729) % 97) as f64 / 97.0 + if y[i] { 0.2 } else { 0.0 }).collect();
+        let s: Vec<f64> = (0..500)
+            .map(|i| ((i * 104_729) % 97) as f64 / 97.0 + if y[i] { 0.2 } else { 0.0 })
+            .collect();
         let curve = roc_curve(&y, &s, usize::MAX);
         let area: f64 = curve
             .windows(2)
-            .map(|w| (w[1].false_positive_rate - w[0].false_positive_rate) * (w[1].true_positive_rate + w[0].true_positive_rate) / 2.0)
+            .map(|w| {
+                (w[1].false_positive_rate - w[0].false_positive_rate)
+                    * (w[1].true_positive_rate + w[0].true_positive_rate)
+                    / 2.0
+            })
             .sum();
         assert!((area - roc_auc(&y, &s).unwrap()).abs() < 1e-12);
         assert_eq!(roc_curve(&y, &s, 50).len(), 50);
@@ -321,7 +350,15 @@ mod tests {
         let y = [true, false, true, false];
         let p = [0.8, 0.6, 0.3, 0.1];
         let c = Confusion::new(&y, &p, 0.5);
-        assert_eq!((c.true_positives, c.false_positives, c.true_negatives, c.false_negatives), (1, 1, 1, 1));
+        assert_eq!(
+            (
+                c.true_positives,
+                c.false_positives,
+                c.true_negatives,
+                c.false_negatives
+            ),
+            (1, 1, 1, 1)
+        );
         assert_eq!((c.accuracy(), c.precision(), c.recall()), (0.5, 0.5, 0.5));
         let expected = -(0.8f64.ln() + 0.4f64.ln() + 0.3f64.ln() + 0.9f64.ln()) / 4.0;
         assert!((log_loss(&y, &p) - expected).abs() < 1e-12);

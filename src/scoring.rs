@@ -29,16 +29,22 @@ const FIELDS: [&str; 6] = [
 ];
 
 fn count(object: &serde_json::Map<String, Value>, field: &str, min: u64) -> Result<u32, String> {
-    let value = object.get(field).ok_or_else(|| format!("{field} is missing"))?;
+    let value = object
+        .get(field)
+        .ok_or_else(|| format!("{field} is missing"))?;
     let n = match value {
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX)).map(|x| x as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX))
+                .map(|x| x as u64)
+        }),
         _ => return Err(format!("{field} must be a whole number (got {value})")),
     };
     let n = match n {
         Some(n) => n,
-        None if value.as_f64().is_some_and(|x| x < 0.0) => return Err(format!("{field} must not be negative (got {value})")),
+        None if value.as_f64().is_some_and(|x| x < 0.0) => {
+            return Err(format!("{field} must not be negative (got {value})"))
+        }
         None => return Err(format!("{field} must be a whole number (got {value})")),
     };
     if n < min {
@@ -52,27 +58,44 @@ impl UserSignals {
     /// fields. Nothing is coerced: a wrong type, a negative count, an
     /// unknown tier, a missing or an extra field is an error naming it.
     pub fn from_json(value: &Value) -> Result<UserSignals, String> {
-        let object = value.as_object().ok_or("a user must be a JSON object with the six signal fields")?;
+        let object = value
+            .as_object()
+            .ok_or("a user must be a JSON object with the six signal fields")?;
         if let Some(extra) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return Err(format!("{extra} is not a signal (expected only {})", FIELDS.join(", ")));
+            return Err(format!(
+                "{extra} is not a signal (expected only {})",
+                FIELDS.join(", ")
+            ));
         }
-        let hours = object.get("content_hours_7d").ok_or("content_hours_7d is missing")?;
+        let days_since_signup = count(object, "days_since_signup", 1)?;
+        let sessions_7d = count(object, "sessions_7d", 0)?;
+        let hours = object
+            .get("content_hours_7d")
+            .ok_or("content_hours_7d is missing")?;
         let content_hours_7d = match hours.as_f64() {
             Some(h) if h.is_finite() && h >= 0.0 => h,
             Some(h) => return Err(format!("content_hours_7d must not be negative (got {h})")),
-            None => return Err(format!("content_hours_7d must be a number of hours (got {hours})")),
+            None => {
+                return Err(format!(
+                    "content_hours_7d must be a number of hours (got {hours})"
+                ))
+            }
         };
-        let tier = object.get("country_tier").ok_or("country_tier is missing")?;
+        let downloads_7d = count(object, "downloads_7d", 0)?;
+        let paywall_views_7d = count(object, "paywall_views_7d", 0)?;
+        let tier = object
+            .get("country_tier")
+            .ok_or("country_tier is missing")?;
         let country_tier = tier
             .as_str()
             .and_then(Tier::parse)
             .ok_or_else(|| format!("country_tier must be tier_1, tier_2 or tier_3 (got {tier})"))?;
         Ok(UserSignals {
-            days_since_signup: count(object, "days_since_signup", 1)?,
-            sessions_7d: count(object, "sessions_7d", 0)?,
+            days_since_signup,
+            sessions_7d,
             content_hours_7d,
-            downloads_7d: count(object, "downloads_7d", 0)?,
-            paywall_views_7d: count(object, "paywall_views_7d", 0)?,
+            downloads_7d,
+            paywall_views_7d,
             country_tier,
         })
     }
@@ -112,7 +135,12 @@ pub struct Scored {
 }
 
 /// Scores one user with raw-unit `coefficients` and `intercept`.
-pub fn score(coefficients: &[f64; 7], intercept: f64, thresholds: &Thresholds, user: &UserSignals) -> Scored {
+pub fn score(
+    coefficients: &[f64; 7],
+    intercept: f64,
+    thresholds: &Thresholds,
+    user: &UserSignals,
+) -> Scored {
     let x = user.features();
     let contributions: Vec<Contribution> = FEATURES
         .iter()
@@ -162,11 +190,31 @@ mod tests {
     fn bad_users_are_named_never_coerced() {
         let cases = [
             ("sessions_7d", json!(-1), "sessions_7d must not be negative"),
-            ("sessions_7d", json!("3"), "sessions_7d must be a whole number"),
-            ("downloads_7d", json!(1.5), "downloads_7d must be a whole number"),
-            ("days_since_signup", json!(0), "days_since_signup must be at least 1"),
-            ("country_tier", json!("tier_9"), "country_tier must be tier_1"),
-            ("content_hours_7d", json!(-2.0), "content_hours_7d must not be negative"),
+            (
+                "sessions_7d",
+                json!("3"),
+                "sessions_7d must be a whole number",
+            ),
+            (
+                "downloads_7d",
+                json!(1.5),
+                "downloads_7d must be a whole number",
+            ),
+            (
+                "days_since_signup",
+                json!(0),
+                "days_since_signup must be at least 1",
+            ),
+            (
+                "country_tier",
+                json!("tier_9"),
+                "country_tier must be tier_1",
+            ),
+            (
+                "content_hours_7d",
+                json!(-2.0),
+                "content_hours_7d must not be negative",
+            ),
         ];
         for (field, value, message) in cases {
             let mut u = user();
@@ -176,10 +224,15 @@ mod tests {
         }
         let mut missing = user();
         missing.as_object_mut().unwrap().remove("paywall_views_7d");
-        assert_eq!(UserSignals::from_json(&missing).unwrap_err(), "paywall_views_7d is missing");
+        assert_eq!(
+            UserSignals::from_json(&missing).unwrap_err(),
+            "paywall_views_7d is missing"
+        );
         let mut extra = user();
         extra["converted"] = json!(1);
-        assert!(UserSignals::from_json(&extra).unwrap_err().starts_with("converted is not a signal"));
+        assert!(UserSignals::from_json(&extra)
+            .unwrap_err()
+            .starts_with("converted is not a signal"));
         assert!(UserSignals::from_json(&json!([1, 2])).is_err());
     }
 }

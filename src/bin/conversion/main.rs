@@ -5,7 +5,9 @@
 
 mod bench;
 mod bench_fit;
+mod fit;
 mod generate;
+mod score;
 mod text;
 mod validate;
 
@@ -27,6 +29,10 @@ enum Command {
     Generate(Box<generate::GenerateArgs>),
     /// Check a CSV against the contract and summarise it.
     Validate(validate::ValidateArgs),
+    /// Fit the baseline logistic regression to a contract CSV.
+    Fit(fit::FitArgs),
+    /// Score users (JSON lines on stdin) with a model file.
+    Score(score::ScoreArgs),
     /// Time generating and writing rows, natively.
     Bench(bench::BenchArgs),
     /// Time fitting the model to 100,000 and 1,000,000 rows, natively.
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate::run(*args),
         Command::Validate(args) => validate::run(args),
+        Command::Fit(args) => fit::run(args),
+        Command::Score(args) => score::run(args),
         Command::Bench(args) => bench::run(args),
         Command::BenchFit(args) => bench_fit::run(args),
     };

@@ -1,0 +1,185 @@
+//! `conversion fit` and `conversion score`, as a person runs them.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn conversion(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_conversion"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the conversion binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("conversion-model-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn users_csv(rows: &str) -> PathBuf {
+    let file = temp(&format!("users-{rows}.csv"));
+    let out = conversion(
+        &[
+            "generate",
+            "--rows",
+            rows,
+            "--seed",
+            "3",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success());
+    file
+}
+
+#[test]
+fn fit_explains_the_model_and_writes_an_artifact_that_scores() {
+    let csv = users_csv("20000");
+    let model = temp("model.json");
+    let out = conversion(
+        &[
+            "fit",
+            csv.to_str().unwrap(),
+            "--output",
+            model.to_str().unwrap(),
+        ],
+        "",
+    );
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for needle in [
+        "fitted on 16,000 of 20,000 users",
+        "converged",
+        "odds × /unit",
+        "weight/std dev",
+        "downloads_7d",
+        "tier_3",
+        "intercept",
+        "held-out users",
+        "ROC AUC",
+        "high_intent",
+    ] {
+        assert!(report.contains(needle), "{needle} missing from:\n{report}");
+    }
+    let artifact: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(artifact["features"][5], "tier_2");
+    assert_eq!(artifact["coefficients"].as_array().unwrap().len(), 7);
+
+    let users = concat!(
+        r#"{"days_since_signup": 10, "sessions_7d": 3, "content_hours_7d": 2.5, "downloads_7d": 1, "paywall_views_7d": 2, "country_tier": "tier_2"}"#,
+        "\n",
+        r#"{"days_since_signup": 10, "sessions_7d": -3, "content_hours_7d": 2.5, "downloads_7d": 1, "paywall_views_7d": 2, "country_tier": "tier_2"}"#,
+        "\n",
+        r#"{"days_since_signup": 10, "sessions_7d": 3, "content_hours_7d": 2.5, "downloads_7d": 1, "country_tier": "tier_2"}"#,
+        "\n",
+        r#"{"days_since_signup": 10, "sessions_7d": 3, "content_hours_7d": 2.5, "downloads_7d": 1, "paywall_views_7d": 2, "country_tier": "gold"}"#,
+        "\n",
+        r#"{"days_since_signup": 10, "sessions_7d": 3, "content_hours_7d": 2.5, "downloads_7d": 1, "paywall_views_7d": 2, "country_tier": "Tier_1", "plan": "x"}"#,
+        "\n",
+        r#"{"days_since_signup": 59, "sessions_7d": 0, "content_hours_7d": 0, "downloads_7d": 0, "paywall_views_7d": 0, "country_tier": "tier_3"}"#,
+        "\n",
+    );
+    let out = conversion(&["score", "--model", model.to_str().unwrap()], users);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a bad line makes the exit code 1"
+    );
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    let first = &lines[0];
+    let p = first["probability"].as_f64().unwrap();
+    assert!(p > 0.5 && p < 1.0);
+    assert_eq!(first["segment"], "high_intent");
+    let pushes: f64 = first["contributions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!(
+        (pushes + first["intercept"].as_f64().unwrap() - first["score"].as_f64().unwrap()).abs()
+            < 1e-9
+    );
+    assert_eq!(
+        lines[1]["error"],
+        "line 2: sessions_7d must not be negative (got -3)"
+    );
+    assert_eq!(lines[2]["error"], "line 3: paywall_views_7d is missing");
+    assert!(lines[3]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 4: country_tier must be tier_1"));
+    assert!(lines[4]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 5: plan is not a signal"));
+    assert_eq!(
+        lines[5]["segment"], "low_intent",
+        "an old, inactive tier_3 user: {}",
+        lines[5]
+    );
+}
+
+#[test]
+fn in_sample_fits_say_so() {
+    let csv = users_csv("3000");
+    let out = conversion(&["fit", csv.to_str().unwrap(), "--test-fraction", "0"], "");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("in-sample"));
+}
+
+#[test]
+fn bad_inputs_are_named_never_a_panic() {
+    let empty = temp("empty.csv");
+    std::fs::write(&empty, "days_since_signup,sessions_7d,content_hours_7d,downloads_7d,paywall_views_7d,country_tier,converted\n").unwrap();
+    let out = conversion(&["fit", empty.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no data rows"));
+
+    let broken = temp("broken.csv");
+    std::fs::write(&broken, "days_since_signup,sessions_7d,content_hours_7d,downloads_7d,paywall_views_7d,country_tier,converted\n1,-1,1.00,0,0,tier_1,1\n").unwrap();
+    let out = conversion(&["fit", broken.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("line 2, column 2 (sessions_7d): must not be negative"));
+
+    let csv = users_csv("500");
+    let out = conversion(
+        &["fit", csv.to_str().unwrap(), "--test-fraction", "1.5"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("testFraction must be"));
+
+    let bad_model = temp("bad-model.json");
+    std::fs::write(&bad_model, r#"{"schemaVersion": 9}"#).unwrap();
+    let out = conversion(&["score", "--model", bad_model.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("model file"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stderr).contains("panicked"));
+}
