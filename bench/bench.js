@@ -1,7 +1,8 @@
 // Times the wasm build in the browser: generating 1,000,000 users in memory
-// and writing their CSV, as `conversion bench` does natively. Results go to
+// and writing their CSV, as `conversion bench` does natively, and fitting
+// the model to 100,000 and 1,000,000 users, as `conversion bench-fit` does. Results go to
 // the page and to `window.benchResults` for bench/browser.mjs to print.
-import init, { World } from '../www/pkg/conversion_playground.js';
+import init, { World, ModelFit } from '../www/pkg/conversion_playground.js';
 
 const ROWS = 1_000_000;
 const RUNS = 7;
@@ -27,12 +28,29 @@ async function main() {
     bytes = csv.length;
     world.free();
   }
+  // Fitting to the default tolerance on every user, as `conversion bench-fit` does.
+  const fits = {};
+  for (const rows of [100_000, 1_000_000]) {
+    const world = new World({ rows, seed: '42' });
+    const times = [];
+    let progress = null;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const fit = new ModelFit(world, { testFraction: 0 });
+      progress = fit.run();
+      times.push(performance.now() - t);
+      fit.free();
+    }
+    fits[rows] = { ms: median(times), iterations: progress.iterations, loss: progress.lossHistory[progress.lossHistory.length - 1], stop: progress.stop };
+    world.free();
+  }
   const results = {
     rows: ROWS,
     runs: RUNS,
     generateMs: median(generate),
     writeCsvMs: median(write),
     csvBytes: bytes,
+    fits,
   };
   document.getElementById('out').textContent = JSON.stringify(results, null, 2);
   window.benchResults = results;

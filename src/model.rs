@@ -767,7 +767,8 @@ impl Fitter {
 }
 
 /// What a fit produced.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FittedModel {
     /// Weights per unit of each feature, in [`FEATURES`] order.
     pub coefficients: [f64; P],

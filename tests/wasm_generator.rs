@@ -75,3 +75,9 @@ fn bad_parameters_are_named_in_the_js_error() {
             .contains("must not be negative")
     );
 }
+
+#[wasm_bindgen_test]
+fn misspelt_parameters_are_refused_not_ignored() {
+    assert!(error_text(r#"{"weights": {"sesions_7d": 0.9}}"#).contains("sesions_7d"));
+    assert!(error_text(r#"{"rows": -5}"#).contains("rows"));
+}

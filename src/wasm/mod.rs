@@ -4,8 +4,10 @@
 //! small results back. Every fallible export returns `Result<_, JsError>`
 //! whose message names what was wrong. No maths lives here.
 
+mod model;
 mod world;
 
+pub use model::{baseline_for_rate, ModelFit};
 pub use world::World;
 
 use serde::Serialize;
@@ -108,11 +110,23 @@ pub fn default_params() -> Result<JsValue, JsError> {
 
 /// Reads a JS parameters object, naming the offending field on error.
 pub(crate) fn params_from_js(value: JsValue) -> Result<GeneratorParams, JsError> {
-    let de = serde_wasm_bindgen::Deserializer::from(value);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    read_js(value, "parameters")
+}
+
+/// Reads a JS object into `T`, naming the offending field on error
+/// (`weights.sessions_7d: invalid type …`). It goes through a JSON value
+/// first because serde-wasm-bindgen only looks up a struct's own fields, so
+/// `deny_unknown_fields` would never see a misspelt one.
+pub(crate) fn read_js<T: serde::de::DeserializeOwned>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, JsError> {
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
         JsError::new(&if path == "." {
-            format!("parameters: {}", e.inner())
+            format!("{what}: {}", e.inner())
         } else {
             format!("{path}: {}", e.inner())
         })

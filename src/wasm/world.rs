@@ -36,8 +36,6 @@ struct View<'a> {
     params: &'a GeneratorParams,
 }
 
-// Read by the model handle (src/wasm/model.rs) once it lands.
-#[allow(dead_code)]
 impl World {
     /// The users, for other handles (the model) to read.
     pub(crate) fn data(&self) -> &Dataset {
