@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::Tier;
 use crate::dataset::Dataset;
+use crate::generator::Features;
 
 /// The model's inputs, in order: five signals in raw units, then the tier
 /// one-hot columns (`tier_1` is the reference level).
@@ -46,17 +47,22 @@ const P: usize = FEATURES.len();
 /// Coefficients plus the intercept (last).
 const Q: usize = P + 1;
 
-/// One user's model inputs in raw units.
-pub fn raw_features(data: &Dataset, i: usize) -> [f64; P] {
+/// A user's model inputs in raw units, in [`FEATURES`] order.
+pub fn feature_vector(x: &Features) -> [f64; P] {
     [
-        f64::from(data.days_since_signup[i]),
-        f64::from(data.sessions_7d[i]),
-        data.content_hours_7d[i],
-        f64::from(data.downloads_7d[i]),
-        f64::from(data.paywall_views_7d[i]),
-        f64::from(u8::from(data.country_tier[i] == Tier::Tier2)),
-        f64::from(u8::from(data.country_tier[i] == Tier::Tier3)),
+        f64::from(x.days_since_signup),
+        f64::from(x.sessions_7d),
+        x.content_hours_7d,
+        f64::from(x.downloads_7d),
+        f64::from(x.paywall_views_7d),
+        f64::from(u8::from(x.country_tier == Tier::Tier2)),
+        f64::from(u8::from(x.country_tier == Tier::Tier3)),
     ]
+}
+
+/// User `i`'s model inputs in raw units.
+pub fn raw_features(data: &Dataset, i: usize) -> [f64; P] {
+    feature_vector(&data.features(i))
 }
 
 /// How to fit, as a person asked for it. `Default` is the baseline.

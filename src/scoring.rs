@@ -4,29 +4,16 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::contract::Tier;
+use crate::contract::{Tier, COLUMNS};
 use crate::decisions::{Segment, Thresholds};
-use crate::model::FEATURES;
+use crate::generator::Features;
+use crate::model::{feature_vector, FEATURES};
 
-/// One user's signals, validated.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct UserSignals {
-    pub days_since_signup: u32,
-    pub sessions_7d: u32,
-    pub content_hours_7d: f64,
-    pub downloads_7d: u32,
-    pub paywall_views_7d: u32,
-    pub country_tier: Tier,
-}
+/// One user's signals, validated: the contract's six feature columns.
+pub type UserSignals = Features;
 
-const FIELDS: [&str; 6] = [
-    "days_since_signup",
-    "sessions_7d",
-    "content_hours_7d",
-    "downloads_7d",
-    "paywall_views_7d",
-    "country_tier",
-];
+/// The six feature columns (the contract's columns but `converted`).
+const FIELDS: &[&str] = COLUMNS.split_last().expect("the contract has columns").1;
 
 fn count(object: &serde_json::Map<String, Value>, field: &str, min: u64) -> Result<u32, String> {
     let value = object
@@ -53,65 +40,50 @@ fn count(object: &serde_json::Map<String, Value>, field: &str, min: u64) -> Resu
     u32::try_from(n).map_err(|_| format!("{field} is too large (got {n})"))
 }
 
-impl UserSignals {
-    /// Reads and validates a JSON object with exactly the six feature
-    /// fields. Nothing is coerced: a wrong type, a negative count, an
-    /// unknown tier, a missing or an extra field is an error naming it.
-    pub fn from_json(value: &Value) -> Result<UserSignals, String> {
-        let object = value
-            .as_object()
-            .ok_or("a user must be a JSON object with the six signal fields")?;
-        if let Some(extra) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+/// Reads and validates a JSON object with exactly the six feature fields.
+/// Nothing is coerced: a wrong type, a negative count, an unknown tier, a
+/// missing or an extra field is an error naming it.
+pub fn user_from_json(value: &Value) -> Result<UserSignals, String> {
+    let object = value
+        .as_object()
+        .ok_or("a user must be a JSON object with the six signal fields")?;
+    if let Some(extra) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "{extra} is not a signal (expected only {})",
+            FIELDS.join(", ")
+        ));
+    }
+    let days_since_signup = count(object, "days_since_signup", 1)?;
+    let sessions_7d = count(object, "sessions_7d", 0)?;
+    let hours = object
+        .get("content_hours_7d")
+        .ok_or("content_hours_7d is missing")?;
+    let content_hours_7d = match hours.as_f64() {
+        Some(h) if h.is_finite() && h >= 0.0 => h,
+        Some(h) => return Err(format!("content_hours_7d must not be negative (got {h})")),
+        None => {
             return Err(format!(
-                "{extra} is not a signal (expected only {})",
-                FIELDS.join(", ")
-            ));
+                "content_hours_7d must be a number of hours (got {hours})"
+            ))
         }
-        let days_since_signup = count(object, "days_since_signup", 1)?;
-        let sessions_7d = count(object, "sessions_7d", 0)?;
-        let hours = object
-            .get("content_hours_7d")
-            .ok_or("content_hours_7d is missing")?;
-        let content_hours_7d = match hours.as_f64() {
-            Some(h) if h.is_finite() && h >= 0.0 => h,
-            Some(h) => return Err(format!("content_hours_7d must not be negative (got {h})")),
-            None => {
-                return Err(format!(
-                    "content_hours_7d must be a number of hours (got {hours})"
-                ))
-            }
-        };
-        let downloads_7d = count(object, "downloads_7d", 0)?;
-        let paywall_views_7d = count(object, "paywall_views_7d", 0)?;
-        let tier = object
-            .get("country_tier")
-            .ok_or("country_tier is missing")?;
-        let country_tier = tier
-            .as_str()
-            .and_then(Tier::parse)
-            .ok_or_else(|| format!("country_tier must be tier_1, tier_2 or tier_3 (got {tier})"))?;
-        Ok(UserSignals {
-            days_since_signup,
-            sessions_7d,
-            content_hours_7d,
-            downloads_7d,
-            paywall_views_7d,
-            country_tier,
-        })
-    }
-
-    /// The model's inputs in raw units, in [`FEATURES`] order.
-    pub fn features(&self) -> [f64; 7] {
-        [
-            f64::from(self.days_since_signup),
-            f64::from(self.sessions_7d),
-            self.content_hours_7d,
-            f64::from(self.downloads_7d),
-            f64::from(self.paywall_views_7d),
-            f64::from(u8::from(self.country_tier == Tier::Tier2)),
-            f64::from(u8::from(self.country_tier == Tier::Tier3)),
-        ]
-    }
+    };
+    let downloads_7d = count(object, "downloads_7d", 0)?;
+    let paywall_views_7d = count(object, "paywall_views_7d", 0)?;
+    let tier = object
+        .get("country_tier")
+        .ok_or("country_tier is missing")?;
+    let country_tier = tier
+        .as_str()
+        .and_then(Tier::parse)
+        .ok_or_else(|| format!("country_tier must be tier_1, tier_2 or tier_3 (got {tier})"))?;
+    Ok(Features {
+        days_since_signup,
+        sessions_7d,
+        content_hours_7d,
+        downloads_7d,
+        paywall_views_7d,
+        country_tier,
+    })
 }
 
 /// One signal's push on the log-odds: weight × value.
@@ -141,7 +113,7 @@ pub fn score(
     thresholds: &Thresholds,
     user: &UserSignals,
 ) -> Scored {
-    let x = user.features();
+    let x = feature_vector(user);
     let contributions: Vec<Contribution> = FEATURES
         .iter()
         .zip(coefficients)
@@ -175,7 +147,7 @@ mod tests {
 
     #[test]
     fn contributions_sum_with_the_intercept_to_the_score() {
-        let u = UserSignals::from_json(&user()).unwrap();
+        let u = user_from_json(&user()).unwrap();
         assert_eq!(u.country_tier, Tier::Tier2);
         let w = [-0.02, 0.3, 0.25, 0.5, 0.4, -0.5, -1.0];
         let s = score(&w, 0.7, &Thresholds::default(), &u);
@@ -219,20 +191,20 @@ mod tests {
         for (field, value, message) in cases {
             let mut u = user();
             u[field] = value;
-            let err = UserSignals::from_json(&u).unwrap_err();
+            let err = user_from_json(&u).unwrap_err();
             assert!(err.starts_with(message), "{field}: {err}");
         }
         let mut missing = user();
         missing.as_object_mut().unwrap().remove("paywall_views_7d");
         assert_eq!(
-            UserSignals::from_json(&missing).unwrap_err(),
+            user_from_json(&missing).unwrap_err(),
             "paywall_views_7d is missing"
         );
         let mut extra = user();
         extra["converted"] = json!(1);
-        assert!(UserSignals::from_json(&extra)
+        assert!(user_from_json(&extra)
             .unwrap_err()
             .starts_with("converted is not a signal"));
-        assert!(UserSignals::from_json(&json!([1, 2])).is_err());
+        assert!(user_from_json(&json!([1, 2])).is_err());
     }
 }

@@ -12,7 +12,7 @@ use crate::base_rate;
 use crate::decisions::{bands, profit_curve, Band, Economics, ProfitPoint, Thresholds};
 use crate::metrics::{evaluate, Metrics};
 use crate::model::{FitParams, Fitter, Split};
-use crate::scoring::{score, UserSignals};
+use crate::scoring::{score, user_from_json};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_MODEL: &'static str = r#"
@@ -203,7 +203,7 @@ impl ModelFit {
         let thresholds = thresholds.validate().map_err(js_error)?;
         let user: serde_json::Value =
             serde_wasm_bindgen::from_value(user).map_err(|e| js_error(format!("user: {e}")))?;
-        let user = UserSignals::from_json(&user).map_err(js_error)?;
+        let user = user_from_json(&user).map_err(js_error)?;
         let model = self.fitter.model();
         to_js(&score(
             &model.coefficients,

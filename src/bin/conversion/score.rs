@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use conversion_playground::artifact::ModelArtifact;
-use conversion_playground::scoring::{score, UserSignals};
+use conversion_playground::scoring::{score, user_from_json};
 use serde_json::json;
 
 /// Reads users as JSON lines on stdin (the six signal fields) and writes one
@@ -37,7 +37,7 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, String> {
         }
         let result = serde_json::from_str::<serde_json::Value>(&line)
             .map_err(|e| format!("not JSON: {e}"))
-            .and_then(|v| UserSignals::from_json(&v));
+            .and_then(|v| user_from_json(&v));
         let record = match result {
             Ok(user) => {
                 let s = score(
