@@ -254,5 +254,8 @@ function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-const page = new Page();
-await page.start();
+// Not awaited at the top level: the page's load event must not wait for the
+// worker's first world.
+new Page().start().catch((error) => {
+  document.getElementById('status').textContent = `Could not start: ${error.message}`;
+});

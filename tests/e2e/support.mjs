@@ -26,8 +26,8 @@ export async function openPage(browser, hash = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(new URL(hash, BASE_URL).href);
-  await page.getByTestId('conversion-rate').filter({ hasText: '%' }).waitFor();
+  await page.goto(new URL(hash, BASE_URL).href, { waitUntil: 'domcontentloaded' });
+  await page.getByTestId('conversion-rate').filter({ hasText: '%' }).waitFor({ timeout: 60_000 });
   return { page, context, errors };
 }
 

@@ -40,7 +40,9 @@ impl Running {
     }
 }
 
-/// Serves `dir` on 127.0.0.1:`port` (0: any free port) from a few threads.
+/// Serves `dir` on 127.0.0.1:`port` (0: any free port). Sixteen threads, so
+/// a browser's parallel connections (and any it leaves half-read) never
+/// starve the rest.
 pub fn start(dir: &Path, port: u16) -> Result<Running, String> {
     let server = Server::http(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
@@ -51,7 +53,7 @@ pub fn start(dir: &Path, port: u16) -> Result<Running, String> {
         .unwrap_or(port);
     let server = Arc::new(server);
     let dir = Arc::new(dir.to_path_buf());
-    let threads = (0..4)
+    let threads = (0..16)
         .map(|_| {
             let server = Arc::clone(&server);
             let dir = Arc::clone(&dir);
