@@ -10,13 +10,14 @@ export const CONVERSION_BIN = process.env.CONVERSION_BIN || 'target/release/conv
 /**
  * Launches headless Chromium with the flags this machine needs, and loads
  * the page once before any test: on a fresh machine the very first
- * navigation has been seen to stall (twice in three fresh-clone CI runs,
- * never in forty runs on a warm one), so the warm-up tries up to three times
- * and says so on stderr; every test still loads the page itself.
+ * navigation has been seen to stall for 20 to 40 s (in each fresh-clone
+ * CI run so far, never in forty runs on a warm tree), so the warm-up tries
+ * up to six times and says so on stderr; every test still loads the page
+ * itself.
  */
 export async function launch() {
   const browser = await launchBrowser();
-  for (let attempt = 1; attempt <= 3; attempt++) {
+  for (let attempt = 1; attempt <= 6; attempt++) {
     const context = await browser.newContext();
     const started = Date.now();
     try {
