@@ -8,30 +8,14 @@ export const BASE_URL = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 export const CONVERSION_BIN = process.env.CONVERSION_BIN || 'target/release/conversion';
 
 /**
- * Launches headless Chromium with the flags this machine needs, and loads
- * the page once before any test: on a fresh machine the very first
- * navigation has been seen to stall for 20 to 40 s (in each fresh-clone
- * CI run so far, never in forty runs on a warm tree), so the warm-up tries
- * up to six times and says so on stderr; every test still loads the page
- * itself.
+ * Launches headless Chromium with the flags this machine needs.
+ * (The first page load used to stall for 20 to 60 s on a freshly started
+ * server; that was the old dev server, tiny_http, leaving new keep-alive
+ * connections unserved. The server is now axum, and no warm-up hides a
+ * slow load any more.)
  */
-export async function launch() {
-  const browser = await launchBrowser();
-  for (let attempt = 1; attempt <= 6; attempt++) {
-    const context = await browser.newContext();
-    const started = Date.now();
-    try {
-      const page = await context.newPage();
-      await page.goto(BASE_URL, { waitUntil: 'domcontentloaded', timeout: 20_000 });
-      await page.getByTestId('conversion-rate').filter({ hasText: '%' }).waitFor({ timeout: 20_000 });
-      break;
-    } catch (error) {
-      console.error(`warm-up load ${attempt} of ${BASE_URL} failed after ${Date.now() - started} ms: ${error.message.split('\n')[0]}`);
-    } finally {
-      await context.close();
-    }
-  }
-  return browser;
+export function launch() {
+  return launchBrowser();
 }
 
 function launchBrowser() {
@@ -52,8 +36,10 @@ export async function openPage(browser, hash = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(new URL(hash, BASE_URL).href, { waitUntil: 'domcontentloaded' });
-  await page.getByTestId('conversion-rate').filter({ hasText: '%' }).waitFor({ timeout: 60_000 });
+  // A failed load (a 404, a refused module) shows as a console error.
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(new URL(hash, BASE_URL).href, { waitUntil: 'domcontentloaded', timeout: 15_000 });
+  await page.getByTestId('conversion-rate').filter({ hasText: '%' }).waitFor({ timeout: 30_000 });
   return { page, context, errors };
 }
 

@@ -1,11 +1,15 @@
-//! A static file server for the page, with the MIME types browsers insist on
-//! (`.wasm` as `application/wasm` for streaming compilation, `.js` as
-//! `text/javascript` for ES modules).
+//! A static file server for the page: tower-http's `ServeDir` on axum. Its
+//! MIME types (from `mime_guess`) are the ones browsers insist on: `.wasm` as
+//! `application/wasm` for streaming compilation, `.js` as `text/javascript`
+//! for ES modules; paths that climb out of the folder are refused.
 
-use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::net::TcpListener;
+use std::path::Path;
 
-use tiny_http::{Header, Response, Server};
+use axum::http::header::{HeaderValue, CACHE_CONTROL};
+use axum::Router;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::build;
 use crate::config::Config;
@@ -28,114 +32,128 @@ pub fn run(port: u16) -> Result<(), String> {
 pub struct Running {
     /// Its address, e.g. `http://127.0.0.1:8080/`.
     pub url: String,
-    threads: Vec<std::thread::JoinHandle<()>>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl Running {
     /// Blocks until the server stops (it does not, short of the process ending).
     pub fn wait(self) {
-        for t in self.threads {
-            let _ = t.join();
-        }
+        let _ = self.thread.join();
     }
 }
 
-/// Serves `dir` on 127.0.0.1:`port` (0: any free port). Sixteen threads, so
-/// a browser's parallel connections (and any it leaves half-read) never
-/// starve the rest.
+/// The router serving `dir`, never cached (a rebuilt page is seen at once).
+fn router(dir: &Path) -> Router {
+    Router::new()
+        .fallback_service(ServeDir::new(dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// Serves `dir` on 127.0.0.1:`port` (0: any free port) from a background
+/// thread, and returns once the port is listening.
 pub fn start(dir: &Path, port: u16) -> Result<Running, String> {
-    let server = Server::http(("127.0.0.1", port))
+    let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .unwrap_or(port);
-    let server = Arc::new(server);
-    let dir = Arc::new(dir.to_path_buf());
-    let threads = (0..16)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let dir = Arc::clone(&dir);
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    let response = respond(&dir, request.url());
-                    let _ = request.respond(response);
-                }
-            })
-        })
-        .collect();
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot set up 127.0.0.1:{port}: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .build()
+        .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
+    let app = router(dir);
+    let thread = std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let listener = match tokio::net::TcpListener::from_std(listener) {
+                Ok(l) => l,
+                Err(e) => return eprintln!("cannot serve on 127.0.0.1:{port}: {e}"),
+            };
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("the server on 127.0.0.1:{port} stopped: {e}");
+            }
+        });
+    });
     Ok(Running {
         url: format!("http://127.0.0.1:{port}/"),
-        threads,
+        thread,
     })
-}
-
-/// The MIME type for a file name.
-pub fn mime(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "css" => "text/css; charset=utf-8",
-        "json" | "map" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" | "ts" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Maps a URL path to a file under `dir`, refusing anything that climbs out.
-fn resolve(dir: &Path, url: &str) -> Option<PathBuf> {
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    let mut file = dir.to_path_buf();
-    for part in Path::new(path.trim_start_matches('/')).components() {
-        match part {
-            Component::Normal(p) => file.push(p),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    Some(file)
-}
-
-fn respond(dir: &Path, url: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let header =
-        |k: &str, v: &str| Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header");
-    match resolve(dir, url).and_then(|f| std::fs::read(&f).ok().map(|bytes| (f, bytes))) {
-        Some((file, bytes)) => Response::from_data(bytes)
-            .with_header(header("Content-Type", mime(&file)))
-            .with_header(header("Cache-Control", "no-store")),
-        None => Response::from_data(format!("not found: {url}\n").into_bytes())
-            .with_status_code(404)
-            .with_header(header("Content-Type", "text/plain; charset=utf-8")),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
 
-    #[test]
-    fn mime_types_browsers_need() {
-        assert_eq!(mime(Path::new("a/b.wasm")), "application/wasm");
-        assert!(mime(Path::new("main.js")).starts_with("text/javascript"));
-        assert!(mime(Path::new("index.html")).starts_with("text/html"));
+    /// One HTTP/1.1 GET over a plain socket: the status line and headers.
+    fn get(url: &str, path: &str) -> String {
+        let address = url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let text = String::from_utf8_lossy(&response).to_lowercase();
+        text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
     }
 
     #[test]
-    fn paths_cannot_climb_out() {
-        let dir = Path::new("/srv/www");
-        assert_eq!(resolve(dir, "/../etc/passwd"), None);
-        assert_eq!(
-            resolve(dir, "/pkg/x.js?v=1"),
-            Some(PathBuf::from("/srv/www/pkg/x.js"))
-        );
+    fn serves_the_types_browsers_need_and_nothing_outside() {
+        let dir = std::env::temp_dir().join(format!("xtask-serve-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html>").unwrap();
+        std::fs::write(dir.join("main.js"), "export {};").unwrap();
+        std::fs::write(dir.join("pkg/a.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        let server = start(&dir, 0).unwrap();
+        let index = get(&server.url, "/");
+        assert!(index.starts_with("http/1.1 200"), "{index}");
+        assert!(index.contains("content-type: text/html"), "{index}");
+        assert!(index.contains("cache-control: no-store"), "{index}");
+        let js = get(&server.url, "/main.js?v=1");
+        assert!(js.contains("content-type: text/javascript"), "{js}");
+        let wasm = get(&server.url, "/pkg/a.wasm");
+        assert!(wasm.contains("content-type: application/wasm"), "{wasm}");
+        assert!(get(&server.url, "/missing.js").starts_with("http/1.1 404"));
+        let climb = get(&server.url, "/../Cargo.toml");
+        assert!(!climb.starts_with("http/1.1 200"), "{climb}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_burst_of_keep_alive_connections_is_answered_beside_idle_ones() {
+        // A browser opens several connections at once, sends a request on
+        // each, keeps them open, and leaves a few speculative ones idle: every
+        // request must be answered promptly (the server before this one could
+        // leave some unserved for a minute).
+        let dir = std::env::temp_dir().join(format!("xtask-burst-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "ok").unwrap();
+        let server = start(&dir, 0).unwrap();
+        let address = server.url["http://".len()..].trim_end_matches('/');
+        let _idle: Vec<_> = (0..6)
+            .map(|_| std::net::TcpStream::connect(address).unwrap())
+            .collect();
+        let mut busy: Vec<_> = (0..12)
+            .map(|_| std::net::TcpStream::connect(address).unwrap())
+            .collect();
+        for stream in &mut busy {
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
+            write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+        }
+        for stream in &mut busy {
+            let mut head = [0u8; 12];
+            stream.read_exact(&mut head).unwrap();
+            assert_eq!(&head, b"HTTP/1.1 200");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
