@@ -74,6 +74,9 @@ fn fit_explains_the_model_and_writes_an_artifact_that_scores() {
         "intercept",
         "held-out users",
         "ROC AUC",
+        "confusion at 0.5",
+        "gains (users ranked",
+        "calibration (predicted against observed",
         "high_intent",
     ] {
         assert!(report.contains(needle), "{needle} missing from:\n{report}");
@@ -143,6 +146,55 @@ fn fit_explains_the_model_and_writes_an_artifact_that_scores() {
 }
 
 #[test]
+fn economics_price_the_bands_and_find_the_best_threshold() {
+    let csv = users_csv("4000");
+    let out = conversion(
+        &[
+            "fit",
+            csv.to_str().unwrap(),
+            "--value-per-conversion",
+            "30",
+            "--cost-per-contact",
+            "28",
+        ],
+        "",
+    );
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(report.contains("expected profit"), "{report}");
+    // Contacting pays only when 30·p > 28, so the best threshold is above 0.9.
+    let best = report
+        .lines()
+        .find_map(|l| l.split("contact users with p ≥ ").nth(1))
+        .expect("a best threshold line");
+    let threshold: f64 = best.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(threshold > 0.9 && threshold <= 0.95, "{best}");
+
+    let out = conversion(
+        &[
+            "fit",
+            csv.to_str().unwrap(),
+            "--value-per-conversion",
+            "30",
+            "--cost-per-contact",
+            "-1",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--cost-per-contact must be a finite number ≥ 0"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = conversion(
+        &["fit", csv.to_str().unwrap(), "--value-per-conversion", "30"],
+        "",
+    );
+    assert!(!out.status.success(), "the value alone is not enough");
+}
+
+#[test]
 fn in_sample_fits_say_so() {
     let csv = users_csv("3000");
     let out = conversion(&["fit", csv.to_str().unwrap(), "--test-fraction", "0"], "");
@@ -170,7 +222,11 @@ fn bad_inputs_are_named_never_a_panic() {
         "",
     );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("testFraction must be"));
+    assert!(
+        text(&out.stderr).contains("--test-fraction must be"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let bad_model = temp("bad-model.json");
     std::fs::write(&bad_model, r#"{"schemaVersion": 9}"#).unwrap();

@@ -8,13 +8,14 @@ use conversion_playground::artifact::ModelArtifact;
 use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
 use conversion_playground::csv_format::parse_csv;
 use conversion_playground::dataset::Dataset;
-use conversion_playground::decisions::{bands, Thresholds};
+use conversion_playground::decisions::{bands, profit_curve, Economics, Thresholds};
 use conversion_playground::metrics::{evaluate, Metrics};
 use conversion_playground::model::{fit, FitParams, FittedModel, FEATURES};
 
 use crate::text::{percent, thousands};
 
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 pub struct FitArgs {
     /// The contract CSV to fit (validated first, like `conversion validate`).
     file: PathBuf,
@@ -42,6 +43,13 @@ pub struct FitArgs {
     /// Medium-intent threshold [default 0.4].
     #[arg(long, default_value_t = 0.4)]
     medium: f64,
+    /// What one conversion is worth; with --cost-per-contact, prints each
+    /// band's expected profit and the most profitable threshold.
+    #[arg(long, requires = "cost_per_contact")]
+    value_per_conversion: Option<f64>,
+    /// What contacting one user costs (with --value-per-conversion).
+    #[arg(long, requires = "value_per_conversion")]
+    cost_per_contact: Option<f64>,
 }
 
 /// Evaluates a model on `rows` of `data`.
@@ -76,6 +84,20 @@ pub fn run(args: FitArgs) -> Result<ExitCode, String> {
         medium: args.medium,
     }
     .validate()?;
+    let economics = match (args.value_per_conversion, args.cost_per_contact) {
+        (Some(value_per_conversion), Some(cost_per_contact)) => Some(
+            Economics {
+                value_per_conversion,
+                cost_per_contact,
+            }
+            .validate()
+            .map_err(|e| {
+                e.replace("valuePerConversion", "--value-per-conversion")
+                    .replace("costPerContact", "--cost-per-contact")
+            })?,
+        ),
+        _ => None,
+    };
     let params = FitParams {
         test_fraction: args.test_fraction,
         split_seed: args.split_seed,
@@ -83,36 +105,20 @@ pub fn run(args: FitArgs) -> Result<ExitCode, String> {
         tolerance: args.tolerance,
         max_iterations: args.max_iterations,
     };
-    let (model, split) = fit(&data, &params).map_err(|e| e.to_string())?;
+    // The core names fit parameters as the wasm API spells them; here they
+    // are flags.
+    let (model, split) = fit(&data, &params).map_err(|e| {
+        e.to_string()
+            .replace("testFraction", "--test-fraction")
+            .replace("maxIterations", "--max-iterations")
+            .replace("tolerance must", "--tolerance must")
+            .replace("l2 must", "--l2 must")
+    })?;
     let in_sample = split.test.is_empty();
     let rows = if in_sample { &split.train } else { &split.test };
     let (metrics, y, p) = metrics_on(&data, &model, rows, in_sample);
     print!("{}", report(&model, &metrics, &params, data.len()));
-    println!(
-        "\nintent bands ({}):",
-        if in_sample {
-            "in-sample"
-        } else {
-            "held-out users"
-        }
-    );
-    println!(
-        "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}",
-        "band", "users", "share", "converted", "predicted", "lift", "conversions"
-    );
-    for b in bands(&y, &p, thresholds, None) {
-        let opt = |x: Option<f64>| x.map_or("–".into(), percent);
-        println!(
-            "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}",
-            b.segment.as_str(),
-            thousands(b.users as u64),
-            percent(b.share),
-            opt(b.conversion_rate),
-            opt(b.mean_predicted),
-            b.lift.map_or("–".into(), |l| format!("{l:.2}")),
-            percent(b.share_of_conversions)
-        );
-    }
+    print!("{}", bands_report(&y, &p, thresholds, economics, in_sample));
     if let Some(path) = &args.output {
         let artifact = ModelArtifact::new(&model, &params, thresholds, None, Some(&metrics));
         std::fs::write(path, artifact.to_json())
@@ -178,12 +184,126 @@ fn report(model: &FittedModel, m: &Metrics, params: &FitParams, users: usize) ->
             auc(m.ceiling_auc)
         );
     }
-    if let Some(top) = m.gains.first() {
+    let c = &m.confusion;
+    out += &format!(
+        "  confusion at 0.5    predicted convert: {} right, {} wrong; predicted not: {} right, {} wrong\n",
+        thousands(c.true_positives as u64),
+        thousands(c.false_positives as u64),
+        thousands(c.true_negatives as u64),
+        thousands(c.false_negatives as u64)
+    );
+    out += "\ngains (users ranked by predicted probability, highest first):\n";
+    out += &format!(
+        "  {:<12} {:>12} {:>6}\n",
+        "contact top", "conversions", "lift"
+    );
+    for g in m.gains.iter().filter(|g| {
+        [0.1, 0.2, 0.3, 0.5]
+            .iter()
+            .any(|s| (g.share_contacted - s).abs() < 1e-9)
+    }) {
         out += &format!(
-            "  top 10% by score    {} of conversions, lift {:.2}\n",
-            percent(top.share_of_conversions),
-            top.lift
+            "  {:<12} {:>12} {:>6.2}\n",
+            format!("{:.0}%", g.share_contacted * 100.0),
+            percent(g.share_of_conversions),
+            g.lift
+        );
+    }
+    out += "\ncalibration (predicted against observed conversion, by predicted probability):\n";
+    let truth = m
+        .calibration
+        .iter()
+        .any(|b| b.mean_true_probability.is_some());
+    out += &format!(
+        "  {:<11} {:>9} {:>10} {:>9}{}\n",
+        "predicted",
+        "users",
+        "predicted",
+        "observed",
+        if truth { "  true p" } else { "" }
+    );
+    for b in m.calibration.iter().filter(|b| b.users > 0) {
+        let opt = |x: Option<f64>| x.map_or("–".into(), percent);
+        out += &format!(
+            "  {:<11} {:>9} {:>10} {:>9}{}\n",
+            format!("{:.0}–{:.0}%", b.lower * 100.0, b.upper * 100.0),
+            thousands(b.users as u64),
+            opt(b.mean_predicted),
+            opt(b.observed_rate),
+            if truth {
+                format!("  {:>6}", opt(b.mean_true_probability))
+            } else {
+                String::new()
+            }
         );
     }
     out
+}
+
+/// The intent bands, with each band's expected profit and the best
+/// threshold when the economics are given.
+fn bands_report(
+    y: &[bool],
+    p: &[f64],
+    thresholds: Thresholds,
+    economics: Option<Economics>,
+    in_sample: bool,
+) -> String {
+    let mut out = format!(
+        "\nintent bands (high ≥ {}, medium ≥ {}; {}):\n",
+        thresholds.high,
+        thresholds.medium,
+        if in_sample {
+            "in-sample"
+        } else {
+            "held-out users"
+        }
+    );
+    out += &format!(
+        "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}{}\n",
+        "band",
+        "users",
+        "share",
+        "converted",
+        "predicted",
+        "lift",
+        "conversions",
+        if economics.is_some() {
+            format!(" {:>16}", "expected profit")
+        } else {
+            String::new()
+        }
+    );
+    for b in bands(y, p, thresholds, economics) {
+        let opt = |x: Option<f64>| x.map_or("–".into(), percent);
+        out += &format!(
+            "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}{}\n",
+            b.segment.as_str(),
+            thousands(b.users as u64),
+            percent(b.share),
+            opt(b.conversion_rate),
+            opt(b.mean_predicted),
+            b.lift.map_or("–".into(), |l| format!("{l:.2}")),
+            percent(b.share_of_conversions),
+            b.expected_profit
+                .map_or(String::new(), |v| format!(" {:>16}", money(v)))
+        );
+    }
+    if let Some(e) = economics {
+        let (_, best) = profit_curve(p, e);
+        out += &format!(
+            "  most profitable: contact users with p ≥ {:.2} ({} users), expected profit {}\n",
+            best.threshold,
+            thousands(best.contacted as u64),
+            money(best.expected_profit)
+        );
+    }
+    out
+}
+
+/// `-1234.5` → `-1,234.50`.
+fn money(x: f64) -> String {
+    let cents = (x.abs() * 100.0).round() as u64;
+    let sign = if x < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", thousands(cents / 100), cents % 100)
 }
