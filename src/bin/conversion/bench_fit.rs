@@ -25,7 +25,14 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
     if args.runs == 0 {
         return Err("--runs must be at least 1".into());
     }
-    println!("native fit to the default tolerance (gradient norm < 1e-6), all rows (test fraction 0), median of {} runs:", args.runs);
+    println!(
+        "native fit to the default tolerance (gradient norm < 1e-6), all rows (test fraction 0), median of {} runs:",
+        args.runs
+    );
+    println!(
+        "  {:>9}  {:>7}  {:>9}  {:>10}  {:>10}  {:>14}",
+        "rows", "threads", "total", "(setup)", "iterations", "final log-loss"
+    );
     for rows in args.rows {
         let params = GeneratorParams {
             rows,
@@ -41,25 +48,44 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
         }
         .validate()
         .map_err(|e| e.to_string())?;
-        let mut times = Vec::new();
-        let mut last = None;
-        for _ in 0..args.runs {
-            let start = Instant::now();
-            let mut fitter = Fitter::new(&data, &fit).map_err(|e| e.to_string())?;
-            fitter.run();
-            times.push(start.elapsed().as_secs_f64());
-            last = Some(fitter.model());
+        let default_threads = Fitter::new(&data, &fit)
+            .map_err(|e| e.to_string())?
+            .threads();
+        let mut counts = vec![1];
+        if default_threads > 1 {
+            counts.push(default_threads);
         }
-        times.sort_by(f64::total_cmp);
-        let model = last.expect("at least one run");
-        println!(
-            "  {:>9} rows  {:>8.1} ms  {} iterations, final log-loss {:.9}, {}",
-            thousands(rows),
-            times[times.len() / 2] * 1e3,
-            model.iterations,
-            model.final_loss,
-            model.stop.describe()
-        );
+        for threads in counts {
+            let mut times = Vec::new();
+            let mut setups = Vec::new();
+            let mut last = None;
+            for _ in 0..args.runs {
+                let start = Instant::now();
+                let mut fitter = Fitter::new(&data, &fit)
+                    .map_err(|e| e.to_string())?
+                    .with_threads(threads);
+                setups.push(start.elapsed().as_secs_f64());
+                fitter.run();
+                times.push(start.elapsed().as_secs_f64());
+                last = Some(fitter.model());
+            }
+            let model = last.expect("at least one run");
+            println!(
+                "  {:>9}  {:>7}  {:>6.1} ms  {:>10}  {:>10}  {:>14.9}  {}",
+                thousands(rows),
+                threads,
+                median(times) * 1e3,
+                format!("({:.1} ms)", median(setups) * 1e3),
+                model.iterations,
+                model.final_loss,
+                model.stop.describe()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
 }
