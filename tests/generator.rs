@@ -41,6 +41,8 @@ fn value_stability_rows_5000_seed_42() {
     assert_eq!(sha256_hex(&csv), golden::CSV_ROWS_5000_SEED_42_SHA256);
     let top = to_csv(&Dataset::generate(&valid(&params(5000, u64::MAX))));
     assert_eq!(sha256_hex(&top), golden::CSV_ROWS_5000_SEED_MAX_SHA256);
+    let million = to_csv(&Dataset::generate(&valid(&params(1_000_000, 42))));
+    assert_eq!(sha256_hex(&million), golden::CSV_ROWS_1M_SEED_42_SHA256);
 }
 
 #[test]

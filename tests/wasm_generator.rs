@@ -47,6 +47,11 @@ fn csv_bytes_equal_the_native_cli() {
         sha256_hex(&top.csv()),
         golden::CSV_ROWS_5000_SEED_MAX_SHA256
     );
+    let million = World::new(params(r#"{"rows": 1000000, "seed": "42"}"#)).unwrap();
+    assert_eq!(
+        sha256_hex(&million.csv()),
+        golden::CSV_ROWS_1M_SEED_42_SHA256
+    );
 }
 
 #[wasm_bindgen_test]

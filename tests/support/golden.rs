@@ -10,6 +10,12 @@ pub const CSV_ROWS_5000_SEED_42_SHA256: &str =
 pub const CSV_ROWS_5000_SEED_MAX_SHA256: &str =
     "c17c052ff231e9200d22af59ef5eece26ea47fab893abcd8f4b7476236c780c2";
 
+/// SHA-256 of `conversion generate --rows 1000000 --seed 42`: a million
+/// sigmoids, Gamma draws and label comparisons, so a platform difference in
+/// any of them would show.
+pub const CSV_ROWS_1M_SEED_42_SHA256: &str =
+    "1c393dbce6db244058e93376a6c066b54c6703677bffe6aac6b3c6ea624c2f58";
+
 /// The first three data rows for seed 42: readable evidence of what moved.
 pub const FIRST_ROWS_SEED_42: &str =
     "33,1,1.79,2,1,tier_2,0\n43,2,3.62,1,1,tier_2,1\n39,3,0.85,1,1,tier_2,1\n";
