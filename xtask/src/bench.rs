@@ -30,5 +30,40 @@ pub fn run() -> Result<(), String> {
     let mut c = cmd("node", &["bench/browser.mjs"]);
     c.env("BASE_URL", &server.url)
         .env("CHROMIUM", "/usr/bin/chromium");
-    status(c)
+    status(c)?;
+    // The references the issues name, timed here, on the same machine.
+    let python = reference_python()?;
+    status(cmd(&python, &["bench/reference.py", "--conversion", &cli]))
+}
+
+/// A Python with numpy, pandas and scikit-learn at the versions in
+/// bench/requirements.txt: a virtualenv in target/, made when missing.
+fn reference_python() -> Result<String, String> {
+    let venv = root().join("target/bench-venv");
+    let python = venv.join("bin/python");
+    let python_text = python.to_string_lossy().into_owned();
+    let check = ["-c", "import numpy, pandas, sklearn"];
+    if python.exists()
+        && cmd(&python_text, &check)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
+        return Ok(python_text);
+    }
+    if output_line("python3", &["--version"]).is_none() {
+        return Err("python3 is not installed: the reference benchmark needs it".into());
+    }
+    status(cmd("python3", &["-m", "venv", &venv.to_string_lossy()]))?;
+    status(cmd(
+        &python_text,
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            "bench/requirements.txt",
+        ],
+    ))?;
+    Ok(python_text)
 }
