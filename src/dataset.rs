@@ -56,6 +56,33 @@ impl Dataset {
         data
     }
 
+    /// Replaces every user with `params.rows` new ones, reusing the memory
+    /// already held: the same users as [`Dataset::generate`], without a
+    /// second copy alive while they are drawn (in the browser, wasm memory
+    /// never shrinks, so this keeps a 1,000,000-user world at one copy).
+    pub fn regenerate(&mut self, params: &ValidParams) {
+        let n = usize::try_from(params.get().rows).unwrap_or(usize::MAX);
+        let mut latent = self.latent.take().unwrap_or_default();
+        self.clear();
+        latent.clear();
+        self.reserve(n);
+        latent.noise_z.reserve(n);
+        latent.label_draw.reserve(n);
+        latent.probability.reserve(n);
+        Generator::new(params).fill(n, self, &mut latent);
+        self.latent = Some(latent);
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.days_since_signup.reserve(n);
+        self.sessions_7d.reserve(n);
+        self.content_hours_7d.reserve(n);
+        self.downloads_7d.reserve(n);
+        self.paywall_views_7d.reserve(n);
+        self.country_tier.reserve(n);
+        self.converted.reserve(n);
+    }
+
     /// An empty dataset with room for `n` users.
     pub fn with_capacity(n: usize) -> Dataset {
         Dataset {
@@ -174,13 +201,13 @@ impl Dataset {
         };
         let score = ScoreWeights::new(params.get());
         let mut converted = std::mem::take(&mut self.converted);
-        let users = self
-            .features_from(0)
-            .zip(&latent.noise_z)
-            .zip(&latent.label_draw);
-        for ((((x, &z), &u), p), c) in users.zip(&mut latent.probability).zip(&mut converted) {
-            *p = score.probability(&x, z);
-            *c = u < *p;
+        score.probabilities(self, 0, &latent.noise_z, &mut latent.probability);
+        for ((c, &u), &p) in converted
+            .iter_mut()
+            .zip(&latent.label_draw)
+            .zip(&latent.probability)
+        {
+            *c = u < p;
         }
         self.converted = converted;
         self.latent = Some(latent);
@@ -202,6 +229,26 @@ pub fn same_population(a: &GeneratorParams, b: &GeneratorParams) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regenerating_in_place_equals_a_fresh_generation() {
+        let first = GeneratorParams {
+            rows: 3_000,
+            ..Default::default()
+        };
+        let mut data = Dataset::generate(&first.validate(10_000).unwrap());
+        for (rows, seed) in [(1_000, 7), (4_000, 8)] {
+            let next = GeneratorParams {
+                rows,
+                seed: crate::params::Seed(seed),
+                ..Default::default()
+            }
+            .validate(10_000)
+            .unwrap();
+            data.regenerate(&next);
+            assert_eq!(data, Dataset::generate(&next));
+        }
+    }
 
     #[test]
     fn relabel_matches_a_fresh_generation() {

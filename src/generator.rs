@@ -101,6 +101,105 @@ impl ScoreWeights {
     pub fn probability(&self, x: &Features, z: f64) -> f64 {
         sigmoid(self.systematic(x) + self.noise_sigma * z)
     }
+
+    /// The true probabilities of users `start..start + out.len()` of `data`,
+    /// whose noise draws are `noise_z`: exactly the bits
+    /// [`ScoreWeights::probability`] gives user by user, computed a block at
+    /// a time in loops the compiler turns into vector instructions.
+    pub fn probabilities(&self, data: &Dataset, start: usize, noise_z: &[f64], out: &mut [f64]) {
+        const BLOCK: usize = 256;
+        let mut scores = [0.0f64; BLOCK];
+        for (offset, (out, noise_z)) in out.chunks_mut(BLOCK).zip(noise_z.chunks(BLOCK)).enumerate()
+        {
+            let from = start + offset * BLOCK;
+            let to = from + out.len();
+            let m = out.len();
+            let scores = &mut scores[..m];
+            let days = &data.days_since_signup[from..to][..m];
+            let sessions = &data.sessions_7d[from..to][..m];
+            let hours = &data.content_hours_7d[from..to][..m];
+            let downloads = &data.downloads_7d[from..to][..m];
+            let paywall = &data.paywall_views_7d[from..to][..m];
+            let tiers = &data.country_tier[from..to][..m];
+            let noise_z = &noise_z[..m];
+            let [tier_1, tier_2, tier_3] = self.tier_effects;
+            for i in 0..m {
+                // Two comparisons rather than a table lookup: vector friendly.
+                let tier = tiers[i] as u8;
+                let effect = if tier == Tier::Tier1 as u8 {
+                    tier_1
+                } else if tier == Tier::Tier2 as u8 {
+                    tier_2
+                } else {
+                    tier_3
+                };
+                // The same operations, in the same order, as `systematic`.
+                scores[i] = self.baseline
+                    + self.sessions_7d * f64::from(sessions[i])
+                    + self.downloads_7d * f64::from(downloads[i])
+                    + self.paywall_views_7d * f64::from(paywall[i])
+                    + self.content_hours_7d * hours[i]
+                    + self.days_since_signup * f64::from(days[i])
+                    + effect
+                    + self.noise_sigma * noise_z[i];
+            }
+            for (p, &score) in out.iter_mut().zip(&*scores) {
+                let e = exp_non_positive(-score.abs());
+                *p = if score >= 0.0 { 1.0 } else { e } / (1.0 + e);
+            }
+            // Far in the tail `exp_non_positive` defers to libm.
+            for (p, &score) in out.iter_mut().zip(&*scores) {
+                if score.is_nan() || score.abs() > EXP_FAST_LIMIT {
+                    *p = sigmoid(score);
+                }
+            }
+        }
+    }
+}
+
+/// Below −EXP_FAST_LIMIT (and for NaN) [`exp_non_positive`]'s result is
+/// replaced by libm's; above it the two agree bit for bit.
+const EXP_FAST_LIMIT: f64 = 707.0;
+
+/// libm's `exp` (FreeBSD's e_exp.c) for −707 ≤ x ≤ 0, rewritten without
+/// branches: the same operations on the same values, so the same bits, but
+/// a loop over many users becomes vector instructions. Outside that range
+/// the result is meaningless; callers use libm there.
+#[inline(always)]
+fn exp_non_positive(x: f64) -> f64 {
+    // libm's constants, by their bits.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    const INV_LN2: f64 = f64::from_bits(0x3ff7_1547_652b_82fe);
+    const P1: f64 = f64::from_bits(0x3fc5_5555_5555_553e);
+    const P2: f64 = f64::from_bits(0xbf66_c16c_16be_bd93);
+    const P3: f64 = f64::from_bits(0x3f11_566a_af25_de2c);
+    const P4: f64 = f64::from_bits(0xbebb_bd41_c5d2_6bf1);
+    const P5: f64 = f64::from_bits(0x3e66_3769_72be_a4d0);
+    let high = ((x.to_bits() >> 32) as u32) & 0x7fff_ffff;
+    // libm's argument reduction: k = trunc(x/ln2 − ½) beyond 1.5·ln2, −1
+    // beyond ½·ln2, else 0 (and then hi = x, lo = 0 exactly).
+    let k = if high >= 0x3ff0_a2b2 {
+        (INV_LN2 * x - 0.5) as i32
+    } else if high > 0x3fd6_2e42 {
+        -1
+    } else {
+        0
+    };
+    let kf = f64::from(k);
+    let hi = x - kf * LN2_HI;
+    let lo = kf * LN2_LO;
+    let r = hi - lo;
+    let rr = r * r;
+    let c = r - rr * (P1 + rr * (P2 + rr * (P3 + rr * (P4 + rr * P5))));
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+    // scalbn(y, k) for k in [−1021, 0]: one multiplication by 2^k.
+    let scaled = y * f64::from_bits(((0x3ff + k) as u64) << 52);
+    if high <= 0x3e30_0000 {
+        1.0 + x
+    } else {
+        scaled
+    }
 }
 
 /// The logistic function, 1 / (1 + e^(−score)), through `libm` so it is the
@@ -142,6 +241,9 @@ const MAX_TABLE_LAMBDA: f64 = 10_000.0;
 /// is exact.
 const GUIDE_SLOTS: usize = 256;
 
+/// Searches of at most this many steps run branch-free.
+const BRANCH_FREE_STEPS: usize = 6;
+
 /// A Poisson(λ) count sampler.
 ///
 /// For λ ≤ [`MAX_TABLE_LAMBDA`] it inverts the cumulative distribution with
@@ -160,6 +262,10 @@ enum Count {
     Table {
         cdf: Vec<f64>,
         guide: Vec<u32>,
+        /// The most steps a search takes from its guide entry; when small
+        /// the search runs that many branch-free steps (no mispredicted
+        /// branches), else it loops.
+        steps: usize,
     },
     Rejection(Poisson<f64>),
 }
@@ -183,27 +289,44 @@ impl Count {
             cdf.push(total);
         }
         let last_index = cdf.len() - 1;
-        let guide = (0..GUIDE_SLOTS)
+        let guide: Vec<u32> = (0..GUIDE_SLOTS)
             .map(|j| {
                 let floor = j as f64 / GUIDE_SLOTS as f64;
                 cdf.iter().position(|&c| c > floor).unwrap_or(last_index) as u32
             })
             .collect();
-        Count::Table { cdf, guide }
+        // A draw in slot j stops at or before the next slot's entry (its
+        // cdf is above every draw of slot j), and never after the last k.
+        let steps = (0..GUIDE_SLOTS)
+            .map(|j| {
+                let next = guide.get(j + 1).map_or(last_index, |&g| g as usize);
+                next.min(last_index) - guide[j] as usize
+            })
+            .max()
+            .unwrap_or(0);
+        Count::Table { cdf, guide, steps }
     }
 
+    #[inline(always)]
     fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
         match self {
             Count::Zero => 0,
-            Count::Table { cdf, guide } => {
+            Count::Table { cdf, guide, steps } => {
                 let u: f64 = rng.random();
                 // u × GUIDE_SLOTS is exact (a power of two), so u ≥ slot / GUIDE_SLOTS
                 // and the answer (the first k with u < cdf[k]) is at or after guide[slot].
                 let slot = (u * GUIDE_SLOTS as f64) as usize;
                 let mut k = guide[slot] as usize;
                 let last = cdf.len() - 1;
-                while k < last && cdf[k] <= u {
-                    k += 1;
+                if *steps <= BRANCH_FREE_STEPS {
+                    // Once cdf[k] > u the step adds 0: the same k as the loop below.
+                    for _ in 0..*steps {
+                        k += usize::from((k < last) & (cdf[k] <= u));
+                    }
+                } else {
+                    while k < last && cdf[k] <= u {
+                        k += 1;
+                    }
                 }
                 k as u32
             }
@@ -332,11 +455,13 @@ impl Generator {
         latent
             .label_draw
             .extend((0..n).map(|_| -> f64 { rng.random() }));
-        let score = &self.score;
-        let users = data.features_from(start).zip(&latent.noise_z[start..]);
-        latent
-            .probability
-            .extend(users.map(|(x, &z)| score.probability(&x, z)));
+        latent.probability.resize(start + n, 0.0);
+        self.score.probabilities(
+            data,
+            start,
+            &latent.noise_z[start..],
+            &mut latent.probability[start..],
+        );
         let draws = latent.label_draw[start..]
             .iter()
             .zip(&latent.probability[start..]);
@@ -409,6 +534,49 @@ mod tests {
             assert!((sigmoid(s) + sigmoid(-s) - 1.0).abs() < 1e-15);
         }
         assert!((sigmoid(1.0) - 0.731_058_578_630_004_9).abs() < 1e-15);
+    }
+
+    #[test]
+    fn branch_free_exp_is_libms_exp_bit_for_bit() {
+        let mut checked = 0;
+        let mut x = -EXP_FAST_LIMIT;
+        while x <= 0.0 {
+            assert_eq!(exp_non_positive(x).to_bits(), libm::exp(x).to_bits(), "{x}");
+            x += 0.000_713_3;
+            checked += 1;
+        }
+        // Each side of libm's branch points, and the smallest arguments.
+        for high in [0x3ff0_a2b2u64, 0x3fd6_2e42, 0x3e30_0000] {
+            for bits in [(high << 32) - 1, high << 32, (high << 32) + 1, (high + 1) << 32] {
+                let x = -f64::from_bits(bits);
+                assert_eq!(exp_non_positive(x).to_bits(), libm::exp(x).to_bits(), "{x}");
+            }
+        }
+        for x in [-0.0, -f64::MIN_POSITIVE, -1e-300, -1e-20, -1e-9] {
+            assert_eq!(exp_non_positive(x).to_bits(), libm::exp(x).to_bits(), "{x}");
+        }
+        assert!(checked > 900_000);
+    }
+
+    #[test]
+    fn batched_probabilities_equal_one_user_at_a_time() {
+        // Extreme scores too: far tails go through libm.
+        for (baseline, sigma) in [(0.0, 0.8), (-900.0, 3.0), (900.0, 0.0), (-3.0, 100.0)] {
+            let params = GeneratorParams {
+                rows: 3_000,
+                baseline,
+                noise_sigma: sigma,
+                ..Default::default()
+            }
+            .validate(10_000)
+            .unwrap();
+            let data = Dataset::generate(&params);
+            let latent = data.latent.as_ref().unwrap();
+            let score = ScoreWeights::new(params.get());
+            for (i, (&p, &z)) in latent.probability.iter().zip(&latent.noise_z).enumerate() {
+                assert_eq!(p.to_bits(), score.probability(&data.features(i), z).to_bits());
+            }
+        }
     }
 
     #[test]

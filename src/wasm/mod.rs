@@ -108,6 +108,20 @@ pub fn default_params() -> Result<JsValue, JsError> {
     to_js(&GeneratorParams::default())
 }
 
+/// Generates the users `params` describe and returns how many converted,
+/// keeping nothing: the generator alone, for the in-browser benchmark
+/// (`bench/`), where `new World` would also time the page's aggregates.
+#[wasm_bindgen(js_name = generateAndCount)]
+pub fn generate_and_count(
+    #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
+) -> Result<f64, JsError> {
+    let params = params_from_js(params)?
+        .validate(MAX_ROWS_IN_MEMORY)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let data = crate::dataset::Dataset::generate(&params);
+    Ok(data.converted.iter().filter(|&&c| c).count() as f64)
+}
+
 /// Reads a JS parameters object, naming the offending field on error.
 pub(crate) fn params_from_js(value: JsValue) -> Result<GeneratorParams, JsError> {
     read_js(value, "parameters")

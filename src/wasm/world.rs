@@ -85,7 +85,7 @@ impl World {
         let relabelled =
             same_population(self.params.get(), params.get()) && self.data.relabel(&params);
         if !relabelled {
-            self.data = Dataset::generate(&params);
+            self.data.regenerate(&params);
             self.aggregates = Aggregates::new(&self.data);
         }
         self.params = params;
