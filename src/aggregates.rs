@@ -101,8 +101,9 @@ impl Binned {
     fn new(column: &'static str, values: &[f64], integer: bool) -> Binned {
         let (min, max) = values
             .iter()
+            // Comparisons, not f64::min/max: in wasm those are calls.
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                (lo.min(x), hi.max(x))
+                (if x < lo { x } else { lo }, if x > hi { x } else { hi })
             });
         let (min, max) = if values.is_empty() {
             (0.0, 0.0)

@@ -547,7 +547,12 @@ mod tests {
         }
         // Each side of libm's branch points, and the smallest arguments.
         for high in [0x3ff0_a2b2u64, 0x3fd6_2e42, 0x3e30_0000] {
-            for bits in [(high << 32) - 1, high << 32, (high << 32) + 1, (high + 1) << 32] {
+            for bits in [
+                (high << 32) - 1,
+                high << 32,
+                (high << 32) + 1,
+                (high + 1) << 32,
+            ] {
                 let x = -f64::from_bits(bits);
                 assert_eq!(exp_non_positive(x).to_bits(), libm::exp(x).to_bits(), "{x}");
             }
@@ -574,7 +579,10 @@ mod tests {
             let latent = data.latent.as_ref().unwrap();
             let score = ScoreWeights::new(params.get());
             for (i, (&p, &z)) in latent.probability.iter().zip(&latent.noise_z).enumerate() {
-                assert_eq!(p.to_bits(), score.probability(&data.features(i), z).to_bits());
+                assert_eq!(
+                    p.to_bits(),
+                    score.probability(&data.features(i), z).to_bits()
+                );
             }
         }
     }

@@ -29,8 +29,13 @@ impl ColumnStats {
             let delta = x - mean;
             mean += delta / n;
             m2 += delta * (x - mean);
-            min = min.min(x);
-            max = max.max(x);
+            // Comparisons, not f64::min/max: in wasm those are calls.
+            if x < min {
+                min = x;
+            }
+            if x > max {
+                max = x;
+            }
         }
         if n == 0.0 {
             return ColumnStats {
