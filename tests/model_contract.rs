@@ -5,6 +5,9 @@
 // The reference solver is textbook linear algebra: index loops read best.
 #![allow(clippy::needless_range_loop)]
 
+#[path = "support/golden.rs"]
+mod golden;
+
 use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
 use conversion_playground::dataset::Dataset;
 use conversion_playground::model::{fit, raw_features, FitParams, StopReason};
@@ -142,5 +145,25 @@ fn fitted_weights_shrink_as_the_contract_teaches() {
         ((model.intercept - expected_intercept) / expected_intercept).abs() < 0.05,
         "intercept {:.4} vs {expected_intercept:.4}",
         model.intercept
+    );
+}
+
+#[test]
+fn the_fit_is_pinned_bit_for_bit() {
+    let data = generate(100_000, 42);
+    let (model, _) = fit(
+        &data,
+        &FitParams {
+            test_fraction: 0.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut got = model.coefficients.to_vec();
+    got.push(model.intercept);
+    assert_eq!(
+        got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        golden::FIT_ROWS_100K_SEED_42.map(f64::to_bits).to_vec(),
+        "{got:?}"
     );
 }

@@ -3,6 +3,9 @@
 //! as readable messages.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/golden.rs"]
+mod golden;
+
 use conversion_playground::wasm::{baseline_for_rate, ModelFit, World};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -134,4 +137,20 @@ fn bad_input_comes_back_as_a_named_js_error() {
         )
         .unwrap_err();
     assert!(message(err).contains("thresholds.medium"));
+}
+
+#[wasm_bindgen_test]
+fn the_browser_fit_has_the_native_bits() {
+    let world = World::new(js(r#"{"rows": 100000, "seed": "42"}"#)).unwrap();
+    let mut fit = ModelFit::new(&world, js(r#"{"testFraction": 0}"#)).unwrap();
+    fit.run().unwrap();
+    let model = fit.model().unwrap();
+    let coefficients = js_sys::Array::from(&get(&model, "coefficients"));
+    let mut got: Vec<f64> = coefficients.iter().map(|v| v.as_f64().unwrap()).collect();
+    got.push(get(&model, "intercept").as_f64().unwrap());
+    assert_eq!(
+        got.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+        golden::FIT_ROWS_100K_SEED_42.map(f64::to_bits).to_vec(),
+        "{got:?}"
+    );
 }

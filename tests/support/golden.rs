@@ -19,3 +19,20 @@ pub const CSV_ROWS_1M_SEED_42_SHA256: &str =
 /// The first three data rows for seed 42: readable evidence of what moved.
 pub const FIRST_ROWS_SEED_42: &str =
     "33,1,1.79,2,1,tier_2,0\n43,2,3.62,1,1,tier_2,1\n39,3,0.85,1,1,tier_2,1\n";
+
+/// `conversion fit` of `generate --rows 100000 --seed 42` with
+/// `--test-fraction 0` (raw-unit coefficients in FEATURES order, then the
+/// intercept). The fit's sums run in a fixed order with no fused
+/// multiply-add, so native (any vector width, any thread count) and wasm
+/// give these exact bits. Unlike the CSV hashes this is not part of the
+/// contract: a change to the fit may update it, on purpose.
+pub const FIT_ROWS_100K_SEED_42: [f64; 8] = [
+    -0.01824348955375014,
+    0.2751693277074503,
+    0.2371631202694952,
+    0.46172723321406456,
+    0.37107425979683845,
+    -0.4754793768549486,
+    -0.9024717660165432,
+    0.653462447664588,
+];
