@@ -597,10 +597,11 @@ impl Design {
     }
 }
 
-/// e^x for x ≤ 0, to within about 2 ulp, from basic IEEE operations only (so
-/// every platform gets the same bits) and without branches, so a loop over
-/// many rows becomes vector instructions: x = k·ln2 + r with |r| ≤ ln2/2,
-/// e^r by its Taylor series to degree 13 (truncation error below 1e-17), then
+/// e^x for x ≤ 0, to a relative error below 1e-14 (far below anything the
+/// fit's tolerance can see), from basic IEEE operations only (so every
+/// platform gets the same bits) and without branches, so a loop over many
+/// rows becomes vector instructions: x = k·ln2 + r with |r| ≤ ln2/2, e^r by
+/// its Taylor series to degree 11 (truncation error about 6e-15), then
 /// scaled by 2^k through the exponent bits. Below −708.3 (where e^x is no
 /// longer a normal number) it returns 0.
 #[inline(always)]
@@ -617,10 +618,8 @@ fn exp_non_positive(x: f64) -> f64 {
     let shifted = clamped * LOG2_E + ROUND;
     let k = shifted - ROUND;
     let r = (clamped - k * LN2_HI) - k * LN2_LO;
-    let mut poly = 1.0 / 6_227_020_800.0;
+    let mut poly = 1.0 / 39_916_800.0;
     for inv_factorial in [
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
         1.0 / 3_628_800.0,
         1.0 / 362_880.0,
         1.0 / 40_320.0,
@@ -1107,7 +1106,7 @@ mod tests {
     }
 
     #[test]
-    fn exp_matches_libm_to_a_few_ulp() {
+    fn exp_matches_libm_to_1e_14() {
         let mut worst = 0.0f64;
         for i in 0..200_000 {
             let x = -(i as f64) * 0.003_7 - 1e-9 * i as f64;
@@ -1116,7 +1115,7 @@ mod tests {
                 worst = worst.max(((ours - reference) / reference).abs());
             }
         }
-        assert!(worst < 5e-16, "worst relative error {worst}");
+        assert!(worst < 1e-14, "worst relative error {worst}");
         assert_eq!(exp_non_positive(0.0), 1.0);
         assert_eq!(exp_non_positive(-1000.0), 0.0);
     }
