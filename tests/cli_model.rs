@@ -145,20 +145,25 @@ fn fit_explains_the_model_and_writes_an_artifact_that_scores() {
     );
 }
 
-#[test]
-fn economics_price_the_bands_and_find_the_best_threshold() {
-    let csv = users_csv("4000");
-    let out = conversion(
+/// `conversion fit CSV --value-per-conversion V --cost-per-contact C`.
+fn fit_priced(csv: &std::path::Path, value: &str, cost: &str) -> Output {
+    conversion(
         &[
             "fit",
             csv.to_str().unwrap(),
             "--value-per-conversion",
-            "30",
+            value,
             "--cost-per-contact",
-            "28",
+            cost,
         ],
         "",
-    );
+    )
+}
+
+#[test]
+fn economics_price_the_bands_and_find_the_best_threshold() {
+    let csv = users_csv("4000");
+    let out = fit_priced(&csv, "30", "28");
     let report = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(report.contains("expected profit"), "{report}");
@@ -170,17 +175,7 @@ fn economics_price_the_bands_and_find_the_best_threshold() {
     let threshold: f64 = best.split_whitespace().next().unwrap().parse().unwrap();
     assert!(threshold > 0.9 && threshold <= 0.95, "{best}");
 
-    let out = conversion(
-        &[
-            "fit",
-            csv.to_str().unwrap(),
-            "--value-per-conversion",
-            "30",
-            "--cost-per-contact",
-            "-1",
-        ],
-        "",
-    );
+    let out = fit_priced(&csv, "30", "-1");
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("--cost-per-contact must be a finite number ≥ 0"),
