@@ -17,7 +17,7 @@ try {
   if (r.error) throw new Error(r.error);
   const version = browser.version();
   console.log(`wasm in headless Chromium ${version}, ${r.rows.toLocaleString('en-US')} rows, median of ${r.runs} runs (single thread):`);
-  console.log(`  generate in memory  ${r.generateMs.toFixed(1).padStart(9)} ms  (the page's new World, with its aggregates: ${r.worldMs.toFixed(1)} ms)`);
+  console.log(`  generate in memory  ${r.generateMs.toFixed(1).padStart(9)} ms  (the CSV's seven columns; the page's new World, with latent draws and aggregates: ${r.worldMs.toFixed(1)} ms)`);
   console.log(`  write CSV           ${r.writeCsvMs.toFixed(1).padStart(9)} ms  (${r.csvBytes.toLocaleString('en-US')} bytes)`);
   console.log('wasm fit to the default tolerance, all rows, median of 5 runs:');
   for (const [rows, f] of Object.entries(r.fits)) {

@@ -56,6 +56,24 @@ impl Dataset {
         data
     }
 
+    /// Generates `params.rows` users as the CSV holds them: the seven
+    /// contract columns, without each user's latent draws (half the memory
+    /// of [`Dataset::generate`]: about 26 MB for 1,000,000 users). The same
+    /// users and labels.
+    pub fn generate_observed(params: &ValidParams) -> Dataset {
+        /// Users whose draws are held at a time.
+        const CHUNK: usize = 16_384;
+        let n = usize::try_from(params.get().rows).unwrap_or(usize::MAX);
+        let mut data = Dataset::with_capacity(n);
+        let mut latent = Latent::default();
+        let mut generator = Generator::new(params);
+        while generator.remaining() > 0 {
+            latent.clear();
+            generator.fill(CHUNK, &mut data, &mut latent);
+        }
+        data
+    }
+
     /// Replaces every user with `params.rows` new ones, reusing the memory
     /// already held: the same users as [`Dataset::generate`], without a
     /// second copy alive while they are drawn (in the browser, wasm memory
@@ -229,6 +247,19 @@ pub fn same_population(a: &GeneratorParams, b: &GeneratorParams) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn observed_columns_equal_the_full_generation() {
+        let params = GeneratorParams {
+            rows: 40_000,
+            ..Default::default()
+        }
+        .validate(100_000)
+        .unwrap();
+        let mut full = Dataset::generate(&params);
+        full.latent = None;
+        assert_eq!(Dataset::generate_observed(&params), full);
+    }
 
     #[test]
     fn regenerating_in_place_equals_a_fresh_generation() {

@@ -417,7 +417,9 @@ impl Generator {
     }
 
     /// Appends the next `n` users (fewer if fewer remain) to `data`, with
-    /// their latent draws to `latent`, and returns how many were added.
+    /// their latent draws to `latent` (whose columns must have equal
+    /// lengths; they may hold fewer users than `data`, as a scratch buffer
+    /// does), and returns how many were added.
     ///
     /// Column by column: each column has its own stream, so drawing a whole
     /// column at a time gives exactly the users [`Iterator::next`] gives, one
@@ -455,16 +457,19 @@ impl Generator {
         latent
             .label_draw
             .extend((0..n).map(|_| -> f64 { rng.random() }));
-        latent.probability.resize(start + n, 0.0);
+        // The latent columns may hold fewer users than `data` (a scratch
+        // buffer reused chunk by chunk): they have their own start.
+        let drawn = latent.probability.len();
+        latent.probability.resize(drawn + n, 0.0);
         self.score.probabilities(
             data,
             start,
-            &latent.noise_z[start..],
-            &mut latent.probability[start..],
+            &latent.noise_z[drawn..],
+            &mut latent.probability[drawn..],
         );
-        let draws = latent.label_draw[start..]
+        let draws = latent.label_draw[drawn..]
             .iter()
-            .zip(&latent.probability[start..]);
+            .zip(&latent.probability[drawn..]);
         data.converted.extend(draws.map(|(&u, &p)| u < p));
         n
     }

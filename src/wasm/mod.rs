@@ -108,9 +108,10 @@ pub fn default_params() -> Result<JsValue, JsError> {
     to_js(&GeneratorParams::default())
 }
 
-/// Generates the users `params` describe and returns how many converted,
-/// keeping nothing: the generator alone, for the in-browser benchmark
-/// (`bench/`), where `new World` would also time the page's aggregates.
+/// Generates the users `params` describe (the CSV's seven columns) and
+/// returns how many converted, keeping nothing: the generator alone, for the
+/// in-browser benchmark (`bench/`), where `new World` would also time the
+/// page's aggregates.
 #[wasm_bindgen(js_name = generateAndCount)]
 pub fn generate_and_count(
     #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
@@ -118,7 +119,7 @@ pub fn generate_and_count(
     let params = params_from_js(params)?
         .validate(MAX_ROWS_IN_MEMORY)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    let data = crate::dataset::Dataset::generate(&params);
+    let data = crate::dataset::Dataset::generate_observed(&params);
     Ok(data.converted.iter().filter(|&&c| c).count() as f64)
 }
 
