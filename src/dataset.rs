@@ -17,6 +17,13 @@ pub struct Latent {
 }
 
 impl Latent {
+    /// Room for `n` more users' draws.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.noise_z.reserve_exact(n);
+        self.label_draw.reserve_exact(n);
+        self.probability.reserve_exact(n);
+    }
+
     /// Removes every user's draws, keeping the allocated room.
     pub fn clear(&mut self) {
         self.noise_z.clear();
@@ -44,15 +51,8 @@ impl Dataset {
     /// it within [`crate::contract::MAX_ROWS_IN_MEMORY`] (checked by the
     /// caller's validation).
     pub fn generate(params: &ValidParams) -> Dataset {
-        let n = usize::try_from(params.get().rows).unwrap_or(usize::MAX);
-        let mut data = Dataset::with_capacity(n);
-        let mut latent = Latent {
-            noise_z: Vec::with_capacity(n),
-            label_draw: Vec::with_capacity(n),
-            probability: Vec::with_capacity(n),
-        };
-        Generator::new(params).fill(n, &mut data, &mut latent);
-        data.latent = Some(latent);
+        let mut data = Dataset::default();
+        data.regenerate(params);
         data
     }
 
@@ -83,36 +83,28 @@ impl Dataset {
         let mut latent = self.latent.take().unwrap_or_default();
         self.clear();
         latent.clear();
-        self.reserve(n);
-        latent.noise_z.reserve(n);
-        latent.label_draw.reserve(n);
-        latent.probability.reserve(n);
+        self.reserve_exact(n);
+        latent.reserve_exact(n);
         Generator::new(params).fill(n, self, &mut latent);
         self.latent = Some(latent);
     }
 
-    fn reserve(&mut self, n: usize) {
-        self.days_since_signup.reserve(n);
-        self.sessions_7d.reserve(n);
-        self.content_hours_7d.reserve(n);
-        self.downloads_7d.reserve(n);
-        self.paywall_views_7d.reserve(n);
-        self.country_tier.reserve(n);
-        self.converted.reserve(n);
+    /// Room for `n` more users in every column.
+    fn reserve_exact(&mut self, n: usize) {
+        self.days_since_signup.reserve_exact(n);
+        self.sessions_7d.reserve_exact(n);
+        self.content_hours_7d.reserve_exact(n);
+        self.downloads_7d.reserve_exact(n);
+        self.paywall_views_7d.reserve_exact(n);
+        self.country_tier.reserve_exact(n);
+        self.converted.reserve_exact(n);
     }
 
     /// An empty dataset with room for `n` users.
     pub fn with_capacity(n: usize) -> Dataset {
-        Dataset {
-            days_since_signup: Vec::with_capacity(n),
-            sessions_7d: Vec::with_capacity(n),
-            content_hours_7d: Vec::with_capacity(n),
-            downloads_7d: Vec::with_capacity(n),
-            paywall_views_7d: Vec::with_capacity(n),
-            country_tier: Vec::with_capacity(n),
-            converted: Vec::with_capacity(n),
-            latent: None,
-        }
+        let mut data = Dataset::default();
+        data.reserve_exact(n);
+        data
     }
 
     /// Removes every user, keeping the allocated room (for streaming in chunks).

@@ -112,15 +112,14 @@ impl ScoreWeights {
         for (offset, (out, noise_z)) in out.chunks_mut(BLOCK).zip(noise_z.chunks(BLOCK)).enumerate()
         {
             let from = start + offset * BLOCK;
-            let to = from + out.len();
             let m = out.len();
             let scores = &mut scores[..m];
-            let days = &data.days_since_signup[from..to][..m];
-            let sessions = &data.sessions_7d[from..to][..m];
-            let hours = &data.content_hours_7d[from..to][..m];
-            let downloads = &data.downloads_7d[from..to][..m];
-            let paywall = &data.paywall_views_7d[from..to][..m];
-            let tiers = &data.country_tier[from..to][..m];
+            let days = &data.days_since_signup[from..][..m];
+            let sessions = &data.sessions_7d[from..][..m];
+            let hours = &data.content_hours_7d[from..][..m];
+            let downloads = &data.downloads_7d[from..][..m];
+            let paywall = &data.paywall_views_7d[from..][..m];
+            let tiers = &data.country_tier[from..][..m];
             let noise_z = &noise_z[..m];
             let [tier_1, tier_2, tier_3] = self.tier_effects;
             for i in 0..m {

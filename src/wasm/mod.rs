@@ -14,7 +14,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::contract::{CONTRACT_VERSION, MAX_ROWS_IN_MEMORY};
-use crate::params::GeneratorParams;
+use crate::params::{GeneratorParams, ValidParams};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SHAPES: &'static str = r#"
@@ -116,11 +116,16 @@ pub fn default_params() -> Result<JsValue, JsError> {
 pub fn generate_and_count(
     #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
 ) -> Result<f64, JsError> {
-    let params = params_from_js(params)?
-        .validate(MAX_ROWS_IN_MEMORY)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    let data = crate::dataset::Dataset::generate_observed(&params);
+    let data = crate::dataset::Dataset::generate_observed(&checked(params)?);
     Ok(data.converted.iter().filter(|&&c| c).count() as f64)
+}
+
+/// Reads a JS parameters object and checks it for the page's row limit,
+/// naming the offending field on error.
+pub(crate) fn checked(params: JsValue) -> Result<ValidParams, JsError> {
+    params_from_js(params)?
+        .validate(MAX_ROWS_IN_MEMORY)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Reads a JS parameters object, naming the offending field on error.

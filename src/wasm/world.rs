@@ -3,9 +3,8 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{params_from_js, to_js};
+use super::{checked, to_js};
 use crate::aggregates::{expected, first_rows, Aggregates, Expected, Histogram, RowView};
-use crate::contract::MAX_ROWS_IN_MEMORY;
 use crate::csv_format::to_csv;
 use crate::dataset::{same_population, Dataset};
 use crate::params::{GeneratorParams, ValidParams};
@@ -46,12 +45,6 @@ impl World {
     pub(crate) fn valid_params(&self) -> &ValidParams {
         &self.params
     }
-}
-
-fn checked(params: JsValue) -> Result<ValidParams, JsError> {
-    params_from_js(params)?
-        .validate(MAX_ROWS_IN_MEMORY)
-        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[wasm_bindgen]
