@@ -3,11 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contract::CONTRACT_VERSION;
-use crate::decisions::Thresholds;
-use crate::metrics::Metrics;
+use crate::decide::bands::Thresholds;
+use crate::decide::metrics::Metrics;
+use crate::errors::field_error;
+use crate::input;
 use crate::model::{FitParams, FittedModel, StopReason, FEATURES};
-use crate::params::Seed;
+use crate::world::contract::CONTRACT_VERSION;
+use crate::world::params::Seed;
+
+field_error!(
+    /// A model file that cannot be used, named by the path of the field at
+    /// fault (`coefficients[2]`, `thresholds.medium`, `schemaVersion`, …).
+    ArtifactError
+);
 
 /// Version of this file's layout. Loading refuses any other.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -100,7 +108,7 @@ impl ModelArtifact {
             features: FEATURES.iter().map(|f| f.to_string()).collect(),
             coefficients: model.coefficients.to_vec(),
             intercept: model.intercept,
-            standardized_coefficients: model.standardized.to_vec(),
+            standardized_coefficients: model.standardized_coefficients.to_vec(),
             scaler: Scaler {
                 mean: model.mean.to_vec(),
                 std_dev: model.std_dev.to_vec(),
@@ -125,31 +133,40 @@ impl ModelArtifact {
     }
 
     /// Reads and checks an artifact, naming what is wrong.
-    pub fn from_json(text: &str) -> Result<ModelArtifact, String> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let artifact: ModelArtifact = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                format!("model file: {}", e.inner())
-            } else {
-                format!("model file: {path}: {}", e.inner())
+    pub fn from_json(text: &str) -> Result<ModelArtifact, ArtifactError> {
+        let value = input::parse(text, "model file")?;
+        // The layout version first: a file of another version is refused for
+        // that, not for whichever field moved.
+        if let Some(version) = value.get("schemaVersion") {
+            if version.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+                return Err(ArtifactError::new(
+                    "schemaVersion",
+                    format!(
+                        "is not supported: this build reads version {SCHEMA_VERSION} {}",
+                        input::got_value(version)
+                    ),
+                ));
             }
+        }
+        let artifact: ModelArtifact = serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "model file".to_string()
+            } else {
+                path
+            };
+            let (field, problem) = input::plain_serde_problem(&field, &e.into_inner().to_string());
+            ArtifactError::new(field, problem)
         })?;
         artifact.check()?;
         Ok(artifact)
     }
 
-    fn check(&self) -> Result<(), String> {
-        if self.schema_version != SCHEMA_VERSION {
-            return Err(format!(
-                "model file: schemaVersion {} is not supported (this build reads version {SCHEMA_VERSION})",
-                self.schema_version
-            ));
-        }
+    fn check(&self) -> Result<(), ArtifactError> {
         if self.features != FEATURES {
-            return Err(format!(
-                "model file: features must be exactly {FEATURES:?} (got {:?})",
-                self.features
+            return Err(ArtifactError::new(
+                "features",
+                format!("must be exactly {}", FEATURES.join(", ")),
             ));
         }
         for (name, list) in [
@@ -159,25 +176,34 @@ impl ModelArtifact {
             ("scaler.stdDev", &self.scaler.std_dev),
         ] {
             if list.len() != FEATURES.len() {
-                return Err(format!(
-                    "model file: {name} must have {} numbers, one per feature (got {})",
-                    FEATURES.len(),
-                    list.len()
+                return Err(ArtifactError::new(
+                    name,
+                    format!(
+                        "must have {} numbers, one per feature (got {})",
+                        FEATURES.len(),
+                        list.len()
+                    ),
                 ));
             }
         }
-        if !self.intercept.is_finite() || self.coefficients.iter().any(|c| !c.is_finite()) {
-            return Err("model file: coefficients and intercept must be finite numbers".into());
+        if !self.intercept.is_finite() {
+            return Err(ArtifactError::new("intercept", "must be a finite number"));
+        }
+        if let Some(j) = self.coefficients.iter().position(|c| !c.is_finite()) {
+            return Err(ArtifactError::new(
+                format!("coefficients[{j}]"),
+                "must be a finite number",
+            ));
         }
         self.thresholds
             .validate()
             .map(|_| ())
-            .map_err(|e| format!("model file: {e}"))
+            .map_err(|e| ArtifactError::new(e.field, e.problem))
     }
 
     /// The raw-unit coefficients as an array.
-    pub fn coefficient_array(&self) -> [f64; 7] {
-        let mut out = [0.0; 7];
+    pub fn coefficient_array(&self) -> [f64; FEATURES.len()] {
+        let mut out = [0.0; FEATURES.len()];
         out.copy_from_slice(&self.coefficients);
         out
     }
@@ -186,13 +212,13 @@ impl ModelArtifact {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::MAX_ROWS_IN_MEMORY;
-    use crate::dataset::Dataset;
     use crate::model::fit;
-    use crate::params::GeneratorParams;
+    use crate::world::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::generator::generate;
+    use crate::world::params::GeneratorParams;
 
     fn artifact() -> ModelArtifact {
-        let data = Dataset::generate(
+        let data = generate(
             &GeneratorParams {
                 rows: 2_000,
                 ..Default::default()
@@ -223,31 +249,44 @@ mod tests {
     #[test]
     fn malformed_files_are_refused_with_the_reason() {
         let good: serde_json::Value = serde_json::from_str(&artifact().to_json()).unwrap();
+        let refused = |v: &serde_json::Value| {
+            ModelArtifact::from_json(&v.to_string())
+                .unwrap_err()
+                .to_string()
+        };
         let mut v = good.clone();
         v["schemaVersion"] = 2.into();
-        assert!(ModelArtifact::from_json(&v.to_string())
-            .unwrap_err()
-            .contains("schemaVersion 2 is not supported"));
+        assert_eq!(
+            refused(&v),
+            "schemaVersion is not supported: this build reads version 1 (got 2)"
+        );
         let mut v = good.clone();
         v.as_object_mut().unwrap().remove("intercept");
-        assert!(ModelArtifact::from_json(&v.to_string())
-            .unwrap_err()
-            .contains("missing field `intercept`"));
+        assert_eq!(refused(&v), "intercept is missing");
+        let mut v = good.clone();
+        v["training"].as_object_mut().unwrap().remove("iterations");
+        assert_eq!(refused(&v), "training.iterations is missing");
         let mut v = good.clone();
         v["coefficients"].as_array_mut().unwrap().pop();
-        assert!(ModelArtifact::from_json(&v.to_string())
-            .unwrap_err()
-            .contains("coefficients must have 7 numbers"));
+        assert_eq!(
+            refused(&v),
+            "coefficients must have 7 numbers, one per feature (got 6)"
+        );
         let mut v = good.clone();
         v["thresholds"]["medium"] = 0.9.into();
-        assert!(ModelArtifact::from_json(&v.to_string())
-            .unwrap_err()
-            .contains("thresholds.medium"));
-        let mut v = good;
+        assert!(refused(&v).starts_with("thresholds.medium must not be above"));
+        let mut v = good.clone();
         v["coefficients"][0] = "x".into();
-        assert!(ModelArtifact::from_json(&v.to_string())
+        assert_eq!(refused(&v), "coefficients[0] must be a number (got \"x\")");
+        let mut v = good.clone();
+        v["training"]["stopReason"] = "tired".into();
+        assert!(refused(&v).starts_with("training.stopReason must be one of running, converged"));
+        let mut v = good;
+        v["extra"] = 1.into();
+        assert_eq!(refused(&v), "extra is not a known field");
+        assert!(ModelArtifact::from_json("not json")
             .unwrap_err()
-            .contains("coefficients[0]"));
-        assert!(ModelArtifact::from_json("not json").is_err());
+            .to_string()
+            .starts_with("model file is not valid JSON"));
     }
 }

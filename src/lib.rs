@@ -1,36 +1,26 @@
 //! conversion-playground: how a subscription streaming product's behavioural
 //! signals become a probability of paid conversion, and how a team turns that
-//! probability into decisions.
+//! probability into decisions. The data contract it follows is
+//! `docs/contract.md`.
 //!
-//! The core (contract, parameters, generator, dataset, CSV, summary) does no
-//! I/O: it takes bytes and parameter structs and returns values. Two thin
-//! shells sit on it: [`wasm`] for the page and the `conversion` CLI.
+//! A pure core that does no I/O, in rooms by concern:
+//! - [`world`]: the contract, the generator's parameters, the seeded
+//!   generator, users in memory, the CSV, and what the page shows of them;
+//! - [`model`]: the logistic regression and its fit;
+//! - [`decide`]: metrics, intent bands and economics;
+//! - [`artifact`] and [`scoring`]: the model file and scoring one user;
+//! - [`math`], [`errors`] and [`input`]: shared by all of them.
+//!
+//! Two thin shells sit on it: `wasm` (compiled for `wasm32` only) for the
+//! page, and the `conversion` CLI (native only).
 
-pub mod aggregates;
 pub mod artifact;
-pub mod base_rate;
-pub mod contract;
-pub mod csv_format;
-pub mod dataset;
-pub mod decisions;
-pub mod generator;
-pub mod metrics;
+pub mod decide;
+pub mod errors;
+pub mod input;
+pub mod math;
 pub mod model;
-pub mod params;
 pub mod scoring;
-pub mod summary;
+#[cfg(target_arch = "wasm32")]
 pub mod wasm;
-
-/// Reads parameters from JSON text, naming the offending field on error
-/// (`weights.sessions_7d: invalid type: …`).
-pub fn params_from_json(text: &str) -> Result<params::GeneratorParams, String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.inner().to_string()
-        } else {
-            format!("{path}: {}", e.inner())
-        }
-    })
-}
+pub mod world;

@@ -4,78 +4,92 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::contract::{Tier, COLUMNS};
-use crate::decisions::{Segment, Thresholds};
-use crate::generator::Features;
+use crate::decide::bands::{Segment, Thresholds};
+use crate::errors::{field_error, got};
+use crate::input::{got_value, whole_number, Object};
+use crate::math::sigmoid;
 use crate::model::{feature_vector, FEATURES};
+use crate::world::contract::{Tier, COLUMNS};
+use crate::world::dataset::Features;
 
-/// One user's signals, validated: the contract's six feature columns.
-pub type UserSignals = Features;
+field_error!(
+    /// A user who cannot be scored, named by the signal at fault.
+    ScoreError
+);
 
 /// The six feature columns (the contract's columns but `converted`).
-const FIELDS: &[&str] = COLUMNS.split_last().expect("the contract has columns").1;
+const SIGNALS: &[&str] = COLUMNS.split_last().expect("the contract has columns").1;
 
-fn count(object: &serde_json::Map<String, Value>, field: &str, min: u64) -> Result<u32, String> {
-    let value = object
-        .get(field)
-        .ok_or_else(|| format!("{field} is missing"))?;
-    let n = match value {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= f64::from(u32::MAX))
-                .map(|x| x as u64)
-        }),
-        _ => return Err(format!("{field} must be a whole number (got {value})")),
-    };
-    let n = match n {
-        Some(n) => n,
-        None if value.as_f64().is_some_and(|x| x < 0.0) => {
-            return Err(format!("{field} must not be negative (got {value})"))
-        }
-        None => return Err(format!("{field} must be a whole number (got {value})")),
-    };
+/// A required whole-number signal, at least `min`.
+fn count(o: &mut Object<'_>, field: &'static str, min: u64) -> Result<u32, ScoreError> {
+    let value = o
+        .value(field)
+        .ok_or_else(|| ScoreError::new(field, "is missing"))?;
+    let n = whole_number(value).map_err(|p| ScoreError::new(field, p))?;
     if n < min {
-        return Err(format!("{field} must be at least {min} (got {n})"));
+        return Err(ScoreError::new(
+            field,
+            format!("must be at least {min} {}", got(n)),
+        ));
     }
-    u32::try_from(n).map_err(|_| format!("{field} is too large (got {n})"))
+    u32::try_from(n).map_err(|_| {
+        ScoreError::new(
+            field,
+            format!("is too large: the largest is {} {}", u32::MAX, got(n)),
+        )
+    })
 }
 
 /// Reads and validates a JSON object with exactly the six feature fields.
 /// Nothing is coerced: a wrong type, a negative count, an unknown tier, a
 /// missing or an extra field is an error naming it.
-pub fn user_from_json(value: &Value) -> Result<UserSignals, String> {
-    let object = value
-        .as_object()
-        .ok_or("a user must be a JSON object with the six signal fields")?;
-    if let Some(extra) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        return Err(format!(
-            "{extra} is not a signal (expected only {})",
-            FIELDS.join(", ")
-        ));
-    }
-    let days_since_signup = count(object, "days_since_signup", 1)?;
-    let sessions_7d = count(object, "sessions_7d", 0)?;
-    let hours = object
-        .get("content_hours_7d")
-        .ok_or("content_hours_7d is missing")?;
+pub fn user_from_json(value: &Value) -> Result<Features, ScoreError> {
+    let mut o = Object::new(value, "", "user").map_err(|_| {
+        ScoreError::new(
+            "user",
+            format!(
+                "must be a JSON object with the six signal fields {}",
+                got_value(value)
+            ),
+        )
+    })?;
+    let days_since_signup = count(&mut o, "days_since_signup", 1)?;
+    let sessions_7d = count(&mut o, "sessions_7d", 0)?;
+    let hours = o
+        .value("content_hours_7d")
+        .ok_or_else(|| ScoreError::new("content_hours_7d", "is missing"))?;
     let content_hours_7d = match hours.as_f64() {
         Some(h) if h.is_finite() && h >= 0.0 => h,
-        Some(h) => return Err(format!("content_hours_7d must not be negative (got {h})")),
+        Some(_) => {
+            return Err(ScoreError::new(
+                "content_hours_7d",
+                format!("must not be negative {}", got_value(hours)),
+            ))
+        }
         None => {
-            return Err(format!(
-                "content_hours_7d must be a number of hours (got {hours})"
+            return Err(ScoreError::new(
+                "content_hours_7d",
+                format!("must be a number of hours {}", got_value(hours)),
             ))
         }
     };
-    let downloads_7d = count(object, "downloads_7d", 0)?;
-    let paywall_views_7d = count(object, "paywall_views_7d", 0)?;
-    let tier = object
-        .get("country_tier")
-        .ok_or("country_tier is missing")?;
-    let country_tier = tier
-        .as_str()
-        .and_then(Tier::parse)
-        .ok_or_else(|| format!("country_tier must be tier_1, tier_2 or tier_3 (got {tier})"))?;
+    let downloads_7d = count(&mut o, "downloads_7d", 0)?;
+    let paywall_views_7d = count(&mut o, "paywall_views_7d", 0)?;
+    let tier = o
+        .value("country_tier")
+        .ok_or_else(|| ScoreError::new("country_tier", "is missing"))?;
+    let country_tier = tier.as_str().and_then(Tier::parse).ok_or_else(|| {
+        ScoreError::new(
+            "country_tier",
+            format!("must be tier_1, tier_2 or tier_3 {}", got_value(tier)),
+        )
+    })?;
+    o.finish().map_err(|e| {
+        ScoreError::new(
+            e.field,
+            format!("is not a signal (the signals: {})", SIGNALS.join(", ")),
+        )
+    })?;
     Ok(Features {
         days_since_signup,
         sessions_7d,
@@ -108,10 +122,10 @@ pub struct Scored {
 
 /// Scores one user with raw-unit `coefficients` and `intercept`.
 pub fn score(
-    coefficients: &[f64; 7],
+    coefficients: &[f64; FEATURES.len()],
     intercept: f64,
     thresholds: &Thresholds,
-    user: &UserSignals,
+    user: &Features,
 ) -> Scored {
     let x = feature_vector(user);
     let contributions: Vec<Contribution> = FEATURES
@@ -126,7 +140,7 @@ pub fn score(
         })
         .collect();
     let score = intercept + contributions.iter().map(|c| c.contribution).sum::<f64>();
-    let probability = crate::generator::sigmoid(score);
+    let probability = sigmoid(score);
     Scored {
         probability,
         segment: thresholds.segment(probability),
@@ -161,7 +175,11 @@ mod tests {
     #[test]
     fn bad_users_are_named_never_coerced() {
         let cases = [
-            ("sessions_7d", json!(-1), "sessions_7d must not be negative"),
+            (
+                "sessions_7d",
+                json!(-1),
+                "sessions_7d must not be negative (got -1)",
+            ),
             (
                 "sessions_7d",
                 json!("3"),
@@ -180,7 +198,7 @@ mod tests {
             (
                 "country_tier",
                 json!("tier_9"),
-                "country_tier must be tier_1",
+                "country_tier must be tier_1, tier_2 or tier_3 (got \"tier_9\")",
             ),
             (
                 "content_hours_7d",
@@ -192,18 +210,20 @@ mod tests {
             let mut u = user();
             u[field] = value;
             let err = user_from_json(&u).unwrap_err();
-            assert!(err.starts_with(message), "{field}: {err}");
+            assert_eq!(err.field, field);
+            assert!(err.to_string().starts_with(message), "{field}: {err}");
         }
         let mut missing = user();
         missing.as_object_mut().unwrap().remove("paywall_views_7d");
         assert_eq!(
-            user_from_json(&missing).unwrap_err(),
+            user_from_json(&missing).unwrap_err().to_string(),
             "paywall_views_7d is missing"
         );
         let mut extra = user();
         extra["converted"] = json!(1);
         assert!(user_from_json(&extra)
             .unwrap_err()
+            .to_string()
             .starts_with("converted is not a signal"));
         assert!(user_from_json(&json!([1, 2])).is_err());
     }

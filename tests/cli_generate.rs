@@ -166,32 +166,32 @@ fn every_parameter_has_a_flag_that_changes_the_data() {
 
 #[test]
 fn bad_generate_input_is_named() {
-    refused(&["generate", "--rows", "0"], "rows must be at least 1");
+    refused(&["generate", "--rows", "0"], "--rows must be at least 1");
     refused(
         &["generate", "--rows", "1000000000001"],
-        "rows is 1000000000001 but the limit",
+        "--rows must be at most 1,000,000,000,000 here (got \"1000000000001\")",
     );
     refused(&["generate", "--rows", "-5"], "--rows");
     refused(
         &["generate", "--sessions-lambda", "-1"],
-        "distributions.sessions_7d.lambda must not be negative",
+        "--sessions-lambda must not be negative",
     );
     refused(
         &["generate", "--weight-sessions-7d", "nan"],
-        "weights.sessions_7d must be a finite number",
+        "--weight-sessions-7d must be a finite number (got \"NaN\")",
     );
     refused(
         &["generate", "--weight-downloads-7d", "inf"],
-        "weights.downloads_7d must be a finite number",
+        "--weight-downloads-7d must be a finite number (got \"infinity\")",
     );
     refused(
         &["generate", "--tier-1-share", "0.5"],
-        "tierMix must sum to 1",
+        "--tier-1-share, --tier-2-share and --tier-3-share must add up to 1",
     );
     refused(&["generate", "--seed", "-3"], "must not be negative");
     refused(
         &["generate", "--seed", "18446744073709551616"],
-        "above the largest seed",
+        "must be at most 18,446,744,073,709,551,615",
     );
     refused(&["generate", "--seed", "abc"], "whole number");
     refused(
@@ -203,7 +203,10 @@ fn bad_generate_input_is_named() {
     std::fs::write(&bad, r#"{"weights": {"sessions_7d": "high"}}"#).unwrap();
     refused(
         &["generate", "--params", bad.to_str().unwrap()],
-        "weights.sessions_7d",
+        &format!(
+            "weights.sessions_7d in {} must be a number (got \"high\")",
+            bad.display()
+        ),
     );
     std::fs::write(
         &bad,
@@ -212,12 +215,15 @@ fn bad_generate_input_is_named() {
     .unwrap();
     refused(
         &["generate", "--params", bad.to_str().unwrap()],
-        "tierMix must sum to 1",
+        &format!(
+            "tierMix in {} must add up to 1, but 0.9 + 0.9 + 0.9 = 2.7",
+            bad.display()
+        ),
     );
     std::fs::write(&bad, r#"{"noise": 1}"#).unwrap();
     refused(
         &["generate", "--params", bad.to_str().unwrap()],
-        "unknown field `noise`",
+        &format!("noise in {} is not a parameter", bad.display()),
     );
 }
 
@@ -282,11 +288,11 @@ fn validate_lists_problems_by_line_and_column() {
         "{err}"
     );
     assert!(
-        err.contains("line 3, column 6 (country_tier): expected tier_1"),
+        err.contains("line 3, column 6 (country_tier): must be tier_1"),
         "{err}"
     );
     assert!(
-        err.contains("line 4, column 7 (converted): expected 0 or 1, found \"yes\""),
+        err.contains("line 4, column 7 (converted): must be 0 or 1 (got \"yes\")"),
         "{err}"
     );
     assert!(err.contains("… and 7 more"), "{err}");
@@ -301,16 +307,16 @@ fn validate_lists_problems_by_line_and_column() {
 
 #[test]
 fn streamed_chunks_equal_the_in_memory_dataset() {
-    use conversion_playground::csv_format::to_csv;
-    use conversion_playground::dataset::Dataset;
-    use conversion_playground::params::{GeneratorParams, Seed};
+    use conversion_playground::world::csv_write::to_csv;
+    use conversion_playground::world::generator::generate;
+    use conversion_playground::world::params::{GeneratorParams, Seed};
     // 150,001 rows cross two chunk boundaries of the streaming writer.
     let params = GeneratorParams {
         rows: 150_001,
         seed: Seed(77),
         ..Default::default()
     };
-    let expected = to_csv(&Dataset::generate(&params.validate(1_000_000).unwrap()));
+    let expected = to_csv(&generate(&params.validate(1_000_000).unwrap()));
     let out = conversion(&["generate", "--rows", "150001", "--seed", "77"]);
     assert!(out.status.success());
     assert_eq!(sha256_hex(&out.stdout), sha256_hex(&expected));

@@ -4,11 +4,13 @@
 #[path = "support/golden.rs"]
 mod golden;
 
-use conversion_playground::contract::{Tier, CONTRACT_VERSION, CSV_HEADER, MAX_ROWS_IN_MEMORY};
-use conversion_playground::csv_format::{to_csv, write_header, write_row};
-use conversion_playground::dataset::Dataset;
-use conversion_playground::generator::Generator;
-use conversion_playground::params::{GeneratorParams, Seed, ValidParams};
+use conversion_playground::world::contract::{
+    Tier, CONTRACT_VERSION, CSV_HEADER, MAX_ROWS_IN_MEMORY,
+};
+use conversion_playground::world::csv_write::{to_csv, write_header, write_rows};
+use conversion_playground::world::dataset::{Dataset, Latent};
+use conversion_playground::world::generator::{generate, Generator};
+use conversion_playground::world::params::{GeneratorParams, Seed, ValidParams};
 use sha2::{Digest, Sha256};
 
 fn params(rows: u64, seed: u64) -> GeneratorParams {
@@ -36,35 +38,42 @@ fn value_stability_rows_5000_seed_42() {
         CONTRACT_VERSION, 1,
         "a new contract version needs new pinned hashes"
     );
-    let csv = to_csv(&Dataset::generate(&valid(&params(5000, 42))));
+    let csv = to_csv(&generate(&valid(&params(5000, 42))));
     assert!(csv.starts_with(format!("{CSV_HEADER}\n{}", golden::FIRST_ROWS_SEED_42).as_bytes()));
     assert_eq!(sha256_hex(&csv), golden::CSV_ROWS_5000_SEED_42_SHA256);
-    let top = to_csv(&Dataset::generate(&valid(&params(5000, u64::MAX))));
+    let top = to_csv(&generate(&valid(&params(5000, u64::MAX))));
     assert_eq!(sha256_hex(&top), golden::CSV_ROWS_5000_SEED_MAX_SHA256);
-    let million = to_csv(&Dataset::generate(&valid(&params(1_000_000, 42))));
+    let million = to_csv(&generate(&valid(&params(1_000_000, 42))));
     assert_eq!(sha256_hex(&million), golden::CSV_ROWS_1M_SEED_42_SHA256);
 }
 
 #[test]
-fn streaming_and_in_memory_writers_agree() {
+fn chunked_and_in_memory_generation_agree() {
+    // Chunks of 7 users, a scratch dataset cleared between them, as the CLI
+    // streams: the same bytes as one generation in memory.
     let p = valid(&params(3000, 7));
     let mut streamed = Vec::new();
     write_header(&mut streamed);
-    for user in Generator::new(&p) {
-        write_row(&mut streamed, &user.features, user.converted);
+    let mut generator = Generator::new(&p);
+    let (mut chunk, mut latent) = (Dataset::default(), Latent::default());
+    while generator.remaining() > 0 {
+        chunk.clear();
+        latent.clear();
+        generator.fill(7, &mut chunk, &mut latent);
+        write_rows(&mut streamed, &chunk);
     }
-    assert_eq!(streamed, to_csv(&Dataset::generate(&p)));
+    assert_eq!(streamed, to_csv(&generate(&p)));
 }
 
 #[test]
 fn same_seed_same_bytes_other_seed_other_bytes() {
-    let a = to_csv(&Dataset::generate(&valid(&params(2000, 9))));
-    let b = to_csv(&Dataset::generate(&valid(&params(2000, 9))));
-    let c = to_csv(&Dataset::generate(&valid(&params(2000, 10))));
+    let a = to_csv(&generate(&valid(&params(2000, 9))));
+    let b = to_csv(&generate(&valid(&params(2000, 9))));
+    let c = to_csv(&generate(&valid(&params(2000, 10))));
     assert_eq!(a, b);
     assert_ne!(a, c);
     // A prefix of users does not depend on how many follow.
-    let short = to_csv(&Dataset::generate(&valid(&params(500, 9))));
+    let short = to_csv(&generate(&valid(&params(500, 9))));
     assert!(a.starts_with(&short));
 }
 
@@ -82,10 +91,7 @@ fn moving_a_weight_flips_only_labels_whose_probability_crossed_the_draw() {
     let base = params(20_000, 3);
     let mut raised = base.clone();
     raised.weights.downloads_7d = 0.8;
-    let (a, b) = (
-        Dataset::generate(&valid(&base)),
-        Dataset::generate(&valid(&raised)),
-    );
+    let (a, b) = (generate(&valid(&base)), generate(&valid(&raised)));
     assert!(
         features_equal(&a, &b),
         "the users themselves must stay the same people"
@@ -118,10 +124,7 @@ fn changing_one_distribution_changes_that_column_and_labels_only() {
     let base = params(20_000, 5);
     let mut changed = base.clone();
     changed.distributions.sessions_7d.lambda = 6.0;
-    let (a, b) = (
-        Dataset::generate(&valid(&base)),
-        Dataset::generate(&valid(&changed)),
-    );
+    let (a, b) = (generate(&valid(&base)), generate(&valid(&changed)));
     assert_ne!(a.sessions_7d, b.sessions_7d);
     assert_eq!(a.days_since_signup, b.days_since_signup);
     assert_eq!(a.content_hours_7d, b.content_hours_7d);
@@ -136,7 +139,7 @@ fn changing_one_distribution_changes_that_column_and_labels_only() {
     let mut remixed = base.clone();
     remixed.tier_mix.tier_1 = 0.20;
     remixed.tier_mix.tier_3 = 0.40;
-    let c = Dataset::generate(&valid(&remixed));
+    let c = generate(&valid(&remixed));
     assert_ne!(a.country_tier, c.country_tier);
     assert_eq!(a.sessions_7d, c.sessions_7d);
     assert_eq!(a.content_hours_7d, c.content_hours_7d);
@@ -161,7 +164,7 @@ fn near(what: &str, got: f64, want: f64, tol: f64) {
 /// Tolerances are about 4 standard errors at n = 1,000,000.
 #[test]
 fn a_million_rows_honour_the_contract_distributions() {
-    let data = Dataset::generate(&valid(&params(1_000_000, 2024)));
+    let data = generate(&valid(&params(1_000_000, 2024)));
     let ints = |v: &[u32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<_>>();
 
     let (m, v) = mean_var(ints(&data.days_since_signup).into_iter());
@@ -222,7 +225,7 @@ fn large_and_zero_lambdas_keep_their_mean() {
     p.distributions.sessions_7d.lambda = 50.0;
     p.distributions.downloads_7d.lambda = 20_000.0; // beyond the inversion table
     p.distributions.paywall_views_7d.lambda = 0.0;
-    let data = Dataset::generate(&valid(&p));
+    let data = generate(&valid(&p));
     let (m, v) = mean_var(data.sessions_7d.iter().map(|&x| f64::from(x)));
     near("λ=50 mean", m, 50.0, 0.07);
     near("λ=50 variance", v, 50.0, 1.0);

@@ -8,13 +8,14 @@
 #[path = "support/golden.rs"]
 mod golden;
 
-use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
-use conversion_playground::dataset::Dataset;
-use conversion_playground::model::{fit, raw_features, FitParams, StopReason};
-use conversion_playground::params::{GeneratorParams, Seed};
+use conversion_playground::model::{feature_vector, fit, FitParams, StopReason};
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::dataset::Dataset;
+use conversion_playground::world::generator;
+use conversion_playground::world::params::{GeneratorParams, Seed};
 
 fn generate(rows: u64, seed: u64) -> Dataset {
-    Dataset::generate(
+    generator::generate(
         &GeneratorParams {
             rows,
             seed: Seed(seed),
@@ -55,7 +56,7 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
 fn newton(data: &Dataset) -> Vec<f64> {
     let rows: Vec<Vec<f64>> = (0..data.len())
         .map(|i| {
-            let mut r = raw_features(data, i).to_vec();
+            let mut r = feature_vector(&data.features(i)).to_vec();
             r.push(1.0);
             r
         })

@@ -6,7 +6,7 @@
 #[path = "support/golden.rs"]
 mod golden;
 
-use conversion_playground::wasm::{default_params, World};
+use conversion_playground::wasm::{default_params, parameter_schema, World};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -24,14 +24,22 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn error_text(params_json: &str) -> String {
+/// The refused parameters' error: its message, and the field it carries.
+fn refusal(params_json: &str) -> (String, String) {
     match World::new(params(params_json)) {
         Ok(_) => panic!("{params_json} should be refused"),
         Err(e) => {
-            let value: JsValue = e.into();
-            js_sys::Error::from(value).message().into()
+            let field = js_sys::Reflect::get(&e, &"field".into())
+                .unwrap()
+                .as_string()
+                .unwrap_or_default();
+            (js_sys::Error::from(e).message().into(), field)
         }
     }
+}
+
+fn error_text(params_json: &str) -> String {
+    refusal(params_json).0
 }
 
 #[wasm_bindgen_test]
@@ -67,13 +75,23 @@ fn defaults_cross_the_boundary_with_the_seed_as_a_string() {
 #[wasm_bindgen_test]
 fn bad_parameters_are_named_in_the_js_error() {
     assert!(error_text(r#"{"rows": 0}"#).contains("rows must be at least 1"));
-    assert!(error_text(r#"{"rows": 1000001}"#).contains("limit here is 1000000"));
+    assert_eq!(
+        error_text(r#"{"rows": 1000001}"#),
+        "rows must be at most 1,000,000 here (got \"1000001\")"
+    );
     assert!(error_text(r#"{"seed": "-1"}"#).contains("must not be negative"));
-    assert!(error_text(r#"{"seed": "18446744073709551616"}"#).contains("above the largest seed"));
-    assert!(error_text(r#"{"weights": {"sessions_7d": "x"}}"#).contains("weights.sessions_7d"));
-    assert!(
-        error_text(r#"{"tierMix": {"tier_1": 0.5, "tier_2": 0.4, "tier_3": 0.25}}"#)
-            .contains("tierMix must sum to 1")
+    assert!(error_text(r#"{"seed": "18446744073709551616"}"#)
+        .contains("must be at most 18,446,744,073,709,551,615"));
+    assert_eq!(
+        refusal(r#"{"weights": {"sessions_7d": "x"}}"#),
+        (
+            "weights.sessions_7d must be a number (got \"x\")".to_string(),
+            "weights.sessions_7d".to_string()
+        )
+    );
+    assert_eq!(
+        refusal(r#"{"tierMix": {"tier_1": 0.5, "tier_2": 0.4, "tier_3": 0.25}}"#).1,
+        "tierMix"
     );
     assert!(
         error_text(r#"{"distributions": {"sessions_7d": {"lambda": -2}}}"#)
@@ -83,6 +101,34 @@ fn bad_parameters_are_named_in_the_js_error() {
 
 #[wasm_bindgen_test]
 fn misspelt_parameters_are_refused_not_ignored() {
-    assert!(error_text(r#"{"weights": {"sesions_7d": 0.9}}"#).contains("sesions_7d"));
-    assert!(error_text(r#"{"rows": -5}"#).contains("rows"));
+    assert_eq!(
+        error_text(r#"{"weights": {"sesions_7d": 0.9}}"#),
+        "weights.sesions_7d is not a parameter"
+    );
+    assert_eq!(
+        error_text(r#"{"rows": -5}"#),
+        "rows must not be negative (got -5)"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_schema_crosses_with_every_default() {
+    let schema = js_sys::Array::from(&parameter_schema().unwrap());
+    assert_eq!(schema.length(), 22);
+    let sigma = schema
+        .iter()
+        .find(|p| {
+            js_sys::Reflect::get(p, &"key".into())
+                .unwrap()
+                .as_string()
+                .as_deref()
+                == Some("noiseSigma")
+        })
+        .unwrap();
+    assert_eq!(
+        js_sys::Reflect::get(&sigma, &"default".into())
+            .unwrap()
+            .as_f64(),
+        Some(0.8)
+    );
 }

@@ -20,9 +20,12 @@ fn get(value: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(value, &key.into()).unwrap()
 }
 
-fn message(error: wasm_bindgen::JsError) -> String {
-    let value: JsValue = error.into();
-    js_sys::Error::from(value).message().into()
+fn message(error: JsValue) -> String {
+    js_sys::Error::from(error).message().into()
+}
+
+fn field(error: &JsValue) -> String {
+    get(error, "field").as_string().unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -110,7 +113,12 @@ fn the_base_rate_solver_reaches_its_target() {
         "rate {}",
         moved.conversion_rate()
     );
-    assert!(message(baseline_for_rate(&world, 1.5).unwrap_err()).contains("target rate"));
+    let err = baseline_for_rate(&world, 1.5).unwrap_err();
+    assert_eq!(field(&err), "targetRate");
+    assert_eq!(
+        message(err),
+        "targetRate must be a rate above 0 and below 1 (got \"1.5\")"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -119,24 +127,35 @@ fn bad_input_comes_back_as_a_named_js_error() {
     let err = ModelFit::new(&world, js(r#"{"testFraction": 2}"#))
         .err()
         .unwrap();
-    assert!(message(err).contains("testFraction must be"));
+    assert_eq!(field(&err), "testFraction");
+    assert_eq!(
+        message(err),
+        "testFraction must be at least 0 and below 1 (got \"2\")"
+    );
     let err = ModelFit::new(&world, js(r#"{"tolerence": 1}"#))
         .err()
         .unwrap();
-    assert!(message(err).contains("tolerence"));
+    assert_eq!(field(&err), "tolerence");
+    assert!(message(err).starts_with("tolerence is not a known field"));
     let fit = ModelFit::new(&world, JsValue::UNDEFINED).unwrap();
     let user = r#"{"days_since_signup": 5, "sessions_7d": -1, "content_hours_7d": 1, "downloads_7d": 0, "paywall_views_7d": 0, "country_tier": "tier_1"}"#;
-    assert!(
-        message(fit.score(js(user), JsValue::UNDEFINED).unwrap_err())
-            .contains("sessions_7d must not be negative")
-    );
+    let err = fit.score(js(user), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(field(&err), "sessions_7d");
+    assert_eq!(message(err), "sessions_7d must not be negative (got -1)");
     let err = fit
         .evaluate(
             &world,
             js(r#"{"thresholds": {"high": 0.3, "medium": 0.6}}"#),
         )
         .unwrap_err();
-    assert!(message(err).contains("thresholds.medium"));
+    assert_eq!(field(&err), "thresholds.medium");
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    let err = World::new(js(&deep)).err().unwrap();
+    assert_eq!(field(&err), "parameters");
+    assert!(
+        World::new(js(r#"{"rows": 100}"#)).is_ok(),
+        "a normal call still works"
+    );
 }
 
 #[wasm_bindgen_test]

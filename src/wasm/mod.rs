@@ -1,8 +1,12 @@
-//! The `#[wasm_bindgen]` layer: a thin shell over the core for the page.
+//! The `#[wasm_bindgen]` layer: a thin shell over the core for the page,
+//! compiled for `wasm32` only.
 //!
-//! Long-lived data stays in Rust behind opaque handles ([`World`]); JS gets
-//! small results back. Every fallible export returns `Result<_, JsError>`
-//! whose message names what was wrong. No maths lives here.
+//! Long-lived data stays in Rust behind opaque handles ([`World`],
+//! [`ModelFit`]); JS gets small results back. Input crosses as JSON (read by
+//! the core's [`crate::input`], so messages are plain and nesting is
+//! bounded); every failure reaches JS as an `Error` whose `field` and
+//! `problem` properties say what was wrong, so the page routes it to its
+//! control without parsing the message. No maths lives here.
 
 mod model;
 mod world;
@@ -11,13 +15,27 @@ pub use model::{baseline_for_rate, ModelFit};
 pub use world::World;
 
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::contract::{CONTRACT_VERSION, MAX_ROWS_IN_MEMORY};
-use crate::params::{GeneratorParams, ValidParams};
+use crate::errors::FieldError;
+use crate::world::contract::{CONTRACT_VERSION, MAX_ROWS_IN_MEMORY};
+use crate::world::params::{GeneratorParams, ValidParams};
+use crate::world::schema;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SHAPES: &'static str = r#"
+/** What every error thrown by this module carries besides its message. */
+export interface FieldError extends Error {
+  /** The input at fault: a parameter path (`weights.sessions_7d`), an option (`testFraction`), a signal. */
+  field: string;
+  /** What is wrong, in words that follow the field's name. */
+  problem: string;
+}
+
+type Signal = "days_since_signup" | "sessions_7d" | "content_hours_7d" | "downloads_7d" | "paywall_views_7d";
+type TierName = "tier_1" | "tier_2" | "tier_3";
+
 /** Generator parameters (the contract's defaults when a field is left out). */
 export interface GeneratorParams {
   contractVersion?: number;
@@ -29,20 +47,38 @@ export interface GeneratorParams {
   baseline?: number;
   /** Noise σ inside the logistic. */
   noiseSigma?: number;
-  weights?: Partial<Record<"days_since_signup" | "sessions_7d" | "content_hours_7d" | "downloads_7d" | "paywall_views_7d", number>>;
-  tierEffects?: Record<"tier_1" | "tier_2" | "tier_3", number>;
-  tierMix?: Record<"tier_1" | "tier_2" | "tier_3", number>;
+  weights?: Partial<Record<Signal, number>>;
+  tierEffects?: Partial<Record<TierName, number>>;
+  tierMix?: Partial<Record<TierName, number>>;
   distributions?: {
-    days_since_signup?: { min: number; max: number };
-    sessions_7d?: { lambda: number };
-    content_hours_7d?: { shape: number; scale: number };
-    downloads_7d?: { lambda: number };
-    paywall_views_7d?: { lambda: number };
+    days_since_signup?: { min?: number; max?: number };
+    sessions_7d?: { lambda?: number };
+    content_hours_7d?: { shape?: number; scale?: number };
+    downloads_7d?: { lambda?: number };
+    paywall_views_7d?: { lambda?: number };
   };
 }
 
+/** One parameter of the generator, as the page's controls need it. */
+export interface ParamInfo {
+  /** Dotted path in GeneratorParams, e.g. "weights.sessions_7d". */
+  key: string;
+  kind: "seed" | "whole" | "number";
+  group: "world" | "score" | "weights" | "tiers" | "advanced";
+  label: string;
+  help: string;
+  /** The contract's value (a seed as a string). */
+  default: number | string;
+  min: number;
+  max: number;
+  /** True when `min` itself is not allowed. */
+  minExclusive: boolean;
+  /** The page's slider, for parameters moved by dragging. */
+  slider: { min: number; max: number; step: number; digits: number } | null;
+}
+
 export interface ColumnStats { name: string; min: number; mean: number; stdDev: number; max: number; }
-export interface TierStats { tier: string; users: number; conversions: number; share: number; conversionRate: number; }
+export interface TierStats { tier: TierName; users: number; conversions: number; share: number; conversionRate: number; }
 /** A dataset at a glance. */
 export interface Summary {
   rows: number;
@@ -51,10 +87,9 @@ export interface Summary {
   columns: ColumnStats[];
   tiers: TierStats[];
 }
-
 /** One numeric signal's histogram with the conversion rate per bin. */
 export interface Histogram {
-  column: string;
+  column: Signal;
   /** Lower edge of each bin. */
   edges: number[];
   /** Upper edge of the last bin. */
@@ -65,22 +100,22 @@ export interface Histogram {
   rates: (number | null)[];
 }
 /** What the contract's distribution predicts for a column. */
-export interface Expected { column: string; distribution: string; min: number; mean: number; stdDev: number; max: number | null; }
+export interface Expected { column: Signal; distribution: string; min: number; mean: number; stdDev: number; max: number | null; }
 export interface RowView {
   days_since_signup: number; sessions_7d: number; content_hours_7d: number;
-  downloads_7d: number; paywall_views_7d: number; country_tier: string; converted: 0 | 1;
+  downloads_7d: number; paywall_views_7d: number; country_tier: TierName; converted: 0 | 1;
   /** True conversion probability (generated data only). */
   probability: number | null;
 }
 /** Everything the page draws for one state of the world. */
 export interface View {
-  /** True when only labels moved: same users, new score parameters. */
-  relabelled: boolean;
+  /** How the world got here: the same users relabelled, new users, or a first look (null). */
+  change: "relabelled" | "regenerated" | null;
   summary: Summary;
   histograms: Histogram[];
   expected: Expected[];
   firstRows: RowView[];
-  params: GeneratorParams;
+  params: Required<GeneratorParams>;
 }
 "#;
 
@@ -102,9 +137,16 @@ pub fn max_rows() -> f64 {
     MAX_ROWS_IN_MEMORY as f64
 }
 
+/// Every generator parameter with its default, bounds, slider, label and
+/// help: the page builds its controls from this.
+#[wasm_bindgen(js_name = parameterSchema, unchecked_return_type = "ParamInfo[]")]
+pub fn parameter_schema() -> Result<JsValue, JsValue> {
+    to_js(&schema::describe())
+}
+
 /// The contract's default parameters.
-#[wasm_bindgen(js_name = defaultParams, unchecked_return_type = "GeneratorParams")]
-pub fn default_params() -> Result<JsValue, JsError> {
+#[wasm_bindgen(js_name = defaultParams, unchecked_return_type = "Required<GeneratorParams>")]
+pub fn default_params() -> Result<JsValue, JsValue> {
     to_js(&GeneratorParams::default())
 }
 
@@ -115,47 +157,49 @@ pub fn default_params() -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = generateAndCount)]
 pub fn generate_and_count(
     #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
-) -> Result<f64, JsError> {
-    let data = crate::dataset::Dataset::generate_observed(&checked(params)?);
-    Ok(data.converted.iter().filter(|&&c| c).count() as f64)
+) -> Result<f64, JsValue> {
+    let data = crate::world::generator::generate_observed(&checked(params)?);
+    Ok(data.conversions() as f64)
 }
 
-/// Reads a JS parameters object and checks it for the page's row limit,
-/// naming the offending field on error.
-pub(crate) fn checked(params: JsValue) -> Result<ValidParams, JsError> {
-    params_from_js(params)?
-        .validate(MAX_ROWS_IN_MEMORY)
-        .map_err(|e| JsError::new(&e.to_string()))
+/// Reads a JS parameters object and checks it for the page's row limit.
+pub(crate) fn checked(params: JsValue) -> Result<ValidParams, JsValue> {
+    let value = read_value(params, "parameters")?;
+    GeneratorParams::from_value(&value)
+        .and_then(|p| p.validate(MAX_ROWS_IN_MEMORY))
+        .map_err(|e| field_error(&e))
 }
 
-/// Reads a JS parameters object, naming the offending field on error.
-pub(crate) fn params_from_js(value: JsValue) -> Result<GeneratorParams, JsError> {
-    read_js(value, "parameters")
+/// A JS value as JSON, through `JSON.stringify` and the core's reader (which
+/// refuses deep nesting before recursing). `undefined` reads as null.
+pub(crate) fn read_value(value: JsValue, what: &str) -> Result<Value, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Value::Null);
+    }
+    let text = js_sys::JSON::stringify(&value)
+        .map(String::from)
+        .map_err(|_| {
+            field_error(&crate::input::InputError::new(
+                what,
+                "cannot be read: it must be plain data (numbers, text, lists and objects)",
+            ))
+        })?;
+    crate::input::parse(&text, what).map_err(|e| field_error(&e))
 }
 
-/// Reads a JS object into `T`, naming the offending field on error
-/// (`weights.sessions_7d: invalid type …`). It goes through a JSON value
-/// first because serde-wasm-bindgen only looks up a struct's own fields, so
-/// `deny_unknown_fields` would never see a misspelt one.
-pub(crate) fn read_js<T: serde::de::DeserializeOwned>(
-    value: JsValue,
-    what: &str,
-) -> Result<T, JsError> {
-    let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))?;
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        JsError::new(&if path == "." {
-            format!("{what}: {}", e.inner())
-        } else {
-            format!("{path}: {}", e.inner())
-        })
-    })
+/// A core error as a JS `Error` with `field` and `problem` properties.
+pub(crate) fn field_error(e: &(impl FieldError + ?Sized)) -> JsValue {
+    let error = js_sys::Error::new(&e.to_string());
+    let _ = js_sys::Reflect::set(&error, &"field".into(), &e.field().into());
+    let _ = js_sys::Reflect::set(&error, &"problem".into(), &e.problem().into());
+    error.into()
 }
 
 /// Serializes a result as a plain JS object (maps become objects).
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("cannot pass the result to JavaScript: {e}")))
+        .map_err(|e| {
+            js_sys::Error::new(&format!("cannot pass the result to JavaScript: {e}")).into()
+        })
 }

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
-use conversion_playground::csv_format::to_csv;
-use conversion_playground::dataset::Dataset;
-use conversion_playground::params::GeneratorParams;
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::csv_write::to_csv;
+use conversion_playground::world::generator::{generate, generate_observed, regenerate};
+use conversion_playground::world::params::GeneratorParams;
 
 use crate::text::thousands;
 
@@ -36,23 +36,23 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
         ..Default::default()
     }
     .validate(MAX_ROWS_IN_MEMORY)
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| crate::flags::message(&e))?;
     let mut observed = Vec::new();
-    let mut generate = Vec::new();
-    let mut regenerate = Vec::new();
+    let mut generated = Vec::new();
+    let mut regenerated = Vec::new();
     let mut write = Vec::new();
     let mut bytes = 0;
     for _ in 0..args.runs {
         let start = Instant::now();
-        black_box(Dataset::generate_observed(&params));
+        black_box(generate_observed(&params));
         observed.push(start.elapsed());
         let start = Instant::now();
-        let mut data = black_box(Dataset::generate(&params));
-        generate.push(start.elapsed());
+        let mut data = black_box(generate(&params));
+        generated.push(start.elapsed());
         let start = Instant::now();
-        data.regenerate(&params);
+        regenerate(&mut data, &params);
         black_box(&data);
-        regenerate.push(start.elapsed());
+        regenerated.push(start.elapsed());
         let start = Instant::now();
         let csv = black_box(to_csv(&data));
         write.push(start.elapsed());
@@ -60,8 +60,8 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
     }
     let (o, g, r, w) = (
         median(observed),
-        median(generate),
-        median(regenerate),
+        median(generated),
+        median(regenerated),
         median(write),
     );
     println!(

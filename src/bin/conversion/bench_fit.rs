@@ -4,10 +4,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
-use conversion_playground::dataset::Dataset;
 use conversion_playground::model::{FitParams, Fitter};
-use conversion_playground::params::{GeneratorParams, Seed};
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::generator::generate;
+use conversion_playground::world::params::{GeneratorParams, Seed};
 
 use crate::text::thousands;
 
@@ -40,16 +40,16 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
             ..Default::default()
         }
         .validate(MAX_ROWS_IN_MEMORY)
-        .map_err(|e| e.to_string())?;
-        let data = Dataset::generate(&params);
+        .map_err(|e| crate::flags::message(&e))?;
+        let data = generate(&params);
         let fit = FitParams {
             test_fraction: 0.0,
             ..Default::default()
         }
         .validate()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::flags::message(&e))?;
         let default_threads = Fitter::new(&data, &fit)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| crate::flags::message(&e))?
             .threads();
         let mut counts = vec![1];
         if default_threads > 1 {
@@ -62,7 +62,7 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
             for _ in 0..args.runs {
                 let start = Instant::now();
                 let mut fitter = Fitter::new(&data, &fit)
-                    .map_err(|e| e.to_string())?
+                    .map_err(|e| crate::flags::message(&e))?
                     .with_threads(threads);
                 setups.push(start.elapsed().as_secs_f64());
                 fitter.run();

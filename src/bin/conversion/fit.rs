@@ -5,13 +5,16 @@ use std::process::ExitCode;
 
 use clap::Args;
 use conversion_playground::artifact::ModelArtifact;
-use conversion_playground::contract::MAX_ROWS_IN_MEMORY;
-use conversion_playground::csv_format::parse_csv;
-use conversion_playground::dataset::Dataset;
-use conversion_playground::decisions::{bands, profit_curve, Economics, Thresholds};
-use conversion_playground::metrics::{evaluate, Metrics};
-use conversion_playground::model::{fit, FitParams, FittedModel, FEATURES};
+use conversion_playground::decide::bands::Thresholds;
+use conversion_playground::decide::economics::Economics;
+use conversion_playground::decide::metrics::Metrics;
+use conversion_playground::model::{
+    evaluate_model, fit, EvaluateOptions, Evaluation, FitParams, FittedModel, FEATURES,
+};
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::csv_read::parse_csv;
 
+use crate::flags;
 use crate::text::{percent, thousands};
 
 #[derive(Args, Debug)]
@@ -52,23 +55,6 @@ pub struct FitArgs {
     cost_per_contact: Option<f64>,
 }
 
-/// Evaluates a model on `rows` of `data`.
-fn metrics_on(
-    data: &Dataset,
-    model: &FittedModel,
-    rows: &[usize],
-    in_sample: bool,
-) -> (Metrics, Vec<bool>, Vec<f64>) {
-    let p_all = model.predict(data);
-    let y: Vec<bool> = rows.iter().map(|&i| data.converted[i]).collect();
-    let p: Vec<f64> = rows.iter().map(|&i| p_all[i]).collect();
-    let truth: Option<Vec<f64>> = data
-        .latent
-        .as_ref()
-        .map(|l| rows.iter().map(|&i| l.probability[i]).collect());
-    (evaluate(&y, &p, truth.as_deref(), 0.5, in_sample), y, p)
-}
-
 pub fn run(args: FitArgs) -> Result<ExitCode, String> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
@@ -79,25 +65,23 @@ pub fn run(args: FitArgs) -> Result<ExitCode, String> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let thresholds = Thresholds {
-        high: args.high,
-        medium: args.medium,
-    }
-    .validate()?;
     let economics = match (args.value_per_conversion, args.cost_per_contact) {
-        (Some(value_per_conversion), Some(cost_per_contact)) => Some(
-            Economics {
-                value_per_conversion,
-                cost_per_contact,
-            }
-            .validate()
-            .map_err(|e| {
-                e.replace("valuePerConversion", "--value-per-conversion")
-                    .replace("costPerContact", "--cost-per-contact")
-            })?,
-        ),
+        (Some(value_per_conversion), Some(cost_per_contact)) => Some(Economics {
+            value_per_conversion,
+            cost_per_contact,
+        }),
         _ => None,
     };
+    let options = EvaluateOptions {
+        thresholds: Thresholds {
+            high: args.high,
+            medium: args.medium,
+        },
+        economics,
+        ..Default::default()
+    }
+    .validate()
+    .map_err(|e| flags::message(&e))?;
     let params = FitParams {
         test_fraction: args.test_fraction,
         split_seed: args.split_seed,
@@ -105,22 +89,21 @@ pub fn run(args: FitArgs) -> Result<ExitCode, String> {
         tolerance: args.tolerance,
         max_iterations: args.max_iterations,
     };
-    // The core names fit parameters as the wasm API spells them; here they
-    // are flags.
-    let (model, split) = fit(&data, &params).map_err(|e| {
-        e.to_string()
-            .replace("testFraction", "--test-fraction")
-            .replace("maxIterations", "--max-iterations")
-            .replace("tolerance must", "--tolerance must")
-            .replace("l2 must", "--l2 must")
-    })?;
-    let in_sample = split.test.is_empty();
-    let rows = if in_sample { &split.train } else { &split.test };
-    let (metrics, y, p) = metrics_on(&data, &model, rows, in_sample);
-    print!("{}", report(&model, &metrics, &params, data.len()));
-    print!("{}", bands_report(&y, &p, thresholds, economics, in_sample));
+    let (model, split) = fit(&data, &params).map_err(|e| flags::message(&e))?;
+    let evaluation = evaluate_model(&model, &data, &split, &options);
+    print!(
+        "{}",
+        report(&model, &evaluation.metrics, &params, data.len())
+    );
+    print!("{}", bands_report(&evaluation, &options));
     if let Some(path) = &args.output {
-        let artifact = ModelArtifact::new(&model, &params, thresholds, None, Some(&metrics));
+        let artifact = ModelArtifact::new(
+            &model,
+            &params,
+            options.thresholds,
+            None,
+            Some(&evaluation.metrics),
+        );
         std::fs::write(path, artifact.to_json())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("\nmodel written to {}", path.display());
@@ -147,7 +130,7 @@ fn report(model: &FittedModel, m: &Metrics, params: &FitParams, users: usize) ->
             name,
             model.coefficients[j],
             model.coefficients[j].exp(),
-            model.standardized[j]
+            model.standardized_coefficients[j]
         );
     }
     out += &format!(
@@ -242,18 +225,13 @@ fn report(model: &FittedModel, m: &Metrics, params: &FitParams, users: usize) ->
 
 /// The intent bands, with each band's expected profit and the best
 /// threshold when the economics are given.
-fn bands_report(
-    y: &[bool],
-    p: &[f64],
-    thresholds: Thresholds,
-    economics: Option<Economics>,
-    in_sample: bool,
-) -> String {
+fn bands_report(evaluation: &Evaluation, options: &EvaluateOptions) -> String {
+    let thresholds = options.thresholds;
     let mut out = format!(
         "\nintent bands (high ≥ {}, medium ≥ {}; {}):\n",
         thresholds.high,
         thresholds.medium,
-        if in_sample {
+        if evaluation.metrics.in_sample {
             "in-sample"
         } else {
             "held-out users"
@@ -268,13 +246,13 @@ fn bands_report(
         "predicted",
         "lift",
         "conversions",
-        if economics.is_some() {
+        if options.economics.is_some() {
             format!(" {:>16}", "expected profit")
         } else {
             String::new()
         }
     );
-    for b in bands(y, p, thresholds, economics) {
+    for b in &evaluation.bands {
         let opt = |x: Option<f64>| x.map_or("–".into(), percent);
         out += &format!(
             "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}{}\n",
@@ -289,8 +267,7 @@ fn bands_report(
                 .map_or(String::new(), |v| format!(" {:>16}", money(v)))
         );
     }
-    if let Some(e) = economics {
-        let (_, best) = profit_curve(p, e);
+    if let Some(best) = evaluation.best_threshold {
         out += &format!(
             "  most profitable: contact users with p ≥ {:.2} ({} users), expected profit {}\n",
             best.threshold,

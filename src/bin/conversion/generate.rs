@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use conversion_playground::contract::MAX_ROWS_STREAMED;
-use conversion_playground::csv_format::{write_header, write_rows};
-use conversion_playground::dataset::{Dataset, Latent};
-use conversion_playground::generator::Generator;
-use conversion_playground::params::{GeneratorParams, Seed};
-use conversion_playground::params_from_json;
+use conversion_playground::errors::FieldError;
+use conversion_playground::world::contract::MAX_ROWS_STREAMED;
+use conversion_playground::world::csv_write::{write_header, write_rows};
+use conversion_playground::world::dataset::{Dataset, Latent};
+use conversion_playground::world::generator::Generator;
+use conversion_playground::world::params::{GeneratorParams, Seed};
+use conversion_playground::world::schema::PARAMETERS;
+
+use crate::flags;
 
 /// Every generator parameter. Flags override `--params FILE`, which
 /// overrides the contract's defaults.
@@ -110,18 +113,20 @@ fn set<T: Copy>(target: &mut T, flag: Option<T>) {
 }
 
 impl GenerateArgs {
-    /// The parameters in force: defaults, then the file, then the flags.
-    pub fn params(&self) -> Result<GeneratorParams, String> {
-        let mut p = match &self.params {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    format!("cannot read the parameters file {}: {e}", path.display())
-                })?;
-                params_from_json(&text)
-                    .map_err(|e| format!("parameters file {}: {e}", path.display()))?
-            }
-            None => GeneratorParams::default(),
+    /// The parameters file's, if one was given.
+    fn file_params(&self) -> Result<Option<GeneratorParams>, String> {
+        let Some(path) = &self.params else {
+            return Ok(None);
         };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the parameters file {}: {e}", path.display()))?;
+        GeneratorParams::from_json(&text)
+            .map(Some)
+            .map_err(|e| format!("{} in {} {}", e.field, path.display(), e.problem))
+    }
+
+    /// The parameters in force: the file's (or the defaults), then the flags.
+    fn with_flags(&self, mut p: GeneratorParams) -> GeneratorParams {
         set(&mut p.rows, self.rows);
         set(&mut p.seed, self.seed);
         set(&mut p.baseline, self.baseline);
@@ -146,7 +151,31 @@ impl GenerateArgs {
         set(&mut d.content_hours_7d.scale, self.content_hours_scale);
         set(&mut d.downloads_7d.lambda, self.downloads_lambda);
         set(&mut d.paywall_views_7d.lambda, self.paywall_views_lambda);
-        Ok(p)
+        p
+    }
+
+    /// An error about a parameter, as the person set it: by its flag, unless
+    /// its value (every value under it, for `tierMix`) is the parameters
+    /// file's, then by its path in the file.
+    fn message(
+        &self,
+        e: &(impl FieldError + ?Sized),
+        file: Option<&GeneratorParams>,
+        used: &GeneratorParams,
+    ) -> String {
+        let field = e.field();
+        let mut under = PARAMETERS
+            .iter()
+            .filter(|s| s.key == field || s.key.starts_with(&format!("{field}.")))
+            .peekable();
+        match (&self.params, file) {
+            (Some(path), Some(file))
+                if under.peek().is_some() && under.all(|s| s.get(file) == s.get(used)) =>
+            {
+                format!("{field} in {} {}", path.display(), e.problem())
+            }
+            _ => flags::message(e),
+        }
     }
 }
 
@@ -154,10 +183,11 @@ impl GenerateArgs {
 const ROWS_PER_CHUNK: usize = 65_536;
 
 pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
-    let params = args.params()?;
+    let file = args.file_params()?;
+    let params = args.with_flags(file.clone().unwrap_or_default());
     let valid = params
         .validate(MAX_ROWS_STREAMED)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| args.message(&e, file.as_ref(), &params))?;
     if args.print_params {
         let json = serde_json::to_string_pretty(valid.get()).map_err(|e| e.to_string())?;
         println!("{json}");

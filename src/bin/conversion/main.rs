@@ -1,21 +1,32 @@
 //! `conversion`: the native command line over the conversion-playground core.
 //!
 //! A thin shell: it parses flags, reads and writes files, and prints; every
-//! computation is the library's.
+//! computation is the library's. Native only: in the page's wasm build this
+//! binary is empty (`no_main`), so the wasm build never compiles clap.
+#![cfg_attr(target_arch = "wasm32", no_main)]
 
+#[cfg(not(target_arch = "wasm32"))]
 mod bench;
+#[cfg(not(target_arch = "wasm32"))]
 mod bench_fit;
+#[cfg(not(target_arch = "wasm32"))]
 mod fit;
+#[cfg(not(target_arch = "wasm32"))]
+mod flags;
+#[cfg(not(target_arch = "wasm32"))]
 mod generate;
+#[cfg(not(target_arch = "wasm32"))]
 mod score;
+#[cfg(not(target_arch = "wasm32"))]
 mod text;
+#[cfg(not(target_arch = "wasm32"))]
 mod validate;
 
-use std::process::ExitCode;
-
+#[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 
 /// Synthetic subscription-conversion data, by the data contract.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Parser, Debug)]
 #[command(name = "conversion", version, about, propagate_version = true)]
 struct Cli {
@@ -23,6 +34,7 @@ struct Cli {
     command: Command,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Write the contract CSV for a seed and parameters (streams, constant memory).
@@ -39,7 +51,8 @@ enum Command {
     BenchFit(bench_fit::BenchFitArgs),
 }
 
-fn main() -> ExitCode {
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(*args),
@@ -53,7 +66,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            std::process::ExitCode::FAILURE
         }
     }
 }

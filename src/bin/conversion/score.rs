@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use conversion_playground::artifact::ModelArtifact;
+use conversion_playground::input;
 use conversion_playground::scoring::{score, user_from_json};
 use serde_json::json;
 
@@ -35,9 +36,9 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let result = serde_json::from_str::<serde_json::Value>(&line)
-            .map_err(|e| format!("not JSON: {e}"))
-            .and_then(|v| user_from_json(&v));
+        let result = input::parse(&line, "user")
+            .map_err(|e| e.to_string())
+            .and_then(|v| user_from_json(&v).map_err(|e| e.to_string()));
         let record = match result {
             Ok(user) => {
                 let s = score(

@@ -1,17 +1,6 @@
 //! Numbers formatted for people.
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use conversion_playground::errors::thousands;
 
 /// `0.8612` → `86.1%`.
 pub fn percent(share: f64) -> String {

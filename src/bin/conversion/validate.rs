@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use conversion_playground::csv_format::parse_csv;
-use conversion_playground::summary::Summary;
+use conversion_playground::world::csv_read::parse_csv;
+use conversion_playground::world::summary::Summary;
 
 use crate::text::{percent, thousands};
 

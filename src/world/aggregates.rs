@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use crate::contract::Tier;
-use crate::dataset::Dataset;
-use crate::params::GeneratorParams;
-use crate::summary::{ColumnStats, Summary, TierStats};
+use super::contract::Tier;
+use super::dataset::Dataset;
+use super::params::GeneratorParams;
+use super::summary::{ColumnStats, Summary, TierStats};
 
 /// Most bins a histogram gets; integer columns with a smaller range get one
 /// bin per value.
@@ -224,11 +224,6 @@ impl Aggregates {
     }
 }
 
-/// A histogram for each numeric signal, in CSV order.
-pub fn histograms(data: &Dataset) -> Vec<Histogram> {
-    Aggregates::new(data).with_labels(data).1
-}
-
 /// What the contract's distributions predict for one column.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -299,7 +294,7 @@ pub struct RowView {
 /// The first `n` users.
 pub fn first_rows(data: &Dataset, n: usize) -> Vec<RowView> {
     let probability = data.latent.as_ref().map(|l| &l.probability);
-    data.features_from(0)
+    data.all_features()
         .zip(&data.converted)
         .take(n)
         .enumerate()
@@ -319,7 +314,13 @@ pub fn first_rows(data: &Dataset, n: usize) -> Vec<RowView> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::generator::{generate, relabel};
+
+    /// A histogram for each numeric signal, in CSV order.
+    fn histograms(data: &Dataset) -> Vec<Histogram> {
+        Aggregates::new(data).with_labels(data).1
+    }
 
     #[test]
     fn histograms_count_every_user_and_every_conversion() {
@@ -327,7 +328,7 @@ mod tests {
             rows: 20_000,
             ..Default::default()
         };
-        let data = Dataset::generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        let data = generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
         for h in histograms(&data) {
             assert_eq!(
                 h.users.iter().sum::<u32>() as usize,
@@ -364,11 +365,11 @@ mod tests {
             rows: 5_000,
             ..Default::default()
         };
-        let mut data = Dataset::generate(&base.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        let mut data = generate(&base.validate(MAX_ROWS_IN_MEMORY).unwrap());
         let aggregates = Aggregates::new(&data);
         let mut moved = base.clone();
         moved.weights.sessions_7d = -0.4;
-        data.relabel(&moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        relabel(&mut data, &moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
         let (summary, hists) = aggregates.with_labels(&data);
         assert_eq!(summary, Summary::of(&data));
         assert_eq!(hists, Aggregates::new(&data).with_labels(&data).1);

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::contract::Tier;
-use crate::dataset::Dataset;
+use super::contract::Tier;
+use super::dataset::Dataset;
 
 /// Minimum, mean, standard deviation and maximum of one numeric column.
 #[derive(Clone, Debug, PartialEq, Serialize)]

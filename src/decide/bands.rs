@@ -1,8 +1,14 @@
-//! From probability to decision: intent bands, what each band holds, and the
-//! expected profit of contacting users above a threshold. The thresholds are
-//! policy, kept apart from the model, and a person can move them.
+//! From probability to decision: intent bands and what each band holds. The
+//! thresholds are policy, kept apart from the model, and a person can move
+//! them.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::economics::Economics;
+use super::DecideError;
+use crate::errors::got_number;
+use crate::input::Object;
 
 /// Where a probability lands in the policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,19 +51,46 @@ impl Default for Thresholds {
 }
 
 impl Thresholds {
-    /// Checks 0 ≤ medium ≤ high ≤ 1, naming the threshold at fault.
-    pub fn validate(self) -> Result<Thresholds, String> {
-        for (name, t) in [("high", self.high), ("medium", self.medium)] {
+    /// Reads thresholds from a JSON object at `path` (e.g. `thresholds`):
+    /// `high` and `medium`, each optional (the default), nothing else.
+    pub fn from_value(value: &Value, path: &str) -> Result<Thresholds, DecideError> {
+        let mut t = Thresholds::default();
+        if value.is_null() {
+            return Ok(t);
+        }
+        let mut o = Object::new(value, path, path)?;
+        if let Some(x) = o.number("high")? {
+            t.high = x;
+        }
+        if let Some(x) = o.number("medium")? {
+            t.medium = x;
+        }
+        o.finish()?;
+        t.validate()
+    }
+
+    /// Checks 0 ≤ medium ≤ high ≤ 1, naming the threshold at fault
+    /// (`thresholds.high` or `thresholds.medium`).
+    pub fn validate(self) -> Result<Thresholds, DecideError> {
+        for (name, t) in [
+            ("thresholds.high", self.high),
+            ("thresholds.medium", self.medium),
+        ] {
             if !(0.0..=1.0).contains(&t) {
-                return Err(format!(
-                    "thresholds.{name} must be a probability from 0 to 1 (got {t})"
+                return Err(DecideError::new(
+                    name,
+                    format!("must be a probability from 0 to 1 {}", got_number(t)),
                 ));
             }
         }
         if self.medium > self.high {
-            return Err(format!(
-                "thresholds.medium ({}) must not be above thresholds.high ({})",
-                self.medium, self.high
+            return Err(DecideError::new(
+                "thresholds.medium",
+                format!(
+                    "must not be above the high threshold, {} {}",
+                    crate::errors::number(self.high),
+                    got_number(self.medium)
+                ),
             ));
         }
         Ok(self)
@@ -72,32 +105,6 @@ impl Thresholds {
         } else {
             Segment::LowIntent
         }
-    }
-}
-
-/// What one conversion is worth and what contacting one user costs.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct Economics {
-    pub value_per_conversion: f64,
-    pub cost_per_contact: f64,
-}
-
-impl Economics {
-    pub fn validate(self) -> Result<Economics, String> {
-        if !self.value_per_conversion.is_finite() || self.value_per_conversion < 0.0 {
-            return Err(format!(
-                "valuePerConversion must be a finite number ≥ 0 (got {})",
-                self.value_per_conversion
-            ));
-        }
-        if !self.cost_per_contact.is_finite() || self.cost_per_contact < 0.0 {
-            return Err(format!(
-                "costPerContact must be a finite number ≥ 0 (got {})",
-                self.cost_per_contact
-            ));
-        }
-        Ok(self)
     }
 }
 
@@ -182,48 +189,6 @@ pub fn bands(
         .collect()
 }
 
-/// Expected profit of contacting everyone with p ≥ threshold.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfitPoint {
-    pub threshold: f64,
-    pub contacted: usize,
-    pub expected_profit: f64,
-}
-
-/// The profit-versus-threshold curve at thresholds 0, 0.01, … 1, and its
-/// best point (the highest profit; the lowest threshold on a tie).
-pub fn profit_curve(p: &[f64], economics: Economics) -> (Vec<ProfitPoint>, ProfitPoint) {
-    let mut sorted: Vec<f64> = p.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    // prefix[k] = sum of the k highest probabilities.
-    let mut prefix = Vec::with_capacity(sorted.len() + 1);
-    prefix.push(0.0);
-    for &q in &sorted {
-        prefix.push(prefix.last().copied().unwrap_or(0.0) + q);
-    }
-    let curve: Vec<ProfitPoint> = (0..=100)
-        .map(|k| {
-            let threshold = f64::from(k) / 100.0;
-            let contacted = sorted.partition_point(|&q| q >= threshold);
-            ProfitPoint {
-                threshold,
-                contacted,
-                expected_profit: prefix[contacted] * economics.value_per_conversion
-                    - contacted as f64 * economics.cost_per_contact,
-            }
-        })
-        .collect();
-    let best = curve.iter().copied().fold(curve[0], |best, point| {
-        if point.expected_profit > best.expected_profit {
-            point
-        } else {
-            best
-        }
-    });
-    (curve, best)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,30 +218,9 @@ mod tests {
                 medium: 0.5
             }
             .validate()
-            .unwrap_err(),
-            "thresholds.medium (0.5) must not be above thresholds.high (0.3)"
+            .unwrap_err()
+            .to_string(),
+            "thresholds.medium must not be above the high threshold, 0.3 (got \"0.5\")"
         );
-    }
-
-    #[test]
-    fn the_best_threshold_contacts_exactly_the_profitable_users() {
-        // Contacting costs 1 and a conversion is worth 4: worth it when p ≥ 0.25.
-        let p: Vec<f64> = (0..100).map(|i| f64::from(i) / 100.0).collect();
-        let (curve, best) = profit_curve(
-            &p,
-            Economics {
-                value_per_conversion: 4.0,
-                cost_per_contact: 1.0,
-            },
-        );
-        assert_eq!(curve.len(), 101);
-        assert_eq!(best.threshold, 0.25);
-        assert_eq!(best.contacted, 75);
-        let by_hand: f64 = p
-            .iter()
-            .filter(|&&q| q >= 0.25)
-            .map(|q| 4.0 * q - 1.0)
-            .sum();
-        assert!((best.expected_profit - by_hand).abs() < 1e-9);
     }
 }

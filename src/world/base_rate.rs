@@ -6,9 +6,12 @@
 //! and noise draws), so the world regenerated with that b0 converts at the
 //! target up to the Bernoulli draws' noise.
 
-use crate::dataset::Dataset;
-use crate::generator::ScoreWeights;
-use crate::params::{GeneratorParams, MAX_ABS_WEIGHT};
+use super::dataset::Dataset;
+use super::params::{GeneratorParams, ParamError};
+use super::schema::MAX_ABS_WEIGHT;
+use super::score::ScoreWeights;
+use crate::errors::got_number;
+use crate::math::sigmoid;
 
 /// The baseline b0 at which the mean true probability of `data`'s users is
 /// `target`, for the other parameters in `params`. `data` must have been
@@ -17,17 +20,19 @@ pub fn baseline_for_rate(
     params: &GeneratorParams,
     data: &Dataset,
     target: f64,
-) -> Result<f64, String> {
+) -> Result<f64, ParamError> {
+    let bad = |problem: String| ParamError::new("targetRate", problem);
     if !(target > 0.0 && target < 1.0) {
-        return Err(format!(
-            "target rate must be strictly between 0 and 1 (got {target})"
-        ));
+        return Err(bad(format!(
+            "must be a rate above 0 and below 1 {}",
+            got_number(target)
+        )));
     }
-    let latent = data.latent.as_ref().ok_or(
-        "the baseline can only be solved for generated data (imported data have no noise draws)",
-    )?;
+    let latent = data.latent.as_ref().ok_or_else(|| {
+        bad("can only be solved for generated data: imported data have no noise draws".into())
+    })?;
     if data.is_empty() {
-        return Err("there are no users to solve the baseline on".into());
+        return Err(bad("cannot be solved without users".into()));
     }
     // Scores without b0; the rate at b0 is the mean of sigmoid(b0 + s_i).
     let without_baseline = GeneratorParams {
@@ -36,22 +41,17 @@ pub fn baseline_for_rate(
     };
     let weights = ScoreWeights::new(&without_baseline);
     let scores: Vec<f64> = data
-        .features_from(0)
+        .all_features()
         .zip(&latent.noise_z)
         .map(|(x, &z)| weights.systematic(&x) + without_baseline.noise_sigma * z)
         .collect();
-    let rate = |b0: f64| {
-        scores
-            .iter()
-            .map(|&s| crate::generator::sigmoid(b0 + s))
-            .sum::<f64>()
-            / scores.len() as f64
-    };
+    let rate = |b0: f64| scores.iter().map(|&s| sigmoid(b0 + s)).sum::<f64>() / scores.len() as f64;
     let (mut lo, mut hi) = (-MAX_ABS_WEIGHT, MAX_ABS_WEIGHT);
     if rate(lo) > target || rate(hi) < target {
-        return Err(format!(
-            "a rate of {target} cannot be reached with a baseline between -{MAX_ABS_WEIGHT} and {MAX_ABS_WEIGHT}"
-        ));
+        return Err(bad(format!(
+            "cannot be reached with a baseline from -{MAX_ABS_WEIGHT} to {MAX_ABS_WEIGHT} {}",
+            got_number(target)
+        )));
     }
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
@@ -70,7 +70,8 @@ pub fn baseline_for_rate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::generator::generate;
 
     #[test]
     fn the_solved_baseline_gives_the_target_rate() {
@@ -78,14 +79,14 @@ mod tests {
             rows: 50_000,
             ..Default::default()
         };
-        let data = Dataset::generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        let data = generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
         for target in [0.05, 0.2, 0.5] {
             let b0 = baseline_for_rate(&params, &data, target).unwrap();
             let moved = GeneratorParams {
                 baseline: b0,
                 ..params.clone()
             };
-            let regenerated = Dataset::generate(&moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
+            let regenerated = generate(&moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
             let mean_p: f64 = regenerated
                 .latent
                 .as_ref()
@@ -103,6 +104,7 @@ mod tests {
         imported.latent = None;
         assert!(baseline_for_rate(&params, &imported, 0.1)
             .unwrap_err()
+            .problem
             .contains("generated data"));
     }
 }

@@ -1,7 +1,8 @@
 //! The user-conversion data contract: column names, tiers, version and limits.
 //!
 //! Everything the playground generates, fits, exports and imports follows
-//! `shared/CONTRACT.md`; this module is its single source of truth in code.
+//! the data contract, `docs/contract.md`; this module is its single source of
+//! truth in code.
 
 use std::fmt;
 
@@ -22,15 +23,6 @@ pub const COLUMNS: [&str; 7] = [
     "paywall_views_7d",
     "country_tier",
     "converted",
-];
-
-/// The five numeric signals, in CSV order.
-pub const NUMERIC_SIGNALS: [&str; 5] = [
-    "days_since_signup",
-    "sessions_7d",
-    "content_hours_7d",
-    "downloads_7d",
-    "paywall_views_7d",
 ];
 
 /// Largest dataset held in memory (the page, the model, `validate`):

@@ -1,0 +1,18 @@
+//! The world: the data contract, the generator's parameters and their one
+//! table, the seeded samplers and generator, users in memory, the CSV, the
+//! statistics the page shows, and the session that keeps a world while a
+//! person explores it.
+
+pub mod aggregates;
+pub mod base_rate;
+pub mod contract;
+pub mod csv_read;
+pub mod csv_write;
+pub mod dataset;
+pub mod generator;
+pub mod params;
+pub mod sampling;
+pub mod schema;
+pub mod score;
+pub mod session;
+pub mod summary;

@@ -1,0 +1,410 @@
+//! Generator parameters: what a person asked for ([`GeneratorParams`]) and the
+//! checked form the generator accepts ([`ValidParams`]).
+//!
+//! Every number in the contract is a parameter here, with the contract's value
+//! as its default. The same shape is the JSON of `conversion generate
+//! --params FILE` and of the page's "Download parameters" button; it is read
+//! and checked through the one table of parameters in [`super::schema`].
+
+use std::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+use super::contract::{Tier, CONTRACT_VERSION};
+use crate::errors::{field_error, got, thousands};
+
+/// Weight of each numeric signal in the true conversion score (log-odds).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SignalWeights {
+    /// Lifecycle stage: older accounts that have not converted yet are less
+    /// likely to. Default −0.02 per day.
+    pub days_since_signup: f64,
+    /// App opens in the last 7 days. Default +0.30 per session.
+    pub sessions_7d: f64,
+    /// Hours watched in the last 7 days. Default +0.25 per hour.
+    pub content_hours_7d: f64,
+    /// Offline downloads, a commitment signal. Default +0.50 per download.
+    pub downloads_7d: f64,
+    /// Paywall exposures, monetization moments. Default +0.40 per view.
+    pub paywall_views_7d: f64,
+}
+
+impl Default for SignalWeights {
+    fn default() -> Self {
+        SignalWeights {
+            days_since_signup: -0.02,
+            sessions_7d: 0.30,
+            content_hours_7d: 0.25,
+            downloads_7d: 0.50,
+            paywall_views_7d: 0.40,
+        }
+    }
+}
+
+/// One number per country tier (used for tier effects and the tier mix).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PerTier {
+    pub tier_1: f64,
+    pub tier_2: f64,
+    pub tier_3: f64,
+}
+
+impl PerTier {
+    /// The value for one tier.
+    pub fn get(&self, tier: Tier) -> f64 {
+        match tier {
+            Tier::Tier1 => self.tier_1,
+            Tier::Tier2 => self.tier_2,
+            Tier::Tier3 => self.tier_3,
+        }
+    }
+
+    fn default_effects() -> Self {
+        PerTier {
+            tier_1: 0.8,
+            tier_2: 0.3,
+            tier_3: -0.2,
+        }
+    }
+
+    fn default_mix() -> Self {
+        PerTier {
+            tier_1: 0.35,
+            tier_2: 0.40,
+            tier_3: 0.25,
+        }
+    }
+}
+
+/// Uniform integer range of `days_since_signup`. Default 1..=59.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UniformRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl Default for UniformRange {
+    fn default() -> Self {
+        UniformRange { min: 1, max: 59 }
+    }
+}
+
+/// A Poisson count distribution with mean `lambda`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoissonParams {
+    pub lambda: f64,
+}
+
+/// A Gamma distribution (mean = shape × scale).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GammaParams {
+    pub shape: f64,
+    pub scale: f64,
+}
+
+impl Default for GammaParams {
+    fn default() -> Self {
+        GammaParams {
+            shape: 2.0,
+            scale: 1.5,
+        }
+    }
+}
+
+/// How each feature column is distributed across users.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Distributions {
+    /// Default uniform on 1..=59.
+    pub days_since_signup: UniformRange,
+    /// Default Poisson(λ = 3).
+    pub sessions_7d: PoissonParams,
+    /// Default Gamma(shape 2, scale 1.5), rounded to 0.01 hours.
+    pub content_hours_7d: GammaParams,
+    /// Default Poisson(λ = 1).
+    pub downloads_7d: PoissonParams,
+    /// Default Poisson(λ = 1.2).
+    pub paywall_views_7d: PoissonParams,
+}
+
+impl Default for Distributions {
+    fn default() -> Self {
+        Distributions {
+            days_since_signup: UniformRange::default(),
+            sessions_7d: PoissonParams { lambda: 3.0 },
+            content_hours_7d: GammaParams::default(),
+            downloads_7d: PoissonParams { lambda: 1.0 },
+            paywall_views_7d: PoissonParams { lambda: 1.2 },
+        }
+    }
+}
+
+/// A seed: any unsigned 64-bit integer. In JSON it is written as a string so
+/// that JavaScript, whose numbers are exact only up to 2^53, never rounds it;
+/// a JSON number is accepted on input too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Seed(pub u64);
+
+impl Seed {
+    /// Parses a seed typed by a person: decimal digits, 0 ..= 2^64 − 1.
+    pub fn parse(text: &str) -> Result<Seed, ParamError> {
+        let trimmed = text.trim();
+        let bad = |problem: String| Err(ParamError::new("seed", problem));
+        if trimmed.is_empty() {
+            return bad(format!(
+                "is empty: enter a whole number from 0 to {}",
+                thousands(u64::MAX)
+            ));
+        }
+        if let Some(rest) = trimmed.strip_prefix('-') {
+            if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+                return bad(format!("must not be negative {}", got(trimmed)));
+            }
+        }
+        if !trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            return bad(format!(
+                "must be a whole number from 0 to {} {}",
+                thousands(u64::MAX),
+                got(trimmed)
+            ));
+        }
+        trimmed.parse::<u64>().map(Seed).or_else(|_| {
+            bad(format!(
+                "must be at most {} (2^64 − 1) {}",
+                thousands(u64::MAX),
+                got(trimmed)
+            ))
+        })
+    }
+}
+
+impl fmt::Display for Seed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for Seed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Seed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SeedVisitor;
+
+        impl de::Visitor<'_> for SeedVisitor {
+            type Value = Seed;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number from 0 to 18446744073709551615, as a string")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Seed, E> {
+                Seed::parse(text).map_err(|e| E::custom(e.problem))
+            }
+
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Seed, E> {
+                Ok(Seed(n))
+            }
+        }
+
+        deserializer.deserialize_any(SeedVisitor)
+    }
+}
+
+/// Everything the generator takes, as a person asked for it. `Default` is
+/// the contract. Check it with [`GeneratorParams::validate`] before use.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratorParams {
+    /// Contract version these parameters were written for. Default: current.
+    pub contract_version: u32,
+    /// Number of users (rows). Default 5,000.
+    pub rows: u64,
+    /// Seed of every random stream. Default 42.
+    pub seed: Seed,
+    /// Baseline log-odds `b0`, the intercept of the true score. Default 0
+    /// (about 86% of users convert; move it down for a realistic world).
+    pub baseline: f64,
+    /// Standard deviation σ of the per-user noise ε inside the logistic:
+    /// how messy real life is. Default 0.8.
+    pub noise_sigma: f64,
+    /// Weights of the five numeric signals.
+    pub weights: SignalWeights,
+    /// Tier effect on the score. Default tier_1 +0.8, tier_2 +0.3, tier_3 −0.2.
+    pub tier_effects: PerTier,
+    /// Share of users in each tier; must sum to 1. Default 35% / 40% / 25%.
+    pub tier_mix: PerTier,
+    /// Distribution of each feature column.
+    pub distributions: Distributions,
+}
+
+impl Default for GeneratorParams {
+    fn default() -> Self {
+        GeneratorParams {
+            contract_version: CONTRACT_VERSION,
+            rows: 5_000,
+            seed: Seed(42),
+            baseline: 0.0,
+            noise_sigma: 0.8,
+            weights: SignalWeights::default(),
+            tier_effects: PerTier::default_effects(),
+            tier_mix: PerTier::default_mix(),
+            distributions: Distributions::default(),
+        }
+    }
+}
+
+field_error!(
+    /// A parameter that cannot be used, named by its path (as in the JSON,
+    /// e.g. `weights.sessions_7d` or `rows`), with what is wrong with it.
+    ParamError
+);
+
+/// Parameters that passed validation; the only input the generator takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidParams(GeneratorParams);
+
+impl ValidParams {
+    /// The checked parameters.
+    pub fn get(&self) -> &GeneratorParams {
+        &self.0
+    }
+}
+
+impl GeneratorParams {
+    /// Checks every parameter against its bounds in [`super::schema`];
+    /// `max_rows` is the caller's row limit
+    /// ([`super::contract::MAX_ROWS_IN_MEMORY`] or
+    /// [`super::contract::MAX_ROWS_STREAMED`]). The first problem found is
+    /// returned, naming the parameter.
+    pub fn validate(&self, max_rows: u64) -> Result<ValidParams, ParamError> {
+        if self.contract_version != CONTRACT_VERSION {
+            return Err(ParamError::new(
+                "contractVersion",
+                format!(
+                    "is {} but this build generates contract version {CONTRACT_VERSION}: the data would differ",
+                    self.contract_version
+                ),
+            ));
+        }
+        for spec in super::schema::PARAMETERS {
+            spec.check(self, max_rows)?;
+        }
+        let mix = &self.tier_mix;
+        let sum = mix.tier_1 + mix.tier_2 + mix.tier_3;
+        if (sum - 1.0).abs() > 1e-6 {
+            return Err(ParamError::new(
+                "tierMix",
+                format!(
+                    "must add up to 1, but {} + {} + {} = {}",
+                    crate::errors::number(mix.tier_1),
+                    crate::errors::number(mix.tier_2),
+                    crate::errors::number(mix.tier_3),
+                    crate::errors::number((sum * 1e6).round() / 1e6)
+                ),
+            ));
+        }
+        Ok(ValidParams(self.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::contract::MAX_ROWS_IN_MEMORY;
+
+    fn error_of(params: GeneratorParams) -> ParamError {
+        params.validate(MAX_ROWS_IN_MEMORY).unwrap_err()
+    }
+
+    #[test]
+    fn defaults_are_the_contract_and_valid() {
+        let p = GeneratorParams::default();
+        assert_eq!(p.weights.sessions_7d, 0.30);
+        assert_eq!(p.tier_effects.get(Tier::Tier3), -0.2);
+        assert_eq!(p.distributions.paywall_views_7d.lambda, 1.2);
+        assert!(p.validate(MAX_ROWS_IN_MEMORY).is_ok());
+    }
+
+    #[test]
+    fn each_bad_parameter_is_named() {
+        let mut p = GeneratorParams {
+            rows: 0,
+            ..Default::default()
+        };
+        assert_eq!(
+            error_of(p.clone()).to_string(),
+            "rows must be at least 1 (got \"0\")"
+        );
+        p.rows = MAX_ROWS_IN_MEMORY + 1;
+        assert_eq!(
+            error_of(p.clone()).to_string(),
+            "rows must be at most 1,000,000 here (got \"1000001\")"
+        );
+
+        let mut p = GeneratorParams::default();
+        p.distributions.sessions_7d.lambda = -1.0;
+        let e = error_of(p);
+        assert_eq!(e.field, "distributions.sessions_7d.lambda");
+        assert!(e.problem.starts_with("must not be negative"), "{e}");
+
+        let mut p = GeneratorParams::default();
+        p.weights.downloads_7d = f64::NAN;
+        assert_eq!(
+            error_of(p).to_string(),
+            "weights.downloads_7d must be a finite number (got \"NaN\")"
+        );
+
+        let mut p = GeneratorParams::default();
+        p.tier_effects.tier_2 = 5_000.0;
+        assert_eq!(
+            error_of(p).to_string(),
+            "tierEffects.tier_2 must be from -1000 to 1000 (got \"5000\")"
+        );
+
+        let mut p = GeneratorParams::default();
+        p.tier_mix.tier_1 = 0.5;
+        assert_eq!(
+            error_of(p).to_string(),
+            "tierMix must add up to 1, but 0.5 + 0.4 + 0.25 = 1.15"
+        );
+
+        let p = GeneratorParams {
+            noise_sigma: -0.1,
+            ..Default::default()
+        };
+        assert_eq!(error_of(p).field, "noiseSigma");
+
+        let mut p = GeneratorParams::default();
+        p.distributions.days_since_signup.min = 0;
+        assert_eq!(error_of(p).field, "distributions.days_since_signup.min");
+
+        let mut p = GeneratorParams::default();
+        p.distributions.days_since_signup.min = 10;
+        p.distributions.days_since_signup.max = 5;
+        assert_eq!(
+            error_of(p).to_string(),
+            "distributions.days_since_signup.max must be at least the smallest days since signup, 10 (got \"5\")"
+        );
+
+        let mut p = GeneratorParams::default();
+        p.distributions.content_hours_7d.shape = 0.0;
+        assert_eq!(error_of(p).field, "distributions.content_hours_7d.shape");
+    }
+
+    #[test]
+    fn seeds_keep_all_64_bits_and_reject_garbage() {
+        assert_eq!(Seed::parse("18446744073709551615").unwrap(), Seed(u64::MAX));
+        assert_eq!(Seed::parse(" 42 ").unwrap(), Seed(42));
+        assert_eq!(
+            Seed::parse("18446744073709551616").unwrap_err().to_string(),
+            "seed must be at most 18,446,744,073,709,551,615 (2^64 − 1) (got \"18446744073709551616\")"
+        );
+        assert!(Seed::parse("-1").unwrap_err().problem.contains("negative"));
+        assert!(Seed::parse("4.2").is_err());
+        assert!(Seed::parse("abc").is_err());
+        assert!(Seed::parse("").is_err());
+    }
+}
