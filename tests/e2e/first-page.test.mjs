@@ -43,7 +43,7 @@ test('bad seed and rows are named next to the control and keep the last good dat
     ['seed', '18446744073709551616', 'at most 18,446,744,073,709,551,615'],
     ['seed', '4.5', 'whole number'],
     ['rows', '0', 'at least 1'],
-    ['rows', '-5', 'at least 1'],
+    ['rows', '-5', 'must not be negative'],
     ['rows', '2000000', 'at most 1,000,000'],
     ['rows', 'lots', 'whole number'],
   ]) {

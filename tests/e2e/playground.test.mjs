@@ -122,11 +122,11 @@ test('bad parameters are named next to their control and the last good data stay
   const rate = await rateText(page);
   await page.locator('summary').filter({ hasText: 'Advanced' }).click();
   for (const [testid, value, where, message] of [
-    ['sessions-lambda', 'lots', '#f-distributions-sessions_7d-lambda-error', 'expected a number'],
+    ['sessions-lambda', 'lots', '#f-distributions-sessions_7d-lambda-error', 'must be a number (got "lots")'],
     ['sessions-lambda', '-1', '#f-distributions-sessions_7d-lambda-error', 'must not be negative'],
     ['content-hours-shape', '0', '#f-distributions-content_hours_7d-shape-error', 'must be above 0'],
-    ['days-max', '0', '#f-distributions-days_since_signup-max-error', 'must be at least min'],
-    ['tier-mix-tier_1', '0.5', '#tierMix-error', 'must sum to 1'],
+    ['days-max', '0', '#f-distributions-days_since_signup-max-error', 'must be at least the smallest days since signup, 1'],
+    ['tier-mix-tier_1', '0.5', '#tierMix-error', 'Tier shares must add up to 1'],
   ]) {
     await page.getByTestId(testid).fill(value);
     await page.getByTestId(testid).press('Enter');
@@ -140,14 +140,20 @@ test('bad parameters are named next to their control and the last good data stay
 test('a hand-edited link with garbage is explained and never blanks the page', async () => {
   const { page, context, errors } = await openPage(browser, '#seed=abc&rows=-5&weights.downloads_7d=zzz&bogus=1&hide=nothing');
   const banner = await page.locator('#link-problems').textContent();
-  for (const part of ['seed:', 'rows:', 'weights.downloads_7d: expected a number', 'bogus: not a parameter', 'hide: unknown control group nothing']) {
+  for (const part of [
+    'Seed must be a whole number from 0 to 18,446,744,073,709,551,615 (got "abc"); using the contract\'s 42.',
+    'Users (rows) must not be negative (got -5); using the contract\'s 5000.',
+    'Downloads (7 days) must be a number (got "zzz"); using the contract\'s 0.50.',
+    'bogus is not a setting of this page',
+    'hide: nothing is not a control group',
+  ]) {
     assert.ok(banner.includes(part), `${part} missing from ${banner}`);
   }
   assert.equal(await rateText(page), '86.5%', 'the contract world is shown instead');
 
   // Values that parse but the generator refuses fall back to the contract too.
   const second = await openPage(browser, '#tierMix.tier_1=0.9');
-  assert.match(await second.page.locator('#link-problems').textContent(), /tierMix must sum to 1/);
+  assert.match(await second.page.locator('#link-problems').textContent(), /Tier shares must add up to 1, but 0\.9 \+ 0\.4 \+ 0\.25 = 1\.55/);
   assert.equal(await rateText(second.page), '86.5%');
 
   // Editing the hash of an open page applies it.

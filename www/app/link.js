@@ -1,81 +1,104 @@
-// URL state: every control lives in the hash (`#seed=7&weights.downloads_7d=0.8
+// The URL hash: every control lives in it (`#seed=7&weights.downloads_7d=0.8
 // &hide=advanced`), written as the person moves a control and read on load,
-// so any view can be shared as a link. Only values that differ from the
-// contract are written, which keeps links short.
-import { FIELDS, GROUPS, defaults } from './fields.js';
-import { checkSeed } from './validate.js';
+// so any view can be shared as a link. Only values that differ from their
+// default are written, which keeps links short. What the values may be is
+// for the wasm core to judge: this module only turns text into numbers where
+// the text is a number.
+
+/** @typedef {Record<string, string | number>} Values keyed by field key */
 
 /**
- * @typedef {object} PageState
- * @property {Record<string, number|string>} values  keyed by field key
- * @property {string[]} hidden groups hidden by the link
+ * A value the link carries.
+ * @typedef {object} LinkField
+ * @property {string} key  the URL key (for generator parameters, their path)
+ * @property {'seed' | 'whole' | 'number'} kind
+ * @property {string | number} default
+ */
+
+/**
+ * What a hash holds.
+ * @typedef {object} LinkState
+ * @property {Values} values  every field, the link's value or the default
+ * @property {string[]} hidden control groups hidden by the link
  * @property {string[]} problems what in the hash could not be used, in words
  */
 
 /**
- * Reads a hash. Bad entries are reported and replaced by the default; the
- * rest of the link still applies.
- * @param {string} hash
- * @returns {PageState}
- */
-export function readHash(hash) {
-  const values = defaults();
-  const problems = [];
-  let hidden = [];
-  const entries = new URLSearchParams(hash.replace(/^#/, ''));
-  for (const [key, raw] of entries) {
-    if (key === 'hide') {
-      hidden = raw.split(',').filter(Boolean);
-      const unknown = hidden.filter((g) => !GROUPS.includes(g));
-      if (unknown.length) problems.push(`hide: unknown control group ${unknown.join(', ')} (known: ${GROUPS.join(', ')})`);
-      hidden = hidden.filter((g) => GROUPS.includes(g));
-      continue;
-    }
-    const field = FIELDS.find((f) => f.key === key);
-    if (!field) {
-      problems.push(`${key}: not a parameter of this page`);
-      continue;
-    }
-    const parsed = parseValue(field, raw);
-    if (parsed.ok) values[key] = parsed.value;
-    else problems.push(`${key}: ${parsed.message}; using the contract's ${field.default}`);
-  }
-  return { values, hidden, problems };
-}
-
-/**
- * @param {import('./fields.js').Field} field
+ * Text typed or linked for a field of `kind`, as the value to send: a number
+ * when the text is one (thousands separators allowed in whole numbers), the
+ * trimmed text otherwise (seeds always stay text: they can exceed 2^53). The
+ * core refuses what is not a valid value, naming the field.
+ * @param {'seed' | 'whole' | 'number'} kind
  * @param {string} raw
- * @returns {{ok: true, value: number|string} | {ok: false, message: string}}
+ * @returns {string | number}
  */
-export function parseValue(field, raw) {
+export function fromText(kind, raw) {
   const text = raw.trim();
-  if (field.type === 'seed') {
-    const seed = checkSeed(text);
-    return seed.ok ? seed : { ok: false, message: seed.message };
+  if (kind === 'seed') return text;
+  if (kind === 'whole') {
+    const digits = text.replace(/(?<=\d)[,\s_](?=\d{3}(\D|$))/g, '');
+    return /^-?\d+$/.test(digits) ? Number(digits) : text;
   }
-  if (field.type === 'int') {
-    if (!/^-?\d+$/.test(text)) return { ok: false, message: `expected a whole number, found “${raw}”` };
-    return { ok: true, value: Number(text) };
-  }
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) {
-    return { ok: false, message: `expected a number, found “${raw}”` };
-  }
-  return { ok: true, value: Number(text) };
+  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : text;
 }
 
-/**
- * Writes the state to a hash string (without touching history).
- * @param {Record<string, number|string>} values
- * @param {string[]} hidden
- */
-export function writeHash(values, hidden) {
-  const entries = new URLSearchParams();
-  for (const field of FIELDS) {
-    const value = values[field.key];
-    if (String(value) !== String(field.default)) entries.set(field.key, String(value));
+export class Link {
+  /**
+   * @param {LinkField[]} fields
+   * @param {string[]} groups control groups a link may hide
+   */
+  constructor(fields, groups) {
+    this.fields = fields;
+    this.groups = groups;
   }
-  if (hidden.length) entries.set('hide', hidden.join(','));
-  const text = entries.toString();
-  return text ? `#${text}` : '';
+
+  /** @returns {Values} every field at its default */
+  defaults() {
+    return Object.fromEntries(this.fields.map((f) => [f.key, f.default]));
+  }
+
+  /**
+   * Reads a hash. Unknown keys are reported and skipped; the rest apply.
+   * @param {string} hash
+   * @returns {LinkState}
+   */
+  read(hash) {
+    const values = this.defaults();
+    /** @type {string[]} */
+    const problems = [];
+    /** @type {string[]} */
+    let hidden = [];
+    for (const [key, raw] of new URLSearchParams(hash.replace(/^#/, ''))) {
+      if (key === 'hide') {
+        const asked = raw.split(',').filter(Boolean);
+        const unknown = asked.filter((g) => !this.groups.includes(g));
+        if (unknown.length) problems.push(`hide: ${unknown.join(', ')} is not a control group (the groups: ${this.groups.join(', ')})`);
+        hidden = asked.filter((g) => this.groups.includes(g));
+        continue;
+      }
+      const field = this.fields.find((f) => f.key === key);
+      if (!field) {
+        problems.push(`${key} is not a setting of this page`);
+        continue;
+      }
+      values[key] = fromText(field.kind, raw);
+    }
+    return { values, hidden, problems };
+  }
+
+  /**
+   * The hash for `values` and `hidden` groups ('' when all are defaults).
+   * @param {Values} values
+   * @param {string[]} hidden
+   */
+  write(values, hidden) {
+    const entries = new URLSearchParams();
+    for (const field of this.fields) {
+      const value = values[field.key];
+      if (String(value) !== String(field.default)) entries.set(field.key, String(value));
+    }
+    if (hidden.length) entries.set('hide', hidden.join(','));
+    const text = entries.toString();
+    return text ? `#${text}` : '';
+  }
 }

@@ -1,48 +1,40 @@
-// The Web Worker that owns the wasm `World`: generation, relabelling and CSV
-// writing run here so the page never freezes, even at 1,000,000 rows.
-import init, { World, maxRows, defaultParams } from './pkg/conversion_playground.js';
+// The Web Worker that owns the wasm handles: generation, relabelling, CSV
+// writing (and, as panels arrive, fitting) run here so the page never
+// freezes, even at 1,000,000 users. Each concern registers its request
+// handlers in its own module; this file only dispatches.
+import init from '../pkg/conversion_playground.js';
+import { handlers as world } from './world.js';
 
-/** @type {World | null} */
-let world = null;
+/**
+ * A handler's answer: the result, and the buffers to transfer rather than copy.
+ * @typedef {{result: unknown, transfer?: Transferable[]}} Answer
+ */
+
+/** @type {Record<string, (payload: any) => Answer>} */
+const handlers = { ...world };
 const ready = init();
 
 /**
- * @typedef {{id: number, type: 'update', params: object}
- *   | {id: number, type: 'csv'} | {id: number, type: 'limits'}} Request
+ * @param {unknown} error
+ * @returns {{message: string, field?: string, problem?: string}}
  */
-
-/** @param {Request} request */
-function handle(request) {
-  if (request.type === 'limits') {
-    return { maxRows: maxRows(), defaults: defaultParams() };
+function describe(error) {
+  if (error instanceof Error) {
+    const { field, problem } = /** @type {{field?: string, problem?: string}} */ (/** @type {unknown} */ (error));
+    return { message: error.message, field, problem };
   }
-  if (request.type === 'update') {
-    const started = performance.now();
-    let view;
-    if (world) {
-      // On error the world is untouched: the last good data stay.
-      view = world.update(request.params);
-    } else {
-      world = new World(request.params);
-      view = world.view();
-    }
-    return { view, workMs: performance.now() - started };
-  }
-  if (request.type === 'csv') {
-    if (!world) throw new Error('nothing has been generated yet');
-    const bytes = world.csv();
-    return { bytes, transfer: [bytes.buffer] };
-  }
-  throw new Error(`unknown request ${request.type}`);
+  return { message: String(error) };
 }
 
-self.onmessage = async (/** @type {MessageEvent<Request>} */ event) => {
-  const request = event.data;
+self.onmessage = async (/** @type {MessageEvent<{id: number, type: string, payload: unknown}>} */ event) => {
+  const { id, type, payload } = event.data;
   try {
     await ready;
-    const { transfer = [], ...result } = handle(request);
-    self.postMessage({ id: request.id, ok: true, ...result }, transfer);
+    const handler = handlers[type];
+    if (!handler) throw new Error(`unknown request ${type}`);
+    const { result, transfer = [] } = handler(payload);
+    self.postMessage({ id, ok: true, result }, { transfer });
   } catch (error) {
-    self.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    self.postMessage({ id, ok: false, ...describe(error) });
   }
 };

@@ -1,19 +1,11 @@
 // Charts, drawn with uPlot (fast enough to redraw every animation frame):
 // a histogram per numeric signal with the conversion rate per bin over it,
 // and the conversion rate per tier.
-import uPlot from './vendor/uplot/uPlot.esm.js';
-import { formatCount } from './format.js';
+import uPlot from '../vendor/uplot/uPlot.esm.js';
+import { formatCount } from '../app/format.js';
 
-/** @typedef {import('./pkg/conversion_playground.js').Histogram} Histogram */
-/** @typedef {import('./pkg/conversion_playground.js').TierStats} TierStats */
-
-const LABELS = {
-  days_since_signup: 'Days since signup',
-  sessions_7d: 'Sessions (7 days)',
-  content_hours_7d: 'Hours watched (7 days)',
-  downloads_7d: 'Downloads (7 days)',
-  paywall_views_7d: 'Paywall views (7 days)',
-};
+/** @typedef {import('../pkg/conversion_playground.js').Histogram} Histogram */
+/** @typedef {import('../pkg/conversion_playground.js').TierStats} TierStats */
 
 const percentAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => `${t}%`);
 const countAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => formatCount(t));
@@ -34,10 +26,10 @@ export class SignalChart {
   /**
    * @param {HTMLElement} box where the chart goes
    * @param {Histogram} h
+   * @param {string} label the signal's name for people
    */
-  constructor(box, h) {
+  constructor(box, h, label) {
     this.box = box;
-    const label = LABELS[/** @type {keyof LABELS} */ (h.column)] ?? h.column;
     box.setAttribute('role', 'img');
     box.setAttribute('aria-label', `Histogram of ${label} with the conversion rate per bin`);
     /** @type {uPlot.Options} */

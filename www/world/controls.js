@@ -1,26 +1,63 @@
-// The control panel, built from the declared field table: a labelled slider
-// (with its value and the contract default) or text field per parameter,
-// each with its product meaning and a place for an error message.
-import { FIELDS, GROUPS } from './fields.js';
-import { parseValue } from './state.js';
+// The world's control panel, built from the parameter table the wasm core
+// exports (`parameterSchema()`): a labelled slider (with its value and the
+// contract default) or text field per parameter, each with its product
+// meaning and a place for an error message. No number here is the page's
+// own: defaults, ranges and steps all come from Rust.
+import { fromText } from '../app/link.js';
 
-const ROW_PRESETS = [1000, 5000, 100000, 1000000];
+/** @typedef {import('../pkg/conversion_playground.js').ParamInfo} ParamInfo */
+/** @typedef {import('../app/link.js').Values} Values */
 
-/** @param {string} key */
-const domId = (key) => `f-${key.replaceAll('.', '-')}`;
+/** The control groups, in page order (a link can hide any of them). */
+export const GROUPS = ['world', 'score', 'weights', 'tiers', 'advanced'];
+
+/** Stable test ids of the controls (part of the page's interface). */
+const TESTIDS = /** @type {Record<string, string>} */ ({
+  seed: 'seed',
+  rows: 'rows',
+  baseline: 'baseline-b0',
+  noiseSigma: 'noise-sigma',
+  'distributions.days_since_signup.min': 'days-min',
+  'distributions.days_since_signup.max': 'days-max',
+  'distributions.sessions_7d.lambda': 'sessions-lambda',
+  'distributions.content_hours_7d.shape': 'content-hours-shape',
+  'distributions.content_hours_7d.scale': 'content-hours-scale',
+  'distributions.downloads_7d.lambda': 'downloads-lambda',
+  'distributions.paywall_views_7d.lambda': 'paywall-views-lambda',
+});
 
 /**
- * @param {number|string} value
- * @param {import('./fields.js').Field} field
+ * The test id of a parameter's control.
+ * @param {string} key
  */
-function show(value, field) {
-  if (typeof value === 'number' && field.digits !== undefined) return value.toFixed(field.digits);
+function testidOf(key) {
+  if (TESTIDS[key]) return TESTIDS[key];
+  const [group, name] = key.split('.');
+  if (group === 'weights') return `weight-${name}`;
+  if (group === 'tierEffects') return `tier-effect-${name}`;
+  if (group === 'tierMix') return `tier-mix-${name}`;
+  return key;
+}
+
+/** Quick sizes besides the contract's default and the page's limit. */
+const ROW_PRESETS = [1_000, 100_000];
+
+/** @param {string} key */
+export const domId = (key) => `f-${key.replaceAll('.', '-')}`;
+
+/**
+ * A value as its control shows it.
+ * @param {string | number} value
+ * @param {ParamInfo} field
+ */
+export function show(value, field) {
+  if (typeof value === 'number' && field.slider) return value.toFixed(field.slider.digits);
   return String(value);
 }
 
 /**
  * @typedef {object} ControlHandlers
- * @property {(key: string, value: number|string) => void} onChange
+ * @property {(key: string, value: string | number) => void} onChange
  * @property {() => void} onRandomSeed
  * @property {() => void} onReset
  */
@@ -28,50 +65,51 @@ function show(value, field) {
 export class Controls {
   /**
    * @param {HTMLElement} root
+   * @param {ParamInfo[]} schema
+   * @param {number} maxRows
    * @param {ControlHandlers} handlers
    */
-  constructor(root, handlers) {
+  constructor(root, schema, maxRows, handlers) {
     this.root = root;
+    this.schema = schema;
     this.handlers = handlers;
     /** @type {Map<string, HTMLInputElement>} */
     this.inputs = new Map();
     for (const group of GROUPS) {
       const box = /** @type {HTMLElement} */ (root.querySelector(`[data-group="${group}"] .fields`));
-      for (const field of FIELDS.filter((f) => f.group === group)) box.append(this.#build(field));
+      for (const field of schema.filter((f) => f.group === group)) box.append(this.#build(field));
     }
-    this.#buildPresets();
+    this.#buildPresets(maxRows);
     root.querySelector('#random-seed')?.addEventListener('click', () => handlers.onRandomSeed());
     root.querySelector('[data-testid="reset-defaults"]')?.addEventListener('click', () => handlers.onReset());
   }
 
-  /** @param {import('./fields.js').Field} field */
+  /** @param {ParamInfo} field */
   #build(field) {
     const id = domId(field.key);
     const wrap = document.createElement('div');
-    wrap.className = field.control === 'range' ? 'field slider' : 'field';
+    wrap.className = field.slider ? 'field slider' : 'field';
     const label = document.createElement('label');
     label.htmlFor = id;
     label.textContent = field.label;
     const input = document.createElement('input');
     input.id = id;
     input.name = field.key;
-    if (field.testid) input.dataset.testid = field.testid;
-    const described = [];
-    if (field.meaning) described.push(`${id}-meaning`);
-    described.push(`${id}-error`);
-    input.setAttribute('aria-describedby', described.join(' '));
+    input.dataset.testid = testidOf(field.key);
+    input.setAttribute('aria-describedby', `${id}-meaning ${id}-error`);
     wrap.append(label);
-    if (field.control === 'range') {
+    const contract = document.createElement('span');
+    contract.className = 'default';
+    contract.textContent = `contract ${show(field.default, field)}`;
+    if (field.slider) {
+      const slider = field.slider;
       input.type = 'range';
-      input.min = String(field.min);
-      input.max = String(field.max);
-      input.step = String(field.step);
+      input.min = String(slider.min);
+      input.max = String(slider.max);
+      input.step = String(slider.step);
       const output = document.createElement('output');
       output.htmlFor.add(id);
       output.id = `${id}-value`;
-      const contract = document.createElement('span');
-      contract.className = 'default';
-      contract.textContent = `contract ${show(field.default, field)}`;
       const line = document.createElement('div');
       line.className = 'slider-line';
       line.append(input, output, contract);
@@ -85,64 +123,47 @@ export class Controls {
       input.type = 'text';
       input.autocomplete = 'off';
       input.spellcheck = false;
-      input.inputMode = field.type === 'seed' || field.type === 'int' ? 'numeric' : 'decimal';
+      input.inputMode = field.kind === 'number' ? 'decimal' : 'numeric';
       const line = document.createElement('div');
       line.className = 'row';
       line.append(input);
-      if (field.key === 'seed') {
+      if (field.kind === 'seed') {
         const random = document.createElement('button');
         random.type = 'button';
         random.id = 'random-seed';
         random.textContent = 'Random seed';
         line.append(random);
-      }
-      wrap.append(line);
-      if (field.type !== 'seed') {
-        const contract = document.createElement('span');
-        contract.className = 'default';
-        contract.textContent = `contract ${show(field.default, field)}`;
+      } else {
         line.append(contract);
       }
-      input.addEventListener('change', () => this.#commitText(field, input));
+      wrap.append(line);
+      const commit = () => this.handlers.onChange(field.key, fromText(field.kind, input.value));
+      input.addEventListener('change', commit);
       input.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter') this.#commitText(field, input);
+        if (event.key === 'Enter') commit();
       });
     }
-    if (field.meaning) {
-      const meaning = document.createElement('p');
-      meaning.className = 'help';
-      meaning.id = `${id}-meaning`;
-      meaning.textContent = field.meaning;
-      wrap.append(meaning);
-    }
+    const meaning = document.createElement('p');
+    meaning.className = 'help';
+    meaning.id = `${id}-meaning`;
+    meaning.textContent = field.help;
     const error = document.createElement('p');
     error.className = 'error';
     error.id = `${id}-error`;
     error.setAttribute('role', 'alert');
     error.hidden = true;
-    wrap.append(error);
+    wrap.append(meaning, error);
     this.inputs.set(field.key, input);
     return wrap;
   }
 
-  /**
-   * @param {import('./fields.js').Field} field
-   * @param {HTMLInputElement} input
-   */
-  #commitText(field, input) {
-    const parsed = parseValue(field, input.value);
-    if (!parsed.ok) {
-      this.setError(field.key, `${field.label}: ${parsed.message}.`);
-      return;
-    }
-    this.setError(field.key, null);
-    this.handlers.onChange(field.key, parsed.value);
-  }
-
-  #buildPresets() {
+  /** @param {number} maxRows */
+  #buildPresets(maxRows) {
     const box = this.root.querySelector('#row-presets');
     if (!box) return;
-    for (const rows of ROW_PRESETS) {
+    const contract = Number(this.schema.find((f) => f.key === 'rows')?.default);
+    const sizes = [...new Set([...ROW_PRESETS, contract, maxRows])].sort((a, b) => a - b);
+    for (const rows of sizes) {
       const button = document.createElement('button');
       button.type = 'button';
       button.textContent = rows.toLocaleString('en-US');
@@ -157,14 +178,14 @@ export class Controls {
 
   /**
    * Shows values (after a reset, a link, or a correction).
-   * @param {Record<string, number|string>} values
+   * @param {Values} values
    */
   setValues(values) {
-    for (const field of FIELDS) {
+    for (const field of this.schema) {
       const input = this.inputs.get(field.key);
       if (!input) continue;
       input.value = String(values[field.key]);
-      if (field.control === 'range') {
+      if (field.slider) {
         const output = this.root.querySelector(`#${domId(field.key)}-value`);
         if (output) output.textContent = show(Number(values[field.key]), field);
       }
@@ -173,7 +194,7 @@ export class Controls {
 
   /**
    * Shows (or clears, with null) the message next to a control.
-   * @param {string} key a field key
+   * @param {string} key a parameter key
    * @param {string | null} message
    */
   setError(key, message) {
@@ -187,7 +208,7 @@ export class Controls {
 
   /** Clears every control's message. */
   clearErrors() {
-    for (const field of FIELDS) this.setError(field.key, null);
+    for (const field of this.schema) this.setError(field.key, null);
   }
 
   /** @param {string[]} hidden groups to hide */

@@ -1,8 +1,8 @@
 // The summary table (observed next to what the contract predicts) and the
 // first rows of the data.
-import { formatCount, formatPercent } from './format.js';
+import { formatCount, formatPercent } from '../app/format.js';
 
-/** @typedef {import('./pkg/conversion_playground.js').View} View */
+/** @typedef {import('../pkg/conversion_playground.js').View} View */
 
 const num = (/** @type {number} */ x, digits = 2) =>
   x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -40,7 +40,7 @@ export function renderSummary(body, view) {
       num(e.min), num(e.mean), num(e.stdDev), e.max === null ? 'no limit' : num(e.max),
     ];
   });
-  const mix = view.params.tierMix ?? {};
+  const mix = view.params.tierMix;
   for (const t of view.summary.tiers) {
     rows.push([`share in ${t.tier}`, '', formatPercent(t.share), '', '', 'tier mix', '', formatPercent(mix[t.tier] ?? 0), '', '']);
   }

@@ -1,0 +1,37 @@
+// The worker's world handlers: the parameter table, moving the world to new
+// parameters, and the CSV of the world on screen.
+import { World, maxRows, parameterSchema } from '../pkg/conversion_playground.js';
+import { state } from './state.js';
+
+/** @typedef {import('../pkg/conversion_playground.js').View} View */
+/** @typedef {import('../pkg/conversion_playground.js').GeneratorParams} GeneratorParams */
+
+export const handlers = {
+  /** The parameter table and the row limit, for the page's controls. */
+  'world.schema': () => ({ result: { schema: parameterSchema(), maxRows: maxRows() } }),
+
+  /**
+   * Moves the world to `params` (creating it the first time); on error the
+   * world is untouched, so the last good data stay.
+   * @param {GeneratorParams} params
+   */
+  'world.update': (params) => {
+    const started = performance.now();
+    /** @type {View} */
+    let view;
+    if (state.world) {
+      view = state.world.update(params);
+    } else {
+      state.world = new World(params);
+      view = state.world.view();
+    }
+    return { result: { view, workMs: performance.now() - started } };
+  },
+
+  /** The contract CSV of the world on screen. */
+  'world.csv': () => {
+    if (!state.world) throw new Error('nothing has been generated yet');
+    const bytes = state.world.csv();
+    return { result: bytes, transfer: [bytes.buffer] };
+  },
+};
