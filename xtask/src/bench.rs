@@ -3,7 +3,7 @@
 
 use crate::build;
 use crate::config::Config;
-use crate::root;
+use crate::project::{root, target_dir};
 use crate::run::{cmd, output_line, status};
 use crate::serve;
 use crate::tools::ensure_chromium;
@@ -13,7 +13,7 @@ pub fn run() -> Result<(), String> {
     build::web(&config)?;
     ensure_chromium()?;
     status(cmd("cargo", &["build", "--release", "--bin", "conversion"]))?;
-    let cli = root().join("target/release/conversion");
+    let cli = target_dir().join("release/conversion");
     let cli = cli.to_string_lossy();
     status(cmd(&cli, &["bench"]))?;
     let help = cmd(&cli, &["--help"])
@@ -26,7 +26,7 @@ pub fn run() -> Result<(), String> {
         return Err("node is not installed: the in-browser benchmark needs Node.js".into());
     }
     // Serve the repository root so bench/index.html can load www/pkg.
-    let server = serve::start(&root(), 0)?;
+    let server = serve::start(root(), 0)?;
     let mut c = cmd("node", &["bench/browser.mjs"]);
     c.env("BASE_URL", &server.url)
         .env("CHROMIUM", "/usr/bin/chromium");
@@ -39,7 +39,7 @@ pub fn run() -> Result<(), String> {
 /// A Python with numpy, pandas and scikit-learn at the versions in
 /// bench/requirements.txt: a virtualenv in target/, made when missing.
 fn reference_python() -> Result<String, String> {
-    let venv = root().join("target/bench-venv");
+    let venv = target_dir().join("bench-venv");
     let python = venv.join("bin/python");
     let python_text = python.to_string_lossy().into_owned();
     let check = ["-c", "import numpy, pandas, sklearn"];

@@ -1,7 +1,7 @@
 //! Building the web package with wasm-pack, as wasm-pack.toml says.
 
 use crate::config::Config;
-use crate::root;
+use crate::project::root;
 use crate::run::{cmd, status};
 use crate::tools::ensure_build_tools;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::root;
+use crate::project::root;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,12 +9,12 @@
 mod bench;
 mod build;
 mod config;
+mod project;
 mod run;
 mod serve;
 mod test;
 mod tools;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -49,16 +49,15 @@ enum Command {
     Bench,
 }
 
-/// The repository root (the parent of this crate's folder).
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one folder below the repository root")
-        .to_path_buf()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match project::locate() {
+        Ok(root) => println!("xtask: project at {}", root.display()),
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match cli.command {
         Command::Serve { port } => serve::run(port),
         Command::Build => config::Config::load().and_then(|c| build::web(&c)),

@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::root;
+use crate::project::root;
 
 /// The folder `cargo install` puts binaries in; put first on every child's PATH.
 pub fn cargo_bin() -> std::path::PathBuf {

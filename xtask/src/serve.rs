@@ -13,7 +13,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::build;
 use crate::config::Config;
-use crate::root;
+use crate::project::root;
 
 /// `cargo xtask serve`: build, then serve `www/` until interrupted.
 pub fn run(port: u16) -> Result<(), String> {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::build;
 use crate::config::Config;
-use crate::root;
+use crate::project::{root, target_dir};
 use crate::run::{cargo_bin, cmd, status, tee};
 use crate::serve;
 use crate::tools::ensure_chromium;
@@ -136,7 +136,7 @@ pub fn run(e2e: bool) -> Result<(), String> {
         let server = serve::start(&root().join("www"), 0)?;
         let mut c = cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]);
         c.env("BASE_URL", &server.url)
-            .env("CONVERSION_BIN", root().join("target/release/conversion"))
+            .env("CONVERSION_BIN", target_dir().join("release/conversion"))
             .env("CHROMIUM", "/usr/bin/chromium");
         let (ok, out) = tee(c)?;
         tally.add(&out);

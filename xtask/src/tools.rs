@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::config::Config;
-use crate::root;
+use crate::project::root;
 use crate::run::{cmd, is_root, output_line, status};
 
 /// The wasm target, wasm-pack and wasm-bindgen-cli at the pinned versions,
