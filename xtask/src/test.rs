@@ -9,6 +9,11 @@ use crate::run::{cargo_bin, cmd, status, tee};
 use crate::serve;
 use crate::tools::ensure_chromium;
 
+/// The cargo profile of every test build: `[profile.test-fast]` in
+/// Cargo.toml, release's optimisation at a fraction of its compile time.
+/// Benchmarks and the page's wasm-pack build keep the release profile.
+const TEST_PROFILE: &str = "test-fast";
+
 /// Tests passed and failed, summed over every runner.
 #[derive(Default)]
 struct Tally {
@@ -104,16 +109,24 @@ pub fn run(e2e: bool) -> Result<(), String> {
         &mut failures,
     );
 
-    // Native: unit, integration and doc tests (release: the statistical
-    // tests generate and fit a million rows).
-    let (ok, out) = tee(cmd("cargo", &["test", "--workspace", "--release"]))?;
+    // Native: unit, integration and doc tests (optimised: the statistical
+    // tests generate and fit a million rows). They build the CLI too, for
+    // tests/cli_*.rs, and the end-to-end tests below use that build.
+    let native_tests = ["test", "--workspace", "--profile", TEST_PROFILE];
+    let (ok, out) = tee(cmd("cargo", &native_tests))?;
     tally.add(&out);
     note(ok, "native tests", &mut failures);
 
     // wasm in headless Chromium, through wasm-bindgen-test-runner.
     let targets = wasm_test_targets();
     if !targets.is_empty() {
-        let mut args = vec!["test", "--target", "wasm32-unknown-unknown", "--release"];
+        let mut args = vec![
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            TEST_PROFILE,
+        ];
         for t in &targets {
             args.extend(["--test", t.as_str()]);
         }
@@ -132,11 +145,20 @@ pub fn run(e2e: bool) -> Result<(), String> {
     // End to end: the real page, served, driven by Playwright in Chromium.
     let e2e_dir = root().join("tests/e2e");
     if e2e && e2e_dir.is_dir() {
-        status(cmd("cargo", &["build", "--release", "--bin", "conversion"]))?;
+        // The CLI the native tests built. `cargo build --bin conversion`
+        // would compile it again: without the other workspace members and
+        // the dev-dependencies its dependencies' features differ (clap's,
+        // for one). The same `cargo test` with --no-run is already fresh.
+        let mut build_cli = native_tests.to_vec();
+        build_cli.push("--no-run");
+        status(cmd("cargo", &build_cli))?;
         let server = serve::start(&root().join("www"), 0)?;
         let mut c = cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]);
         c.env("BASE_URL", &server.url)
-            .env("CONVERSION_BIN", target_dir().join("release/conversion"))
+            .env(
+                "CONVERSION_BIN",
+                target_dir().join(TEST_PROFILE).join("conversion"),
+            )
             .env("CHROMIUM", "/usr/bin/chromium");
         let (ok, out) = tee(c)?;
         tally.add(&out);
