@@ -50,7 +50,9 @@ pub fn web(config: &Config) -> Result<(), String> {
 }
 
 /// Files the page loads from npm packages: (package file, served path).
-const VENDORED: [(&str, &str); 2] = [
+/// uPlot's declarations go beside its module so that tsc (tsconfig.json)
+/// resolves the page's `./vendor/uplot/uPlot.esm.js` import to them.
+const VENDORED: [(&str, &str); 3] = [
     (
         "node_modules/uplot/dist/uPlot.esm.js",
         "www/vendor/uplot/uPlot.esm.js",
@@ -58,6 +60,10 @@ const VENDORED: [(&str, &str); 2] = [
     (
         "node_modules/uplot/dist/uPlot.min.css",
         "www/vendor/uplot/uPlot.min.css",
+    ),
+    (
+        "node_modules/uplot/dist/uPlot.d.ts",
+        "www/vendor/uplot/uPlot.esm.d.ts",
     ),
 ];
 

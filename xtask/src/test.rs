@@ -109,6 +109,24 @@ pub fn run(e2e: bool) -> Result<(), String> {
         &mut failures,
     );
 
+    // The page's JS, type-checked (tsconfig.json) against the declarations
+    // the web build just wrote: the wasm package's and uPlot's.
+    note(
+        status(cmd(
+            "node",
+            &[
+                "node_modules/typescript/bin/tsc",
+                "-p",
+                "tsconfig.json",
+                "--pretty",
+                "false",
+            ],
+        ))
+        .is_ok(),
+        "tsc --checkJs --strict (www/)",
+        &mut failures,
+    );
+
     // Native: unit, integration and doc tests (optimised: the statistical
     // tests generate and fit a million rows). They build the CLI too, for
     // tests/cli_*.rs, and the end-to-end tests below use that build.
