@@ -8,7 +8,8 @@ import { WorldPanel } from './world/panel.js';
 async function start() {
   const client = new WorkerClient();
   const { schema, maxRows } = /** @type {{schema: ParamInfo[], maxRows: number}} */ (await client.call('world.schema'));
-  new WorldPanel(client, schema, maxRows).start();
+  const world = new WorldPanel(client, schema, maxRows);
+  world.start();
 }
 
 // Not awaited at the top level: the page's load event must not wait for the

@@ -18,6 +18,14 @@ import { explain } from './explain.js';
 /** @typedef {import('../app/link.js').Values} Values */
 /** @typedef {import('./explain.js').Snapshot} Snapshot */
 
+/**
+ * A state of the world just put on screen.
+ * @typedef {object} WorldShown
+ * @property {View} view
+ * @property {Values} values the values on the controls that made it
+ * @property {string | null} key the control that moved, if one did
+ */
+
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 /** Most times a link is retried, each time without the value the core refused. */
@@ -74,6 +82,11 @@ export class WorldPanel {
     this.goodParams = null;
     /** @type {{charts: SignalChart[], tiers: TierChart} | null} */
     this.charts = null;
+    /**
+     * Other panels listen here: a `view` event (detail: {@link WorldShown})
+     * each time a new state of the world is on screen.
+     */
+    this.events = new EventTarget();
     this.controls = new Controls($('controls'), schema, maxRows, {
       onChange: (key, value) => this.change(key, value),
       onRandomSeed: () => this.change('seed', randomSeed()),
@@ -192,6 +205,9 @@ export class WorldPanel {
     renderFirstRows(/** @type {HTMLTableSectionElement} */ ($('rows-body')), view);
     /** @type {HTMLButtonElement} */ ($('download-csv')).disabled = false;
     $('status').textContent = '';
+    /** @type {WorldShown} */
+    const detail = { view, values, key };
+    this.events.dispatchEvent(new CustomEvent('view', { detail }));
   }
 
   /** @param {View} view */
