@@ -1,14 +1,13 @@
 //! The fit against numbers nobody here computed: an independent Newton
-//! (IRLS) solver on the same likelihood, and the contract's teaching claim
-//! about attenuated weights on a million rows.
-
-// The reference solver is textbook linear algebra: index loops read best.
-#![allow(clippy::needless_range_loop)]
+//! (IRLS) solver on the same likelihood (tests/support/newton.rs), and the
+//! contract's teaching claim about attenuated weights on a million rows.
 
 #[path = "support/golden.rs"]
 mod golden;
+#[path = "support/newton.rs"]
+mod newton;
 
-use conversion_playground::model::{feature_vector, fit, FitParams, StopReason};
+use conversion_playground::model::{fit, FitParams, StopReason};
 use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
 use conversion_playground::world::dataset::Dataset;
 use conversion_playground::world::generator;
@@ -26,68 +25,6 @@ fn generate(rows: u64, seed: u64) -> Dataset {
     )
 }
 
-/// Solves A x = b by Gaussian elimination with partial pivoting.
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
-    let n = b.len();
-    for col in 0..n {
-        let pivot = (col..n)
-            .max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs()))
-            .unwrap();
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..n {
-            let f = a[row][col] / a[col][col];
-            for k in col..n {
-                a[row][k] -= f * a[col][k];
-            }
-            b[row] -= f * b[col];
-        }
-    }
-    let mut x = vec![0.0; n];
-    for i in (0..n).rev() {
-        let s: f64 = (i + 1..n).map(|k| a[i][k] * x[k]).sum();
-        x[i] = (b[i] - s) / a[i][i];
-    }
-    x
-}
-
-/// Newton's method (IRLS) on the unpenalized log-likelihood, raw features
-/// plus an intercept (last), to machine precision.
-fn newton(data: &Dataset) -> Vec<f64> {
-    let rows: Vec<Vec<f64>> = (0..data.len())
-        .map(|i| {
-            let mut r = feature_vector(&data.features(i)).to_vec();
-            r.push(1.0);
-            r
-        })
-        .collect();
-    let q = 8;
-    let mut beta = vec![0.0; q];
-    for _ in 0..50 {
-        let mut hessian = vec![vec![0.0; q]; q];
-        let mut gradient = vec![0.0; q];
-        for (x, &y) in rows.iter().zip(&data.converted) {
-            let eta: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
-            let p = 1.0 / (1.0 + (-eta).exp());
-            let w = p * (1.0 - p);
-            for a in 0..q {
-                gradient[a] += (f64::from(u8::from(y)) - p) * x[a];
-                for b in 0..q {
-                    hessian[a][b] += w * x[a] * x[b];
-                }
-            }
-        }
-        let step = solve(hessian, gradient);
-        for (b, s) in beta.iter_mut().zip(&step) {
-            *b += s;
-        }
-        if step.iter().map(|s| s.abs()).fold(0.0, f64::max) < 1e-13 {
-            break;
-        }
-    }
-    beta
-}
-
 #[test]
 fn gradient_descent_reaches_newtons_optimum() {
     for (rows, seed) in [(20_000, 1), (3_000, 99)] {
@@ -99,20 +36,26 @@ fn gradient_descent_reaches_newtons_optimum() {
         };
         let (model, _) = fit(&data, &params).unwrap();
         assert_eq!(model.stop, StopReason::Converged);
-        let reference = newton(&data);
-        for j in 0..7 {
+        // Every user trains (test fraction 0); tests/fit_reference.rs
+        // judges the split, penalised and warm-started fits.
+        let everyone: Vec<usize> = (0..data.len()).collect();
+        let reference = newton::Problem::from_data(&data, &everyone, 0.0).solve();
+        for (j, (&got, &want)) in model
+            .coefficients
+            .iter()
+            .zip(&reference.coefficients)
+            .enumerate()
+        {
             assert!(
-                (model.coefficients[j] - reference[j]).abs() < 1e-5,
-                "coefficient {j}: gradient descent {} vs Newton {}",
-                model.coefficients[j],
-                reference[j]
+                (got - want).abs() < 1e-5,
+                "coefficient {j}: gradient descent {got} vs Newton {want}"
             );
         }
         assert!(
-            (model.intercept - reference[7]).abs() < 1e-5,
+            (model.intercept - reference.intercept).abs() < 1e-5,
             "{} vs {}",
             model.intercept,
-            reference[7]
+            reference.intercept
         );
     }
 }
