@@ -1,0 +1,288 @@
+//! The model panel's numbers for one world, recomputed here by hand from
+//! the fitted model's predictions (pair counting for the AUC, sums for the
+//! log-loss, bands and profits), and pinned in tests/support/golden_model.rs
+//! so the wasm build can be required to show the same bits
+//! (tests/wasm_model.rs).
+
+#[path = "support/golden_model.rs"]
+mod golden_model;
+
+use conversion_playground::decide::bands::{Segment, Thresholds};
+use conversion_playground::decide::economics::Economics;
+use conversion_playground::model::{
+    evaluate_model, feature_vector, fit, EvaluateOptions, FitParams, FittedModel,
+};
+use conversion_playground::scoring::{score, user_from_json};
+use conversion_playground::world::base_rate::baseline_for_rate;
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::dataset::Dataset;
+use conversion_playground::world::generator::generate;
+use conversion_playground::world::params::{GeneratorParams, Seed};
+
+fn world(rows: u64, seed: u64, baseline: f64) -> (GeneratorParams, Dataset) {
+    let params = GeneratorParams {
+        rows,
+        seed: Seed(seed),
+        baseline,
+        ..Default::default()
+    };
+    let data = generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
+    (params, data)
+}
+
+fn close(what: &str, got: f64, want: f64, relative: f64) {
+    assert!(
+        (got - want).abs() <= relative * want.abs().max(1e-300),
+        "{what}: {got} vs {want} by hand"
+    );
+}
+
+/// P(a random converter scores above a random non-converter), ties half:
+/// every pair counted.
+fn auc_by_pairs(y: &[bool], scores: &[f64]) -> f64 {
+    let positives: Vec<f64> = (0..y.len()).filter(|&i| y[i]).map(|i| scores[i]).collect();
+    let negatives: Vec<f64> = (0..y.len()).filter(|&i| !y[i]).map(|i| scores[i]).collect();
+    let mut wins = 0.0;
+    for &p in &positives {
+        for &n in &negatives {
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    wins / (positives.len() as f64 * negatives.len() as f64)
+}
+
+/// The model's probability for user `i`, with the standard library's exp.
+fn probability(model: &FittedModel, data: &Dataset, i: usize) -> f64 {
+    let x = feature_vector(&data.features(i));
+    let s: f64 = model.intercept
+        + model
+            .coefficients
+            .iter()
+            .zip(x)
+            .map(|(w, v)| w * v)
+            .sum::<f64>();
+    1.0 / (1.0 + (-s).exp())
+}
+
+#[test]
+fn the_model_panels_numbers_equal_a_hand_count_and_their_pins() {
+    let (_, data) = world(golden_model::ROWS, golden_model::SEED, 0.0);
+    let (model, split) = fit(&data, &FitParams::default()).unwrap();
+    let mut fitted = model.coefficients.to_vec();
+    fitted.push(model.intercept);
+    assert_eq!(fitted, golden_model::FIT.to_vec());
+
+    let economics = Economics {
+        value_per_conversion: golden_model::VALUE_PER_CONVERSION,
+        cost_per_contact: golden_model::COST_PER_CONTACT,
+    };
+    let options = EvaluateOptions {
+        economics: Some(economics),
+        ..Default::default()
+    };
+    let evaluation = evaluate_model(&model, &data, &split, &options);
+    let m = &evaluation.metrics;
+
+    // By hand, on the held-out users.
+    let rows = &split.test;
+    assert_eq!(rows.len(), golden_model::USERS);
+    let y: Vec<bool> = rows.iter().map(|&i| data.converted[i]).collect();
+    let p = model.predict(&data, rows);
+    for (&i, &q) in rows.iter().zip(&p) {
+        close("prediction", q, probability(&model, &data, i), 1e-13);
+    }
+    let log_loss = y
+        .iter()
+        .zip(&p)
+        .map(|(&c, &q)| -if c { q.ln() } else { (1.0 - q).ln() })
+        .sum::<f64>()
+        / y.len() as f64;
+    close("log-loss", m.log_loss, log_loss, 1e-12);
+    let count = |predicted: bool, label: bool| {
+        y.iter()
+            .zip(&p)
+            .filter(|&(&c, &q)| (q >= 0.5) == predicted && c == label)
+            .count()
+    };
+    let confusion = [
+        count(true, true),
+        count(true, false),
+        count(false, false),
+        count(false, true),
+    ];
+    let c = &m.confusion;
+    let got = [
+        c.true_positives,
+        c.false_positives,
+        c.true_negatives,
+        c.false_negatives,
+    ];
+    assert_eq!(got, confusion);
+    let [tp, fp, tn, fneg] = confusion.map(|x| x as f64);
+    close("accuracy", m.accuracy, (tp + tn) / y.len() as f64, 1e-15);
+    close("precision", m.precision, tp / (tp + fp), 1e-15);
+    close("recall", m.recall, tp / (tp + fneg), 1e-15);
+    close("AUC", m.auc.unwrap(), auc_by_pairs(&y, &p), 1e-12);
+    let truth: Vec<f64> = rows
+        .iter()
+        .map(|&i| data.latent.as_ref().unwrap().probability[i])
+        .collect();
+    close(
+        "ceiling AUC",
+        m.ceiling_auc.unwrap(),
+        auc_by_pairs(&y, &truth),
+        1e-12,
+    );
+    assert!(m.auc.unwrap() < m.ceiling_auc.unwrap());
+
+    let thresholds = Thresholds::default();
+    for (band, segment) in evaluation.bands.iter().zip([
+        Segment::HighIntent,
+        Segment::MediumIntent,
+        Segment::LowIntent,
+    ]) {
+        assert_eq!(band.segment, segment);
+        let members: Vec<usize> = (0..p.len())
+            .filter(|&k| thresholds.segment(p[k]) == segment)
+            .collect();
+        assert_eq!(band.users, members.len());
+        assert_eq!(band.conversions, members.iter().filter(|&&k| y[k]).count());
+        let profit: f64 = members
+            .iter()
+            .map(|&k| economics.value_per_conversion * p[k] - economics.cost_per_contact)
+            .sum();
+        close("band profit", band.expected_profit.unwrap(), profit, 1e-9);
+    }
+    // Every threshold 0, 0.01, … 1 tried; the lowest of the best wins.
+    let profit_at = |t: f64| -> (usize, f64) {
+        let contacted: Vec<f64> = p.iter().copied().filter(|&q| q >= t).collect();
+        let profit = contacted
+            .iter()
+            .map(|q| economics.value_per_conversion * q - economics.cost_per_contact)
+            .sum();
+        (contacted.len(), profit)
+    };
+    let best = (0..=100)
+        .map(|k| f64::from(k) / 100.0)
+        .fold((0.0, profit_at(0.0)), |best, t| {
+            let here = profit_at(t);
+            if here.1 > best.1 .1 + 1e-9 {
+                (t, here)
+            } else {
+                best
+            }
+        });
+    let got = evaluation.best_threshold.unwrap();
+    assert_eq!(got.threshold, best.0);
+    assert_eq!(got.contacted, best.1 .0);
+    close("best profit", got.expected_profit, best.1 .1, 1e-9);
+
+    // And the pins the wasm build must show.
+    assert_eq!(m.users, golden_model::USERS);
+    for (what, got, pinned) in [
+        ("log-loss", m.log_loss, golden_model::LOG_LOSS),
+        ("accuracy", m.accuracy, golden_model::ACCURACY),
+        ("precision", m.precision, golden_model::PRECISION),
+        ("recall", m.recall, golden_model::RECALL),
+        ("AUC", m.auc.unwrap(), golden_model::AUC),
+        (
+            "ceiling AUC",
+            m.ceiling_auc.unwrap(),
+            golden_model::CEILING_AUC,
+        ),
+        (
+            "best threshold",
+            got.threshold,
+            golden_model::BEST_THRESHOLD,
+        ),
+        (
+            "best profit",
+            got.expected_profit,
+            golden_model::BEST_PROFIT,
+        ),
+    ] {
+        assert_eq!(got.to_bits(), pinned.to_bits(), "{what}: {got} vs {pinned}");
+    }
+    assert_eq!(got.contacted, golden_model::BEST_CONTACTED);
+    assert_eq!(
+        [
+            c.true_positives,
+            c.false_positives,
+            c.true_negatives,
+            c.false_negatives
+        ],
+        golden_model::CONFUSION
+    );
+    let bands = &evaluation.bands;
+    assert_eq!(
+        bands.iter().map(|b| b.users).collect::<Vec<_>>(),
+        golden_model::BAND_USERS
+    );
+    assert_eq!(
+        bands.iter().map(|b| b.conversions).collect::<Vec<_>>(),
+        golden_model::BAND_CONVERSIONS
+    );
+    assert_eq!(
+        bands
+            .iter()
+            .map(|b| b.expected_profit.unwrap())
+            .collect::<Vec<_>>(),
+        golden_model::BAND_PROFIT
+    );
+}
+
+#[test]
+fn a_scored_user_equals_the_sum_of_their_pushes() {
+    let (_, data) = world(golden_model::ROWS, golden_model::SEED, 0.0);
+    let (model, _) = fit(&data, &FitParams::default()).unwrap();
+    let user = user_from_json(&serde_json::from_str(golden_model::USER_JSON).unwrap()).unwrap();
+    let scored = score(
+        &model.coefficients,
+        model.intercept,
+        &Thresholds::default(),
+        &user,
+    );
+    let x = feature_vector(&user);
+    let by_hand: f64 = model.intercept
+        + (0..x.len())
+            .map(|j| model.coefficients[j] * x[j])
+            .sum::<f64>();
+    close("score", scored.score, by_hand, 1e-14);
+    close(
+        "probability",
+        scored.probability,
+        1.0 / (1.0 + (-by_hand).exp()),
+        1e-14,
+    );
+    assert_eq!(scored.segment, Segment::HighIntent);
+    assert_eq!(scored.score.to_bits(), golden_model::USER_SCORE.to_bits());
+    assert_eq!(
+        scored.probability.to_bits(),
+        golden_model::USER_PROBABILITY.to_bits()
+    );
+}
+
+#[test]
+fn the_solved_baseline_gives_the_target_rate() {
+    let (params, data) = world(golden_model::ROWS, 42, 0.0);
+    let b0 = baseline_for_rate(&params, &data, 0.05).unwrap();
+    assert_eq!(
+        b0.to_bits(),
+        golden_model::BASELINE_FOR_5_PERCENT.to_bits(),
+        "{b0}"
+    );
+    // Generated again at that b0: the same users' mean true probability is
+    // the target, and the observed rate within Bernoulli noise of it.
+    let (_, moved) = world(golden_model::ROWS, 42, b0);
+    let latent = moved.latent.as_ref().unwrap();
+    let mean = latent.probability.iter().sum::<f64>() / moved.len() as f64;
+    close("mean true probability", mean, 0.05, 1e-9);
+    let se = (0.05f64 * 0.95 / moved.len() as f64).sqrt();
+    assert!((moved.conversion_rate() - 0.05).abs() < 5.0 * se);
+}
