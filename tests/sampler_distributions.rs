@@ -143,6 +143,8 @@ fn days_since_signup_is_uniform_on_its_range() {
 // sessions p is this seed's luck: the table sampler at λ = 3, 1 and 1.2 with
 // 20 seeds of 5,000,000 draws each gave p-values spread evenly from 0.005 to
 // 0.98, as a correct sampler's must be.)
+/// The generator's count columns, each drawn by `Count`'s guide table from
+/// its own stream.
 #[test]
 fn poisson_columns_follow_the_poisson_pmf() {
     let data = million();
