@@ -13,7 +13,7 @@ pub fn web(config: &Config) -> Result<(), String> {
     let out = out_dir.to_string_lossy().into_owned();
     let profile = format!("--{}", config.build.profile);
     // no-install: use the wasm-bindgen we installed at the pinned version;
-    // --no-opt: wasm-pack must not download wasm-opt (we run Debian's below).
+    // --no-opt: wasm-pack must not download wasm-opt (we run npm's binaryen below).
     status(cmd(
         "wasm-pack",
         &[
@@ -30,21 +30,7 @@ pub fn web(config: &Config) -> Result<(), String> {
         ],
     ))?;
     if config.build.wasm_opt {
-        let wasm = out_dir.join("conversion_playground_bg.wasm");
-        let wasm = wasm.to_string_lossy();
-        status(cmd(
-            "wasm-opt",
-            &[
-                "-O3",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                &wasm,
-                "-o",
-                &wasm,
-            ],
-        ))?;
+        crate::dist::optimise(&out_dir.join("conversion_playground_bg.wasm"))?;
     }
     vendor()
 }

@@ -16,7 +16,7 @@ pub struct Build {
     pub out_dir: String,
     /// `release`, `dev` or `profiling`.
     pub profile: String,
-    /// Whether to run Debian's `wasm-opt -O3` after the build.
+    /// Whether to run `wasm-opt -O3` (npm's binaryen) after the build.
     #[serde(rename = "wasm-opt")]
     pub wasm_opt: bool,
 }

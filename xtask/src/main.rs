@@ -5,10 +5,12 @@
 //! - `cargo xtask test` installs what the tests need and runs every test:
 //!   lints, native, wasm in headless Chromium, and end-to-end.
 //! - `cargo xtask bench` prints native and in-browser timings side by side.
+//! - `cargo xtask dist` writes a static build anyone can host into `dist/`.
 
 mod bench;
 mod build;
 mod config;
+mod dist;
 mod project;
 mod run;
 mod serve;
@@ -47,6 +49,8 @@ enum Command {
     },
     /// Print native and in-browser benchmark figures side by side.
     Bench,
+    /// Write a static build anyone can host (page, optimised wasm, uPlot) into dist/.
+    Dist,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Build => config::Config::load().and_then(|c| build::web(&c)),
         Command::Test { no_e2e } => test::run(!no_e2e),
         Command::Bench => bench::run(),
+        Command::Dist => dist::run().map(|_| ()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

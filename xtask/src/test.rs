@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::build;
 use crate::config::Config;
+use crate::dist;
 use crate::project::{root, target_dir};
 use crate::run::{cargo_bin, cmd, status, tee};
 use crate::serve;
@@ -181,6 +182,31 @@ pub fn run(e2e: bool) -> Result<(), String> {
         let (ok, out) = tee(c)?;
         tally.add(&out);
         note(ok, "end-to-end tests", &mut failures);
+
+        // Once more against the static build, served by a plain static
+        // server (Python's, not ours) under a sub-path, as a teacher would
+        // host it.
+        dist::run()?;
+        let site = target_dir().join("dist-site");
+        let _ = std::fs::remove_dir_all(&site);
+        dist::copy_served(&dist::dir(), &site.join(DIST_SUB_PATH))?;
+        let server = PlainServer::start(&site)?;
+        let url = format!("{}{DIST_SUB_PATH}/", server.url);
+        let mut c = cmd("node", &["--test", "--test-concurrency=1", "tests/e2e/"]);
+        c.env("BASE_URL", &url)
+            .env("STATIC_BUILD", "1")
+            .env(
+                "CONVERSION_BIN",
+                target_dir().join(TEST_PROFILE).join("conversion"),
+            )
+            .env("CHROMIUM", "/usr/bin/chromium");
+        let (ok, out) = tee(c)?;
+        tally.add(&out);
+        note(
+            ok,
+            "end-to-end tests on dist/ from a plain static server",
+            &mut failures,
+        );
     }
 
     println!();
@@ -198,6 +224,65 @@ pub fn run(e2e: bool) -> Result<(), String> {
             failures.len(),
             failures.join(", ")
         ))
+    }
+}
+
+/// Where the static build is served in the tests: a sub-path, as on
+/// `https://host/some/path/`.
+const DIST_SUB_PATH: &str = "some/path";
+
+/// `python3 -m http.server` on a free loopback port, stopped when dropped.
+struct PlainServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl PlainServer {
+    fn start(dir: &Path) -> Result<PlainServer, String> {
+        let port = std::net::TcpListener::bind(("127.0.0.1", 0))
+            .and_then(|l| l.local_addr())
+            .map_err(|e| format!("cannot find a free port: {e}"))?
+            .port();
+        let dir_text = dir.to_string_lossy();
+        let port_text = port.to_string();
+        let child = cmd(
+            "python3",
+            &[
+                "-m",
+                "http.server",
+                &port_text,
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                &dir_text,
+            ],
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            format!("cannot start python3 -m http.server (is Python 3 installed?): {e}")
+        })?;
+        let server = PlainServer {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(format!(
+            "python3 -m http.server did not listen on port {port}"
+        ))
+    }
+}
+
+impl Drop for PlainServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -17,9 +17,6 @@ pub fn ensure_build_tools(config: &Config) -> Result<(), String> {
     )?;
     ensure_cargo_tool("wasm-pack", "wasm-pack", &config.tools.wasm_pack)?;
     ensure_npm_packages()?;
-    if config.build.wasm_opt {
-        ensure_apt("wasm-opt", &["binaryen"])?;
-    }
     Ok(())
 }
 
