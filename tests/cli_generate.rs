@@ -618,3 +618,27 @@ fn streamed_chunks_equal_the_in_memory_dataset() {
     assert!(out.status.success());
     assert_eq!(sha256_hex(&out.stdout), sha256_hex(&expected));
 }
+
+#[test]
+fn a_random_seed_is_said_and_reproduces_the_data() {
+    let draw = || {
+        let out = conversion(&["generate", "--rows", "200", "--seed", "random"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let said = stderr(&out);
+        let seed = said
+            .strip_prefix("seed ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no seed on standard error: {said:?}"))
+            .to_string();
+        (seed, out.stdout)
+    };
+    let (seed, data) = draw();
+    let again = conversion(&["generate", "--rows", "200", "--seed", &seed]);
+    assert_eq!(again.stdout, data, "the printed seed gives the same bytes");
+    let (other, _) = draw();
+    assert_ne!(seed, other, "two draws give two seeds");
+    refused(
+        &["generate", "--seed", "rand"],
+        "must be random or a whole number from 0 to 18,446,744,073,709,551,615 (got \"rand\")",
+    );
+}

@@ -6,7 +6,7 @@
 #[path = "support/golden.rs"]
 mod golden;
 
-use conversion_playground::wasm::{default_params, parameter_schema, World};
+use conversion_playground::wasm::{default_params, parameter_schema, random_seed, World};
 use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -131,4 +131,15 @@ fn the_schema_crosses_with_every_default() {
             .as_f64(),
         Some(0.8)
     );
+}
+
+#[wasm_bindgen_test]
+fn random_seeds_come_from_the_browser_and_differ() {
+    let (a, b) = (random_seed().unwrap(), random_seed().unwrap());
+    assert_ne!(a, b);
+    for seed in [&a, &b] {
+        assert!(seed.parse::<u64>().is_ok(), "{seed}");
+        let world = World::new(params(&format!(r#"{{"rows": 10, "seed": "{seed}"}}"#))).unwrap();
+        assert_eq!(world.rows(), 10);
+    }
 }

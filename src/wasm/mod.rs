@@ -144,6 +144,15 @@ pub fn parameter_schema() -> Result<JsValue, JsValue> {
     to_js(&schema::describe())
 }
 
+/// A seed drawn from the browser's `crypto.getRandomValues`, as a decimal
+/// string (exact above 2^53): the page's "Random seed".
+#[wasm_bindgen(js_name = randomSeed)]
+pub fn random_seed() -> Result<String, JsValue> {
+    crate::world::params::Seed::random()
+        .map(|s| s.to_string())
+        .map_err(|e| field_error(&e))
+}
+
 /// The contract's default parameters.
 #[wasm_bindgen(js_name = defaultParams, unchecked_return_type = "Required<GeneratorParams>")]
 pub fn default_params() -> Result<JsValue, JsValue> {

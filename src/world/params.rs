@@ -177,6 +177,21 @@ impl Seed {
     }
 }
 
+impl Seed {
+    /// A seed drawn from the operating system's randomness (natively) or the
+    /// browser's `crypto.getRandomValues` (in wasm): for a person who asks
+    /// for a random world. Only the seed is random; the data it gives are
+    /// as reproducible as any other seed's.
+    pub fn random() -> Result<Seed, ParamError> {
+        getrandom::u64().map(Seed).map_err(|e| {
+            ParamError::new(
+                "seed",
+                format!("could not be drawn at random: the system gave no randomness ({e})"),
+            )
+        })
+    }
+}
+
 impl fmt::Display for Seed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -392,6 +407,13 @@ mod tests {
         let mut p = GeneratorParams::default();
         p.distributions.content_hours_7d.shape = 0.0;
         assert_eq!(error_of(p).field, "distributions.content_hours_7d.shape");
+    }
+
+    #[test]
+    fn random_seeds_differ() {
+        let draws: Vec<Seed> = (0..4).map(|_| Seed::random().unwrap()).collect();
+        // Four equal 64-bit draws would mean the source is broken (odds 2^-192).
+        assert!(draws.windows(2).any(|w| w[0] != w[1]), "{draws:?}");
     }
 
     #[test]

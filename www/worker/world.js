@@ -1,6 +1,6 @@
 // The worker's world handlers: the parameter table, moving the world to new
 // parameters, and the CSV of the world on screen.
-import { World, maxRows, parameterSchema } from '../pkg/conversion_playground.js';
+import { World, maxRows, parameterSchema, randomSeed } from '../pkg/conversion_playground.js';
 import { state } from './state.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').View} View */
@@ -27,6 +27,9 @@ export const handlers = {
     }
     return { result: { view, workMs: performance.now() - started } };
   },
+
+  /** A seed drawn from the browser's cryptographic randomness, by the core. */
+  'world.randomSeed': () => ({ result: randomSeed() }),
 
   /** The contract CSV of the world on screen. */
   'world.csv': () => {

@@ -49,12 +49,6 @@ function toParams(values, schema) {
   return params;
 }
 
-/** A fresh random seed from the browser's cryptographic generator. */
-function randomSeed() {
-  const words = crypto.getRandomValues(new Uint32Array(2));
-  return ((BigInt(words[0]) << 32n) | BigInt(words[1])).toString();
-}
-
 export class WorldPanel {
   /**
    * @param {WorkerClient} client
@@ -89,7 +83,7 @@ export class WorldPanel {
     this.events = new EventTarget();
     this.controls = new Controls($('controls'), schema, maxRows, {
       onChange: (key, value) => this.change(key, value),
-      onRandomSeed: () => this.change('seed', randomSeed()),
+      onRandomSeed: () => this.randomSeed(),
       onReset: () => this.reset(),
     });
     $('max-rows').textContent = formatCount(maxRows);
@@ -137,6 +131,15 @@ export class WorldPanel {
     if (key === 'seed' || key === 'rows') this.controls.setValues(this.values);
     this.writeHash();
     this.request(key);
+  }
+
+  /** Draws a seed in the worker (the core's one random-seed function) and uses it. */
+  async randomSeed() {
+    try {
+      this.change('seed', /** @type {string} */ (await this.client.call('world.randomSeed')));
+    } catch (error) {
+      $('status').textContent = `Could not draw a seed: ${/** @type {Error} */ (error).message}`;
+    }
   }
 
   reset() {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use conversion_playground::errors::FieldError;
+use conversion_playground::errors::{got, thousands, FieldError};
 use conversion_playground::world::contract::MAX_ROWS_STREAMED;
 use conversion_playground::world::csv_write::{write_header, write_rows};
 use conversion_playground::world::dataset::{Dataset, Latent};
@@ -24,9 +24,10 @@ pub struct GenerateArgs {
     /// Number of users [default 5000; at most 10^12].
     #[arg(long)]
     rows: Option<u64>,
-    /// Seed, any unsigned 64-bit integer [default 42].
+    /// Seed, any unsigned 64-bit integer, or `random` for one drawn from the
+    /// system (printed on standard error, to reproduce the data) [default 42].
     #[arg(long, value_parser = parse_seed)]
-    seed: Option<Seed>,
+    seed: Option<SeedArg>,
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -102,8 +103,32 @@ pub struct GenerateArgs {
     paywall_views_lambda: Option<f64>,
 }
 
-fn parse_seed(text: &str) -> Result<Seed, String> {
-    Seed::parse(text).map_err(|e| e.problem)
+/// A seed as given on the command line.
+#[derive(Clone, Copy, Debug)]
+enum SeedArg {
+    Given(Seed),
+    Random,
+}
+
+fn parse_seed(text: &str) -> Result<SeedArg, String> {
+    if text.trim() == "random" {
+        return Ok(SeedArg::Random);
+    }
+    Seed::parse(text).map(SeedArg::Given).map_err(|e| {
+        let word = text
+            .trim()
+            .bytes()
+            .any(|b| !b.is_ascii_digit() && b != b'-');
+        if word {
+            format!(
+                "must be random or a whole number from 0 to {} {}",
+                thousands(u64::MAX),
+                got(text.trim())
+            )
+        } else {
+            e.problem
+        }
+    })
 }
 
 fn set<T: Copy>(target: &mut T, flag: Option<T>) {
@@ -126,9 +151,20 @@ impl GenerateArgs {
     }
 
     /// The parameters in force: the file's (or the defaults), then the flags.
-    fn with_flags(&self, mut p: GeneratorParams) -> GeneratorParams {
+    /// A random seed is drawn here, once, and said on standard error.
+    fn with_flags(&self, mut p: GeneratorParams) -> Result<GeneratorParams, String> {
+        match self.seed {
+            Some(SeedArg::Given(seed)) => p.seed = seed,
+            Some(SeedArg::Random) => {
+                p.seed = Seed::random().map_err(|e| flags::message(&e))?;
+                eprintln!(
+                    "seed {} (drawn at random; --seed {} gives the same data again)",
+                    p.seed, p.seed
+                );
+            }
+            None => {}
+        }
         set(&mut p.rows, self.rows);
-        set(&mut p.seed, self.seed);
         set(&mut p.baseline, self.baseline);
         set(&mut p.noise_sigma, self.noise_sigma);
         let w = &mut p.weights;
@@ -151,7 +187,7 @@ impl GenerateArgs {
         set(&mut d.content_hours_7d.scale, self.content_hours_scale);
         set(&mut d.downloads_7d.lambda, self.downloads_lambda);
         set(&mut d.paywall_views_7d.lambda, self.paywall_views_lambda);
-        p
+        Ok(p)
     }
 
     /// An error about a parameter, as the person set it: by its flag, unless
@@ -184,7 +220,7 @@ const ROWS_PER_CHUNK: usize = 65_536;
 
 pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
     let file = args.file_params()?;
-    let params = args.with_flags(file.clone().unwrap_or_default());
+    let params = args.with_flags(file.clone().unwrap_or_default())?;
     let valid = params
         .validate(MAX_ROWS_STREAMED)
         .map_err(|e| args.message(&e, file.as_ref(), &params))?;
