@@ -64,7 +64,7 @@ impl Generator {
             paywall_views: Count::new(d.paywall_views_7d.lambda),
             content_hours: Gamma::new(hours.shape, hours.scale)
                 .expect("ValidParams guarantees a positive, finite Gamma shape and scale"),
-            tiers: TierMix::new(p.tier_mix.tier_1, p.tier_mix.tier_2),
+            tiers: TierMix::new(p.tier_mix.tier_1, p.tier_mix.tier_2, p.tier_mix.tier_3),
         }
     }
 

@@ -134,6 +134,10 @@ impl Count {
 
 /// Draws a tier from the cumulative mix: `tier_1` below `cut_1` (its share),
 /// `tier_2` below `cut_2` (tier_1 + tier_2 shares), else `tier_3`.
+///
+/// The shares sum to 1 only within 10^−6, so the last tier with a share
+/// takes every draw above the cuts (its cut is infinite): a tier whose share
+/// is 0 never gets a user, however the others round.
 #[derive(Clone, Copy, Debug)]
 pub struct TierMix {
     cut_1: f64,
@@ -142,11 +146,15 @@ pub struct TierMix {
 
 impl TierMix {
     /// The mix with these shares of tier_1 and tier_2 (tier_3 is the rest).
-    pub fn new(tier_1: f64, tier_2: f64) -> TierMix {
-        TierMix {
-            cut_1: tier_1,
-            cut_2: tier_1 + tier_2,
+    pub fn new(tier_1: f64, tier_2: f64, tier_3: f64) -> TierMix {
+        let (mut cut_1, mut cut_2) = (tier_1, tier_1 + tier_2);
+        if tier_3 == 0.0 {
+            cut_2 = f64::INFINITY;
+            if tier_2 == 0.0 {
+                cut_1 = f64::INFINITY;
+            }
         }
+        TierMix { cut_1, cut_2 }
     }
 
     /// The tier of a user whose uniform tier draw is `u`.
@@ -159,5 +167,44 @@ impl TierMix {
         } else {
             Tier::Tier3
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The largest uniform draw below 1.
+    const LAST_DRAW: f64 = 1.0 - f64::EPSILON / 2.0;
+
+    #[test]
+    fn a_tier_with_no_share_never_gets_a_user() {
+        // Shares that sum to 1 only within the tolerance leave a gap below 1.
+        let cases = [
+            ((0.5, 0.4999991, 0.0), Tier::Tier3),
+            ((0.9999995, 0.0, 0.0), Tier::Tier2),
+            ((0.9999995, 0.0, 0.0), Tier::Tier3),
+            ((0.0, 0.9999995, 0.0), Tier::Tier3),
+            ((0.0, 0.9999995, 0.0), Tier::Tier1),
+            ((0.4999995, 0.0, 0.5), Tier::Tier2),
+            ((0.0, 0.0, 1.0), Tier::Tier1),
+            ((0.0, 0.0, 1.0), Tier::Tier2),
+        ];
+        for ((t1, t2, t3), empty) in cases {
+            let mix = TierMix::new(t1, t2, t3);
+            for u in [0.0, 0.25, 0.4999995, 0.5, 0.9999991, 0.9999995, LAST_DRAW] {
+                assert_ne!(mix.tier_of(u), empty, "mix {t1}/{t2}/{t3}, draw {u}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_full_mix_keeps_its_cuts() {
+        let mix = TierMix::new(0.35, 0.40, 0.25);
+        assert_eq!(mix.tier_of(0.3499), Tier::Tier1);
+        assert_eq!(mix.tier_of(0.35), Tier::Tier2);
+        assert_eq!(mix.tier_of(0.7499), Tier::Tier2);
+        assert_eq!(mix.tier_of(0.75), Tier::Tier3);
+        assert_eq!(mix.tier_of(LAST_DRAW), Tier::Tier3);
     }
 }
