@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::decide::bands::Thresholds;
 use crate::decide::metrics::Metrics;
-use crate::errors::field_error;
+use crate::errors::{field_error, got, got_number, number};
 use crate::input;
 use crate::model::{FitParams, FittedModel, StopReason, FEATURES};
-use crate::world::contract::CONTRACT_VERSION;
+use crate::world::contract::{CONTRACT_VERSION, MAX_CONTENT_HOURS};
 use crate::world::params::Seed;
 
 field_error!(
@@ -19,6 +19,22 @@ field_error!(
 
 /// Version of this file's layout. Loading refuses any other.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// Largest model file read, in bytes (a model is about 2 KB): a larger file
+/// is refused before it fills memory.
+pub const MAX_MODEL_BYTES: u64 = 1 << 20;
+
+/// The largest value of each model feature a user can have: counts fit in
+/// 32 bits, hours stay below [`MAX_CONTENT_HOURS`], tiers are 0 or 1.
+const LARGEST_VALUE: [f64; FEATURES.len()] = [
+    u32::MAX as f64,
+    u32::MAX as f64,
+    MAX_CONTENT_HOURS,
+    u32::MAX as f64,
+    u32::MAX as f64,
+    1.0,
+    1.0,
+];
 
 /// The training means and standard deviations used to standardize.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -163,6 +179,15 @@ impl ModelArtifact {
     }
 
     fn check(&self) -> Result<(), ArtifactError> {
+        if self.contract_version != CONTRACT_VERSION {
+            return Err(ArtifactError::new(
+                "contractVersion",
+                format!(
+                    "must be {CONTRACT_VERSION}, the data contract this build scores: a model trained under another contract reads its signals differently {}",
+                    got(self.contract_version)
+                ),
+            ));
+        }
         if self.features != FEATURES {
             return Err(ArtifactError::new(
                 "features",
@@ -186,21 +211,50 @@ impl ModelArtifact {
                 ));
             }
         }
-        if !self.intercept.is_finite() {
-            return Err(ArtifactError::new("intercept", "must be a finite number"));
-        }
-        if let Some(j) = self.coefficients.iter().position(|c| !c.is_finite()) {
-            return Err(ArtifactError::new(
-                format!("coefficients[{j}]"),
-                "must be a finite number",
-            ));
-        }
+        self.check_scores_are_finite()?;
         self.thresholds
             .validate()
             .map(|_| ())
             .map_err(|e| ArtifactError::new(e.field, e.problem))
     }
 
+    /// Every user the contract allows must get a finite score: each of the
+    /// eight terms (the intercept and weight × largest value) stays below
+    /// f64::MAX / 8, so their sum cannot overflow. A finite but huge weight
+    /// would otherwise give `"probability": null`.
+    fn check_scores_are_finite(&self) -> Result<(), ArtifactError> {
+        let bound = f64::MAX / 8.0;
+        if !self.intercept.is_finite() || self.intercept.abs() > bound {
+            return Err(ArtifactError::new(
+                "intercept",
+                format!(
+                    "must be a finite number below {} in size {}",
+                    number(bound),
+                    got_number(self.intercept)
+                ),
+            ));
+        }
+        for (j, (&w, largest)) in self.coefficients.iter().zip(LARGEST_VALUE).enumerate() {
+            if !w.is_finite() {
+                return Err(ArtifactError::new(
+                    format!("coefficients[{j}]"),
+                    format!("must be a finite number {}", got_number(w)),
+                ));
+            }
+            if w.abs() * largest > bound {
+                return Err(ArtifactError::new(
+                    format!("coefficients[{j}]"),
+                    format!(
+                        "is too large: with {} at its largest ({}) a score would overflow {}",
+                        FEATURES[j],
+                        number(largest),
+                        got_number(w)
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
     /// The raw-unit coefficients as an array.
     pub fn coefficient_array(&self) -> [f64; FEATURES.len()] {
         let mut out = [0.0; FEATURES.len()];
@@ -281,6 +335,19 @@ mod tests {
         let mut v = good.clone();
         v["training"]["stopReason"] = "tired".into();
         assert!(refused(&v).starts_with("training.stopReason must be one of running, converged"));
+        let mut v = good.clone();
+        v["contractVersion"] = 2.into();
+        assert!(refused(&v)
+            .starts_with("contractVersion must be 1, the data contract this build scores"));
+        let mut v = good.clone();
+        v["coefficients"][1] = 1e300.into();
+        assert_eq!(
+            refused(&v),
+            "coefficients[1] is too large: with sessions_7d at its largest (4294967295) a score would overflow (got \"1e300\")"
+        );
+        let mut v = good.clone();
+        v["intercept"] = 1.7e308.into();
+        assert!(refused(&v).starts_with("intercept must be a finite number below"));
         let mut v = good;
         v["extra"] = 1.into();
         assert_eq!(refused(&v), "extra is not a known field");

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::errors::{field_error, got, quoted};
+use crate::errors::{field_error, got, number, quoted};
 
 field_error!(
     @struct
@@ -149,6 +149,8 @@ pub fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
+        // Floats as people read them (`1e300`, not serde's `1e+300`).
+        Value::Number(n) if n.is_f64() => number(n.as_f64().unwrap_or(f64::NAN)),
         Value::Number(n) => n.to_string(),
         Value::String(s) => quoted(s),
         Value::Array(_) => "a list".into(),

@@ -5,17 +5,21 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decide::bands::{Segment, Thresholds};
-use crate::errors::{field_error, got};
+use crate::errors::{field_error, got, thousands};
 use crate::input::{got_value, whole_number, Object};
 use crate::math::sigmoid;
 use crate::model::{feature_vector, FEATURES};
-use crate::world::contract::{Tier, COLUMNS};
+use crate::world::contract::{Tier, COLUMNS, MAX_CONTENT_HOURS};
 use crate::world::dataset::Features;
 
 field_error!(
     /// A user who cannot be scored, named by the signal at fault.
     ScoreError
 );
+
+/// Longest line `conversion score` reads as one user, in bytes: six signals
+/// take about 150; a longer line is refused unread.
+pub const MAX_USER_BYTES: usize = 4_096;
 
 /// The six feature columns (the contract's columns but `converted`).
 const SIGNALS: &[&str] = COLUMNS.split_last().expect("the contract has columns").1;
@@ -59,7 +63,17 @@ pub fn user_from_json(value: &Value) -> Result<Features, ScoreError> {
         .value("content_hours_7d")
         .ok_or_else(|| ScoreError::new("content_hours_7d", "is missing"))?;
     let content_hours_7d = match hours.as_f64() {
-        Some(h) if h.is_finite() && h >= 0.0 => h,
+        Some(h) if (0.0..MAX_CONTENT_HOURS).contains(&h) => h,
+        Some(h) if h >= MAX_CONTENT_HOURS => {
+            return Err(ScoreError::new(
+                "content_hours_7d",
+                format!(
+                    "must be below {} hours {}",
+                    thousands(MAX_CONTENT_HOURS as u64),
+                    got_value(hours)
+                ),
+            ))
+        }
         Some(_) => {
             return Err(ScoreError::new(
                 "content_hours_7d",
@@ -120,6 +134,16 @@ pub struct Scored {
     pub contributions: Vec<Contribution>,
 }
 
+/// `x`, with −0 read as 0: a weight of −0.02 times 0 sessions is no push
+/// at all, and JSON would print it `-0.0`.
+fn plain_zero(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
 /// Scores one user with raw-unit `coefficients` and `intercept`.
 pub fn score(
     coefficients: &[f64; FEATURES.len()],
@@ -136,10 +160,11 @@ pub fn score(
             feature,
             value,
             weight,
-            contribution: weight * value,
+            contribution: plain_zero(weight * value),
         })
         .collect();
-    let score = intercept + contributions.iter().map(|c| c.contribution).sum::<f64>();
+    let intercept = plain_zero(intercept);
+    let score = plain_zero(intercept + contributions.iter().map(|c| c.contribution).sum::<f64>());
     let probability = sigmoid(score);
     Scored {
         probability,
@@ -170,6 +195,23 @@ mod tests {
         let expected = 0.7 - 0.2 + 0.9 + 0.625 + 0.5 + 0.8 - 0.5;
         assert!((s.score - expected).abs() < 1e-12);
         assert_eq!(s.segment, Segment::HighIntent);
+    }
+
+    #[test]
+    fn no_push_is_written_as_minus_zero() {
+        let mut u = user();
+        u["sessions_7d"] = json!(0);
+        u["country_tier"] = json!("tier_1");
+        let u = user_from_json(&u).unwrap();
+        let s = score(
+            &[-0.02, -0.3, 0.0, 0.0, 0.0, -0.5, -1.0],
+            -0.0,
+            &Thresholds::default(),
+            &u,
+        );
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(!text.contains("-0.0,") && !text.contains("-0.0}"), "{text}");
+        assert!(s.contributions[1].contribution.is_sign_positive());
     }
 
     #[test]
@@ -204,6 +246,11 @@ mod tests {
                 "content_hours_7d",
                 json!(-2.0),
                 "content_hours_7d must not be negative",
+            ),
+            (
+                "content_hours_7d",
+                json!(1e300),
+                "content_hours_7d must be below 1,000,000,000,000 hours (got 1e300)",
             ),
         ];
         for (field, value, message) in cases {

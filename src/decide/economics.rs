@@ -5,8 +5,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::DecideError;
-use crate::errors::got_number;
+use crate::errors::{got_number, thousands};
 use crate::input::Object;
+
+/// The most one conversion may be worth, and one contact may cost:
+/// 10,000,000. Money is computed in floating point; with at most
+/// [`MAX_ROWS_IN_MEMORY`](crate::world::contract::MAX_ROWS_IN_MEMORY) users every profit then stays below 10^13 in size,
+/// where a double still tells cents apart, so every amount shown is exact to
+/// the cent. Larger amounts are refused, on the page and in the CLI alike.
+pub const MAX_AMOUNT: f64 = 10_000_000.0;
 
 /// What one conversion is worth and what contacting one user costs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,17 +39,21 @@ impl Economics {
         .validate()
     }
 
-    /// Checks both amounts are finite and not negative, naming the one at
+    /// Checks both amounts are from 0 to [`MAX_AMOUNT`], naming the one at
     /// fault (`valuePerConversion` or `costPerContact`).
     pub fn validate(self) -> Result<Economics, DecideError> {
         for (name, x) in [
             ("valuePerConversion", self.value_per_conversion),
             ("costPerContact", self.cost_per_contact),
         ] {
-            if !x.is_finite() || x < 0.0 {
+            if !(0.0..=MAX_AMOUNT).contains(&x) {
                 return Err(DecideError::new(
                     name,
-                    format!("must be a finite amount, 0 or more {}", got_number(x)),
+                    format!(
+                        "must be an amount from 0 to {} {}",
+                        thousands(MAX_AMOUNT as u64),
+                        got_number(x)
+                    ),
                 ));
             }
         }
@@ -95,6 +106,29 @@ pub fn profit_curve(p: &[f64], economics: Economics) -> (Vec<ProfitPoint>, Profi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::contract::MAX_ROWS_IN_MEMORY;
+
+    #[test]
+    fn amounts_beyond_the_bound_are_refused_and_within_it_cents_are_exact() {
+        let e = Economics {
+            value_per_conversion: 1e308,
+            cost_per_contact: 0.0,
+        };
+        assert_eq!(
+            e.validate().unwrap_err().to_string(),
+            "valuePerConversion must be an amount from 0 to 10,000,000 (got \"1e308\")"
+        );
+        let nan = Economics {
+            value_per_conversion: 1.0,
+            cost_per_contact: f64::NAN,
+        };
+        assert_eq!(nan.validate().unwrap_err().field, "costPerContact");
+        // The largest profit: every user converts at the largest value.
+        let largest = MAX_ROWS_IN_MEMORY as f64 * MAX_AMOUNT;
+        assert!(largest <= 1e13);
+        let half_ulp = (largest.next_up() - largest) / 2.0;
+        assert!(half_ulp < 0.005, "cents are exact below {largest}");
+    }
 
     #[test]
     fn the_best_threshold_contacts_exactly_the_profitable_users() {

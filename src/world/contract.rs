@@ -33,6 +33,10 @@ pub const MAX_ROWS_IN_MEMORY: u64 = 1_000_000;
 /// memory, so the limit only guards against typos (10^12 rows is ~40 TB).
 pub const MAX_ROWS_STREAMED: u64 = 1_000_000_000_000;
 
+/// `content_hours_7d` is below this many hours, in a file or a user to
+/// score: the limit keeps every score finite (a real week has 168 hours).
+pub const MAX_CONTENT_HOURS: f64 = 1e12;
+
 /// Market tier of the user's country: purchasing power and pricing context.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
