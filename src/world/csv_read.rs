@@ -1,11 +1,18 @@
-//! Reading the contract CSV back, with every problem named by line, column
-//! and field. The `csv` crate handles CRLF and quoting edge cases for us.
+//! Reading the contract CSV back, in chunks and in bounded memory, with
+//! every problem named by line, column and field.
+//!
+//! Hand-rolled rather than the `csv` crate: the contract's CSV never needs
+//! quoting, and a general CSV reader's quoting lets one stray quote swallow
+//! the rest of the file into a single field, while its lone-CR line ends
+//! were all counted as line 1. Lines are split here, each line is read by
+//! the fast path or, failing that, field by field ([`super::csv_fields`]).
 
 use std::fmt;
 
-use super::contract::{Tier, COLUMNS, CSV_HEADER};
+use super::contract::{COLUMNS, CSV_HEADER};
+use super::csv_fields::{parse_fast, parse_general, unquote};
 use super::dataset::{Dataset, Features};
-use crate::errors::got;
+use crate::errors::{got, thousands};
 
 /// One thing wrong with a CSV file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +98,7 @@ impl fmt::Display for CsvError {
 
 impl std::error::Error for CsvError {}
 
+#[derive(Debug)]
 struct Collector {
     problems: Vec<CsvProblem>,
     total: usize,
@@ -109,240 +117,257 @@ impl Collector {
     }
 }
 
-/// `(got "field")`, the field cut to about 60 characters.
-fn shown(field: &[u8]) -> String {
-    got(String::from_utf8_lossy(field))
+/// Longest line accepted, in bytes (without its line end). The longest
+/// line the contract allows is under 100 bytes; a longer one is refused at
+/// once and reading stops there, so a file with no line ends (or
+/// `/dev/zero`) never fills memory.
+pub const MAX_LINE_BYTES: usize = 1_024;
+
+/// What a read may hold, checked while reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsvLimits {
+    /// Most data rows; one more stops the read with a problem.
+    pub max_rows: u64,
+    /// Longest line in bytes ([`MAX_LINE_BYTES`] unless a test says less).
+    pub max_line_bytes: usize,
 }
 
-/// A whole number ≥ `min` that fits in u32.
-fn parse_count(field: &[u8], min: u32) -> Result<u32, String> {
-    if field.is_empty() {
-        return Err("is empty: it must be a whole number".into());
-    }
-    if field[0] == b'-' && field.len() > 1 {
-        return Err(format!("must not be negative {}", shown(field)));
-    }
-    if !field.iter().all(u8::is_ascii_digit) {
-        return Err(format!("must be a whole number {}", shown(field)));
-    }
-    let text = std::str::from_utf8(field).map_err(|_| "is not text".to_string())?;
-    let value: u32 = text
-        .parse()
-        .map_err(|_| format!("is too large: the largest is 4294967295 {}", got(text)))?;
-    if value < min {
-        return Err(format!("must be at least {min} {}", got(value)));
-    }
-    Ok(value)
-}
-
-/// A decimal number ≥ 0 with at most two decimal places.
-fn parse_hours(field: &[u8]) -> Result<f64, String> {
-    if field.is_empty() {
-        return Err("is empty: it must be a number of hours like 3.25".into());
-    }
-    if field[0] == b'-' && field.len() > 1 {
-        return Err(format!("must not be negative {}", shown(field)));
-    }
-    let (whole, decimals) = match field.iter().position(|&b| b == b'.') {
-        Some(dot) => (&field[..dot], &field[dot + 1..]),
-        None => (field, &field[field.len()..]),
-    };
-    let digits_only = |part: &[u8]| part.iter().all(u8::is_ascii_digit);
-    if whole.is_empty()
-        || !digits_only(whole)
-        || !digits_only(decimals)
-        || (field.contains(&b'.') && decimals.is_empty())
-    {
-        return Err(format!(
-            "must be a number of hours like 3.25 {}",
-            shown(field)
-        ));
-    }
-    if decimals.len() > 2 {
-        return Err(format!("has more than 2 decimal places {}", shown(field)));
-    }
-    if whole.len() > 12 {
-        return Err(format!("is too large {}", shown(field)));
-    }
-    let text = std::str::from_utf8(field).map_err(|_| "is not text".to_string())?;
-    text.parse::<f64>()
-        .map_err(|_| format!("must be a number of hours {}", shown(field)))
-}
-
-fn parse_tier(field: &[u8]) -> Result<Tier, String> {
-    std::str::from_utf8(field)
-        .ok()
-        .and_then(Tier::parse)
-        .ok_or_else(|| {
-            format!(
-                "must be tier_1, tier_2 or tier_3 (or Tier_1, Tier_2, Tier_3) {}",
-                shown(field)
-            )
-        })
-}
-
-fn parse_label(field: &[u8]) -> Result<bool, String> {
-    match field {
-        b"0" => Ok(false),
-        b"1" => Ok(true),
-        _ => Err(format!("must be 0 or 1 {}", shown(field))),
+impl CsvLimits {
+    /// At most `max_rows` data rows, lines of at most [`MAX_LINE_BYTES`].
+    pub fn rows(max_rows: u64) -> CsvLimits {
+        CsvLimits {
+            max_rows,
+            max_line_bytes: MAX_LINE_BYTES,
+        }
     }
 }
 
-/// Reads a contract CSV (a UTF-8 BOM and CRLF line ends are tolerated) into a
-/// dataset, or lists what is wrong. At most `max_rows` data rows are read.
-pub fn parse_csv(bytes: &[u8], max_rows: u64) -> Result<Dataset, CsvError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(CsvError::single(
-            1,
-            None,
-            format!("the file is empty: expected the header {CSV_HEADER}"),
-        ));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let mut found = Collector {
-        problems: Vec::new(),
-        total: 0,
-    };
+/// Where the users read from a CSV go: a [`Dataset`] (to fit), or a running
+/// summary (to validate a file of any size in constant memory).
+pub trait RowSink {
+    /// One valid user, in file order.
+    fn push_row(&mut self, x: &Features, converted: bool);
+}
 
-    // Header.
-    match reader.read_byte_record(&mut record) {
-        Ok(true) => {}
-        Ok(false) => {
+impl RowSink for Dataset {
+    fn push_row(&mut self, x: &Features, converted: bool) {
+        self.push(x, converted);
+    }
+}
+
+/// Reads a contract CSV given in chunks of any size (the core does no I/O:
+/// the caller reads the file and feeds it), checking every limit as it goes.
+///
+/// Lines end with LF, CRLF or a lone CR (each counted as one line, so
+/// problems name the right line); a UTF-8 BOM and blank lines are skipped.
+/// Every valid row goes to the sink at once; the verdict comes from
+/// [`CsvReader::finish`].
+#[derive(Debug)]
+pub struct CsvReader {
+    limits: CsvLimits,
+    /// The start of a line whose end has not been fed yet.
+    partial: Vec<u8>,
+    /// Lines seen so far (the number of the last one).
+    line: u64,
+    header_seen: bool,
+    rows: u64,
+    /// The last chunk ended with a CR: an LF first in the next one is its pair.
+    after_cr: bool,
+    stopped: bool,
+    found: Collector,
+}
+
+impl CsvReader {
+    /// A reader with these limits.
+    pub fn new(limits: CsvLimits) -> CsvReader {
+        CsvReader {
+            limits,
+            partial: Vec::new(),
+            line: 0,
+            header_seen: false,
+            rows: 0,
+            after_cr: false,
+            stopped: false,
+            found: Collector {
+                problems: Vec::new(),
+                total: 0,
+            },
+        }
+    }
+
+    /// Reads the next bytes of the file. Returns false once reading can
+    /// stop (a limit was passed): the rest of the file would change nothing.
+    pub fn feed(&mut self, mut chunk: &[u8], sink: &mut impl RowSink) -> bool {
+        if self.stopped {
+            return false;
+        }
+        if self.after_cr && !chunk.is_empty() {
+            self.after_cr = false;
+            if chunk[0] == b'\n' {
+                chunk = &chunk[1..];
+            }
+        }
+        while !chunk.is_empty() && !self.stopped {
+            let Some(end) = memchr::memchr2(b'\n', b'\r', chunk) else {
+                if self.partial.len() + chunk.len() > self.limits.max_line_bytes {
+                    self.too_long();
+                } else {
+                    self.partial.extend_from_slice(chunk);
+                }
+                break;
+            };
+            if self.partial.is_empty() {
+                self.line(&chunk[..end], sink);
+            } else {
+                let mut line = std::mem::take(&mut self.partial);
+                line.extend_from_slice(&chunk[..end]);
+                self.line(&line, sink);
+                line.clear();
+                self.partial = line;
+            }
+            let mut next = end + 1;
+            if chunk[end] == b'\r' {
+                match chunk.get(next) {
+                    Some(b'\n') => next += 1,
+                    Some(_) => {}
+                    None => self.after_cr = true,
+                }
+            }
+            chunk = &chunk[next..];
+        }
+        !self.stopped
+    }
+
+    /// The end of the file: the verdict, and the number of data rows read.
+    pub fn finish(mut self, sink: &mut impl RowSink) -> Result<u64, CsvError> {
+        if !self.partial.is_empty() && !self.stopped {
+            let last = std::mem::take(&mut self.partial);
+            self.line(&last, sink);
+        }
+        let mut found = self.found;
+        if found.total > 0 {
+            // Problems are found column by column within a line; keep them in
+            // line order, then column order, for people reading the list.
+            found.problems.sort_by_key(|p| (p.line, p.column));
+            return Err(CsvError {
+                problems: found.problems,
+                total: found.total,
+            });
+        }
+        if !self.header_seen {
             return Err(CsvError::single(
                 1,
                 None,
                 format!("the file is empty: expected the header {CSV_HEADER}"),
             ));
         }
-        Err(e) => {
+        if self.rows == 0 {
             return Err(CsvError::single(
-                1,
+                2,
                 None,
-                format!("cannot be read as CSV: {e}"),
-            ))
+                "the file has a header but no data rows",
+            ));
         }
-    }
-    let header_ok = record.len() == COLUMNS.len()
-        && record
-            .iter()
-            .zip(COLUMNS)
-            .all(|(got, want)| got == want.as_bytes());
-    if !header_ok {
-        let got: Vec<String> = record
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .collect();
-        return Err(CsvError::single(
-            1,
-            None,
-            format!(
-                "the header must be exactly {CSV_HEADER} {}",
-                crate::errors::got(got.join(","))
-            ),
-        ));
+        Ok(self.rows)
     }
 
-    let mut data = Dataset::with_capacity(0);
-    let mut rows: u64 = 0;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                found.add(line, None, format!("cannot be read as CSV: {e}"));
-                break;
+    fn too_long(&mut self) {
+        let line = self.line + 1;
+        self.found.add(
+            line,
+            None,
+            format!(
+                "is longer than {} bytes, more than any line of the contract needs: reading stopped here",
+                thousands(self.limits.max_line_bytes as u64)
+            ),
+        );
+        self.stopped = true;
+    }
+
+    /// One complete line, without its line end.
+    fn line(&mut self, line: &[u8], sink: &mut impl RowSink) {
+        if line.len() > self.limits.max_line_bytes {
+            return self.too_long();
+        }
+        self.line += 1;
+        let number = self.line;
+        if !self.header_seen {
+            let line = if number == 1 {
+                line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+            } else {
+                line
+            };
+            if !line.is_empty() {
+                self.header_seen = true;
+                self.header(line);
             }
+            return;
         }
-        let line = record.position().map_or(0, |p| p.line());
-        rows += 1;
-        if rows > max_rows {
-            found.add(
-                line,
-                None,
-                format!("the file has more than {max_rows} data rows, the most that can be loaded"),
-            );
-            break;
+        if line.is_empty() {
+            return;
         }
-        if record.len() != COLUMNS.len() {
-            found.add(
-                line,
+        self.rows += 1;
+        if self.rows > self.limits.max_rows {
+            self.found.add(
+                number,
                 None,
                 format!(
-                    "must have {} fields, separated by commas (got {})",
-                    COLUMNS.len(),
-                    record.len()
+                    "the file has more than {} data rows, the most that can be read here",
+                    thousands(self.limits.max_rows)
                 ),
             );
-            continue;
+            self.stopped = true;
+            return;
         }
-        let before = found.total;
-        let count =
-            |col: usize, min: u32, found: &mut Collector| match parse_count(&record[col], min) {
-                Ok(v) => v,
-                Err(m) => {
-                    found.add(line, Some(col + 1), m);
-                    0
+        if let Some((x, converted)) = parse_fast(line) {
+            return sink.push_row(&x, converted);
+        }
+        match parse_general(line) {
+            Ok((x, converted)) => sink.push_row(&x, converted),
+            Err(problems) => {
+                for (column, problem) in problems {
+                    self.found.add(number, column, problem);
                 }
-            };
-        let days_since_signup = count(0, 1, &mut found);
-        let sessions_7d = count(1, 0, &mut found);
-        let downloads_7d = count(3, 0, &mut found);
-        let paywall_views_7d = count(4, 0, &mut found);
-        let content_hours_7d = parse_hours(&record[2]).unwrap_or_else(|m| {
-            found.add(line, Some(3), m);
-            0.0
-        });
-        let country_tier = parse_tier(&record[5]).unwrap_or_else(|m| {
-            found.add(line, Some(6), m);
-            Tier::Tier1
-        });
-        let converted = parse_label(&record[6]).unwrap_or_else(|m| {
-            found.add(line, Some(7), m);
-            false
-        });
-        if found.total == before {
-            data.push(
-                &Features {
-                    days_since_signup,
-                    sessions_7d,
-                    content_hours_7d,
-                    downloads_7d,
-                    paywall_views_7d,
-                    country_tier,
-                },
-                converted,
-            );
+            }
         }
     }
-    if found.total > 0 {
-        // Problems are found column by column within a line; keep them in
-        // line order, then column order, for people reading the list.
-        found.problems.sort_by_key(|p| (p.line, p.column));
-        return Err(CsvError {
-            problems: found.problems,
-            total: found.total,
-        });
+
+    fn header(&mut self, line: &[u8]) {
+        let fields: Vec<&[u8]> = line
+            .split(|&b| b == b',')
+            .map(|f| unquote(f).unwrap_or(f))
+            .collect();
+        let exact = fields.len() == COLUMNS.len()
+            && fields.iter().zip(COLUMNS).all(|(f, c)| *f == c.as_bytes());
+        if !exact {
+            self.found.add(
+                self.line,
+                None,
+                format!(
+                    "the header must be exactly {CSV_HEADER} {}",
+                    got(String::from_utf8_lossy(line))
+                ),
+            );
+            // Nothing after a wrong header can be read by column.
+            self.stopped = true;
+        }
     }
-    if data.is_empty() {
-        return Err(CsvError::single(
-            2,
-            None,
-            "the file has a header but no data rows",
-        ));
-    }
+}
+
+/// Reads a whole contract CSV held in memory into a dataset, or lists what
+/// is wrong. At most `max_rows` data rows are read.
+pub fn parse_csv(bytes: &[u8], max_rows: u64) -> Result<Dataset, CsvError> {
+    let mut data = Dataset::with_capacity(0);
+    let mut reader = CsvReader::new(CsvLimits::rows(max_rows));
+    reader.feed(bytes, &mut data);
+    reader.finish(&mut data)?;
     Ok(data)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::contract::Tier;
     use crate::world::csv_write::to_csv;
     use crate::world::generator::generate;
     use crate::world::params::GeneratorParams;
@@ -437,5 +462,115 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("more than 1 data rows"));
+    }
+
+    /// Feeds `bytes` in chunks of `size`, as a file is read.
+    fn chunked(bytes: &[u8], size: usize, limits: CsvLimits) -> Result<Dataset, CsvError> {
+        let mut data = Dataset::default();
+        let mut reader = CsvReader::new(limits);
+        for chunk in bytes.chunks(size) {
+            if !reader.feed(chunk, &mut data) {
+                break;
+            }
+        }
+        reader.finish(&mut data).map(|_| data)
+    }
+
+    #[test]
+    fn any_chunking_and_any_line_end_read_the_same_users() {
+        let params = GeneratorParams {
+            rows: 300,
+            ..Default::default()
+        }
+        .validate(10_000)
+        .unwrap();
+        let mut data = generate(&params);
+        data.latent = None;
+        let lf = to_csv(&data);
+        let text = String::from_utf8(lf.clone()).unwrap();
+        let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+        let cr = text.replace('\n', "\r");
+        for bytes in [lf, crlf.into_bytes(), cr.into_bytes()] {
+            for size in [1, 2, 3, 7, 64, 4096, bytes.len()] {
+                let back = chunked(&bytes, size, CsvLimits::rows(1_000)).unwrap();
+                assert_eq!(back, data, "chunks of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn lone_cr_line_ends_are_counted_as_lines() {
+        let text = format!("{CSV_HEADER}\r1,1,1.00,1,1,tier_1,1\r1,1,1.00,1,1,tier_1,7\r");
+        let err = parse_csv(text.as_bytes(), 10).unwrap_err();
+        assert_eq!(
+            err.problems[0].to_string(),
+            "line 3, column 7 (converted): must be 0 or 1 (got \"7\")"
+        );
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_named_on_its_line_and_the_rest_is_read() {
+        let text = format!(
+            "{CSV_HEADER}\n\"3,1,1.00,1,1,tier_1,1\n1,1,1.00,1,1,tier_1,1\n1,1,1.00,1,1,tier_1,5\n"
+        );
+        let err = parse_csv(text.as_bytes(), 10).unwrap_err();
+        let lines: Vec<String> = err.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(err.total, 2, "{lines:#?}");
+        assert!(lines[0].starts_with(
+            "line 2, column 1 (days_since_signup): has a quote that does not enclose the whole field"
+        ));
+        assert_eq!(
+            lines[1],
+            "line 4, column 7 (converted): must be 0 or 1 (got \"5\")"
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_stops_the_read_at_once() {
+        let limits = CsvLimits {
+            max_rows: 10,
+            max_line_bytes: 120,
+        };
+        let mut endless = format!("{CSV_HEADER}\n1,1,1.00,1,1,tier_1,1\n").into_bytes();
+        endless.extend(std::iter::repeat_n(b'0', 10_000));
+        let mut data = Dataset::default();
+        let mut reader = CsvReader::new(limits);
+        let mut fed = 0;
+        for chunk in endless.chunks(16) {
+            fed += chunk.len();
+            if !reader.feed(chunk, &mut data) {
+                break;
+            }
+        }
+        assert!(fed < 300, "the read went on for {fed} bytes");
+        assert!(
+            reader.partial.capacity() <= 256,
+            "held {} bytes",
+            reader.partial.capacity()
+        );
+        let err = reader.finish(&mut data).unwrap_err();
+        assert_eq!(
+            err.problems[0].to_string(),
+            "line 3: is longer than 120 bytes, more than any line of the contract needs: reading stopped here"
+        );
+        let too_many = format!("{CSV_HEADER}\n{}", "1,1,1.00,1,1,tier_1,1\n".repeat(50));
+        let limits = CsvLimits {
+            max_rows: 3,
+            max_line_bytes: 120,
+        };
+        let err = chunked(too_many.as_bytes(), 30, limits).unwrap_err();
+        assert_eq!(
+            err.problems[0].to_string(),
+            "line 5: the file has more than 3 data rows, the most that can be read here"
+        );
+    }
+
+    #[test]
+    fn huge_fields_are_echoed_cut() {
+        let field = "9".repeat(500);
+        let text = format!("{CSV_HEADER}\n1,{field},1.00,1,1,tier_1,1\n");
+        let message = parse_csv(text.as_bytes(), 10).unwrap_err().to_string();
+        assert!(message.len() < 300, "{message}");
+        assert!(message.contains("…"), "{message}");
     }
 }

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::contract::Tier;
-use super::dataset::Dataset;
+use super::contract::{Tier, COLUMNS};
+use super::csv_read::RowSink;
+use super::dataset::{Dataset, Features};
 
 /// Minimum, mean, standard deviation and maximum of one numeric column.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -22,22 +23,56 @@ pub struct ColumnStats {
 impl ColumnStats {
     /// Statistics of `values` (Welford's update, stable for large counts).
     pub fn of(name: &'static str, values: impl Iterator<Item = f64>) -> ColumnStats {
-        let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut running = Running::default();
         for x in values {
-            n += 1.0;
-            let delta = x - mean;
-            mean += delta / n;
-            m2 += delta * (x - mean);
-            // Comparisons, not f64::min/max: in wasm those are calls.
-            if x < min {
-                min = x;
-            }
-            if x > max {
-                max = x;
-            }
+            running.push(x);
         }
-        if n == 0.0 {
+        running.stats(name)
+    }
+}
+
+/// One column's statistics, updated one value at a time (Welford's update):
+/// the same operations in the same order whether a column is summarised at
+/// once or row by row, so both give the same bits.
+#[derive(Clone, Copy, Debug)]
+struct Running {
+    n: f64,
+    mean: f64,
+    m2: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Running {
+    fn default() -> Self {
+        Running {
+            n: 0.0,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl Running {
+    #[inline(always)]
+    fn push(&mut self, x: f64) {
+        self.n += 1.0;
+        let delta = x - self.mean;
+        self.mean += delta / self.n;
+        self.m2 += delta * (x - self.mean);
+        // Comparisons, not f64::min/max: in wasm those are calls.
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
+    }
+
+    fn stats(&self, name: &'static str) -> ColumnStats {
+        if self.n == 0.0 {
             return ColumnStats {
                 name,
                 min: 0.0,
@@ -48,10 +83,10 @@ impl ColumnStats {
         }
         ColumnStats {
             name,
-            min,
-            mean,
-            std_dev: (m2 / n).sqrt(),
-            max,
+            min: self.min,
+            mean: self.mean,
+            std_dev: (self.m2 / self.n).sqrt(),
+            max: self.max,
         }
     }
 }
@@ -102,7 +137,17 @@ impl Summary {
             users[tier.index()] += 1;
             conversions[tier.index()] += usize::from(converted);
         }
-        let rows = data.len();
+        Summary::from_counts(columns, users, conversions)
+    }
+
+    /// The summary of columns already summarised and users and conversions
+    /// counted per tier.
+    fn from_counts(
+        columns: Vec<ColumnStats>,
+        users: [usize; 3],
+        conversions: [usize; 3],
+    ) -> Summary {
+        let rows: usize = users.iter().sum();
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let tiers = Tier::ALL
             .iter()
@@ -125,6 +170,42 @@ impl Summary {
     }
 }
 
+/// A summary built one user at a time, as `conversion validate` reads a
+/// file of any size in constant memory. Gives the same bits as
+/// [`Summary::of`] on the same users.
+#[derive(Clone, Debug, Default)]
+pub struct SummaryBuilder {
+    columns: [Running; 5],
+    users: [usize; 3],
+    conversions: [usize; 3],
+}
+
+impl SummaryBuilder {
+    /// The summary of every user pushed so far.
+    pub fn finish(&self) -> Summary {
+        // The five numeric signals are the contract's first five columns.
+        let columns = COLUMNS
+            .iter()
+            .zip(&self.columns)
+            .map(|(&name, running)| running.stats(name))
+            .collect();
+        Summary::from_counts(columns, self.users, self.conversions)
+    }
+}
+
+impl RowSink for SummaryBuilder {
+    fn push_row(&mut self, x: &Features, converted: bool) {
+        let c = &mut self.columns;
+        c[0].push(f64::from(x.days_since_signup));
+        c[1].push(f64::from(x.sessions_7d));
+        c[2].push(x.content_hours_7d);
+        c[3].push(f64::from(x.downloads_7d));
+        c[4].push(f64::from(x.paywall_views_7d));
+        self.users[x.country_tier.index()] += 1;
+        self.conversions[x.country_tier.index()] += usize::from(converted);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +214,21 @@ mod tests {
     fn stats_match_a_hand_computation() {
         let s = ColumnStats::of("x", [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0].into_iter());
         assert_eq!((s.min, s.mean, s.std_dev, s.max), (2.0, 5.0, 2.0, 9.0));
+    }
+
+    #[test]
+    fn row_by_row_gives_the_same_bits_as_at_once() {
+        use crate::world::generator::generate;
+        use crate::world::params::GeneratorParams;
+        let params = GeneratorParams {
+            rows: 5_000,
+            ..Default::default()
+        };
+        let data = generate(&params.validate(10_000).unwrap());
+        let mut builder = SummaryBuilder::default();
+        for (x, &converted) in data.all_features().zip(&data.converted) {
+            builder.push_row(&x, converted);
+        }
+        assert_eq!(builder.finish(), Summary::of(&data));
     }
 }
