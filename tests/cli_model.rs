@@ -179,7 +179,7 @@ fn economics_price_the_bands_and_find_the_best_threshold() {
     assert!(!out.status.success());
     assert!(
         text(&out.stderr)
-            .contains("--cost-per-contact must be a finite amount, 0 or more (got \"-1\")"),
+            .contains("--cost-per-contact must be an amount from 0 to 10,000,000 (got \"-1\")"),
         "{}",
         text(&out.stderr)
     );

@@ -10,6 +10,7 @@ use conversion_playground::world::csv_write::to_csv;
 use conversion_playground::world::generator::{generate, generate_observed, regenerate};
 use conversion_playground::world::params::GeneratorParams;
 
+use crate::output::{outln, Failure};
 use crate::text::thousands;
 
 #[derive(Args, Debug)]
@@ -27,9 +28,9 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
+pub fn run(args: BenchArgs) -> Result<ExitCode, Failure> {
     if args.runs == 0 {
-        return Err("--runs must be at least 1".into());
+        return Err(Failure::Message("--runs must be at least 1".into()));
     }
     let params = GeneratorParams {
         rows: args.rows,
@@ -64,25 +65,25 @@ pub fn run(args: BenchArgs) -> Result<ExitCode, String> {
         median(regenerated),
         median(write),
     );
-    println!(
+    outln!(
         "native, {} rows, median of {} runs (single thread):",
         thousands(args.rows),
         args.runs
-    );
-    println!(
+    )?;
+    outln!(
         "  generate in memory  {:>9.1} ms  (the CSV's seven columns, in new memory)",
         o.as_secs_f64() * 1e3
-    );
-    println!(
+    )?;
+    outln!(
         "    with each user's latent draws, as the page keeps them: {:.1} ms in new memory, {:.1} ms again into the same memory",
         g.as_secs_f64() * 1e3,
         r.as_secs_f64() * 1e3
-    );
-    println!(
+    )?;
+    outln!(
         "  write CSV           {:>9.1} ms  ({} bytes, {:.0} MB/s)",
         w.as_secs_f64() * 1e3,
         thousands(bytes as u64),
         bytes as f64 / w.as_secs_f64() / 1e6
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

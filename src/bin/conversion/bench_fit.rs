@@ -9,6 +9,7 @@ use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
 use conversion_playground::world::generator::generate;
 use conversion_playground::world::params::{GeneratorParams, Seed};
 
+use crate::output::{outln, Failure};
 use crate::text::thousands;
 
 #[derive(Args, Debug)]
@@ -21,18 +22,23 @@ pub struct BenchFitArgs {
     runs: usize,
 }
 
-pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
+pub fn run(args: BenchFitArgs) -> Result<ExitCode, Failure> {
     if args.runs == 0 {
-        return Err("--runs must be at least 1".into());
+        return Err(Failure::Message("--runs must be at least 1".into()));
     }
-    println!(
+    outln!(
         "native fit to the default tolerance (gradient norm < 1e-6), all rows (test fraction 0), median of {} runs:",
         args.runs
-    );
-    println!(
+    )?;
+    outln!(
         "  {:>9}  {:>7}  {:>9}  {:>10}  {:>10}  {:>14}",
-        "rows", "threads", "total", "(setup)", "iterations", "final log-loss"
-    );
+        "rows",
+        "threads",
+        "total",
+        "(setup)",
+        "iterations",
+        "final log-loss"
+    )?;
     for rows in args.rows {
         let params = GeneratorParams {
             rows,
@@ -70,7 +76,7 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
                 last = Some(fitter.model());
             }
             let model = last.expect("at least one run");
-            println!(
+            outln!(
                 "  {:>9}  {:>7}  {:>6.1} ms  {:>10}  {:>10}  {:>14.9}  {}",
                 thousands(rows),
                 threads,
@@ -79,7 +85,7 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, String> {
                 model.iterations,
                 model.final_loss,
                 model.stop.describe()
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -12,10 +12,13 @@ use conversion_playground::model::{
     evaluate_model, fit, EvaluateOptions, Evaluation, FitParams, FittedModel, FEATURES,
 };
 use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
-use conversion_playground::world::csv_read::parse_csv;
+use conversion_playground::world::csv_read::CsvLimits;
+use conversion_playground::world::dataset::Dataset;
 
+use crate::files::{read_csv, write_atomically};
 use crate::flags;
-use crate::text::{percent, thousands};
+use crate::output::{self, Failure};
+use crate::text::{decimal, money, percent, thousands};
 
 #[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
@@ -26,45 +29,46 @@ pub struct FitArgs {
     #[arg(long, short)]
     output: Option<PathBuf>,
     /// Share of users held out for the metrics [default 0.2]; 0 fits on every user.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = 0.2, allow_hyphen_values = true)]
     test_fraction: f64,
     /// Seed of the train/test split [default 42].
     #[arg(long, default_value_t = 42)]
     split_seed: u64,
     /// L2 penalty on the standardized weights [default 0, off].
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     l2: f64,
     /// Stop when the gradient norm falls below this [default 1e-6].
-    #[arg(long, default_value_t = 1e-6)]
+    #[arg(long, default_value_t = 1e-6, allow_hyphen_values = true)]
     tolerance: f64,
     /// Stop after this many iterations at the latest [default 5000].
     #[arg(long, default_value_t = 5000)]
     max_iterations: usize,
     /// High-intent threshold [default 0.7].
-    #[arg(long, default_value_t = 0.7)]
+    #[arg(long, default_value_t = 0.7, allow_hyphen_values = true)]
     high: f64,
     /// Medium-intent threshold [default 0.4].
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(long, default_value_t = 0.4, allow_hyphen_values = true)]
     medium: f64,
     /// What one conversion is worth; with --cost-per-contact, prints each
     /// band's expected profit and the most profitable threshold.
-    #[arg(long, requires = "cost_per_contact")]
+    #[arg(long, requires = "cost_per_contact", allow_hyphen_values = true)]
     value_per_conversion: Option<f64>,
     /// What contacting one user costs (with --value-per-conversion).
-    #[arg(long, requires = "value_per_conversion")]
+    #[arg(long, requires = "value_per_conversion", allow_hyphen_values = true)]
     cost_per_contact: Option<f64>,
 }
 
-pub fn run(args: FitArgs) -> Result<ExitCode, String> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    let data = match parse_csv(&bytes, MAX_ROWS_IN_MEMORY) {
-        Ok(data) => data,
-        Err(err) => {
-            eprintln!("{}: {err}", args.file.display());
-            return Ok(ExitCode::FAILURE);
-        }
-    };
+/// Bytes of the shortest contract row: room is reserved for the most rows a
+/// file of its size can hold, so the columns never grow by copying.
+const SHORTEST_ROW: u64 = 21;
+
+pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
+    let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
+    let mut data = Dataset::with_capacity((size / SHORTEST_ROW).min(MAX_ROWS_IN_MEMORY) as usize);
+    if let Err(err) = read_csv(&args.file, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
+        output::warn(&format!("{}: {err}", args.file.display()));
+        return Ok(ExitCode::FAILURE);
+    }
     let economics = match (args.value_per_conversion, args.cost_per_contact) {
         (Some(value_per_conversion), Some(cost_per_contact)) => Some(Economics {
             value_per_conversion,
@@ -91,11 +95,8 @@ pub fn run(args: FitArgs) -> Result<ExitCode, String> {
     };
     let (model, split) = fit(&data, &params).map_err(|e| flags::message(&e))?;
     let evaluation = evaluate_model(&model, &data, &split, &options);
-    print!(
-        "{}",
-        report(&model, &evaluation.metrics, &params, data.len())
-    );
-    print!("{}", bands_report(&evaluation, &options));
+    // The model file first, whole or not at all: a report cut short (a
+    // closed pipe, a full disk) never costs the model.
     if let Some(path) = &args.output {
         let artifact = ModelArtifact::new(
             &model,
@@ -104,10 +105,14 @@ pub fn run(args: FitArgs) -> Result<ExitCode, String> {
             None,
             Some(&evaluation.metrics),
         );
-        std::fs::write(path, artifact.to_json())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("\nmodel written to {}", path.display());
+        write_atomically(path, artifact.to_json().as_bytes())?;
     }
+    let mut text = report(&model, &evaluation.metrics, &params, data.len());
+    text += &bands_report(&evaluation, &options);
+    if let Some(path) = &args.output {
+        text += &format!("\nmodel written to {}\n", path.display());
+    }
+    output::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -126,23 +131,32 @@ fn report(model: &FittedModel, m: &Metrics, params: &FitParams, users: usize) ->
     );
     for (j, name) in FEATURES.iter().enumerate() {
         out += &format!(
-            "{:<18} {:>12.4} {:>14.4} {:>14.4}\n",
+            "{:<18} {:>12} {:>14} {:>14}\n",
             name,
-            model.coefficients[j],
-            model.coefficients[j].exp(),
-            model.standardized_coefficients[j]
+            decimal(model.coefficients[j], 4),
+            decimal(model.coefficients[j].exp(), 4),
+            decimal(model.standardized_coefficients[j], 4)
         );
     }
     out += &format!(
-        "{:<18} {:>12.4} {:>14} {:>14.4}\n",
-        "intercept", model.intercept, "", model.standardized_intercept
+        "{:<18} {:>12} {:>14} {:>14}\n",
+        "intercept",
+        decimal(model.intercept, 4),
+        "",
+        decimal(model.standardized_intercept, 4)
     );
     out += "  (tier_2 and tier_3 are contrasts against tier_1; odds × /unit is how the odds of converting multiply per unit)\n";
     for w in &model.warnings {
         out += &format!("warning: {w}\n");
     }
-    let scope = if m.in_sample {
+    let scope = if m.in_sample && params.test_fraction == 0.0 {
         "in-sample (--test-fraction 0: measured on the training users)".to_string()
+    } else if m.in_sample {
+        format!(
+            "in-sample (only {} users: a {}% test split holds none out, so measured on the training users)",
+            thousands(users as u64),
+            params.test_fraction * 100.0
+        )
     } else {
         format!(
             "on {} held-out users ({}% test split, seed {})",
@@ -276,11 +290,4 @@ fn bands_report(evaluation: &Evaluation, options: &EvaluateOptions) -> String {
         );
     }
     out
-}
-
-/// `-1234.5` → `-1,234.50`.
-fn money(x: f64) -> String {
-    let cents = (x.abs() * 100.0).round() as u64;
-    let sign = if x < 0.0 && cents > 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", thousands(cents / 100), cents % 100)
 }

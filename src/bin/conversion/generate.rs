@@ -14,7 +14,9 @@ use conversion_playground::world::generator::Generator;
 use conversion_playground::world::params::{GeneratorParams, Seed};
 use conversion_playground::world::schema::PARAMETERS;
 
+use crate::files::read_small;
 use crate::flags;
+use crate::output::{outln, write_failure, Failure};
 
 /// Every generator parameter. Flags override `--params FILE`, which
 /// overrides the contract's defaults.
@@ -39,45 +41,45 @@ pub struct GenerateArgs {
     print_params: bool,
 
     /// Baseline log-odds b0 [default 0].
-    #[arg(long, alias = "b0")]
+    #[arg(long, alias = "b0", allow_hyphen_values = true)]
     baseline: Option<f64>,
     /// Noise σ inside the logistic [default 0.8].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     noise_sigma: Option<f64>,
 
     /// Weight of days_since_signup [default -0.02].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     weight_days_since_signup: Option<f64>,
     /// Weight of sessions_7d [default 0.30].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     weight_sessions_7d: Option<f64>,
     /// Weight of content_hours_7d [default 0.25].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     weight_content_hours_7d: Option<f64>,
     /// Weight of downloads_7d [default 0.50].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     weight_downloads_7d: Option<f64>,
     /// Weight of paywall_views_7d [default 0.40].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     weight_paywall_views_7d: Option<f64>,
 
     /// Score effect of tier_1 [default 0.8].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tier_1_effect: Option<f64>,
     /// Score effect of tier_2 [default 0.3].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tier_2_effect: Option<f64>,
     /// Score effect of tier_3 [default -0.2].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tier_3_effect: Option<f64>,
     /// Share of users in tier_1 [default 0.35]; the three shares must sum to 1.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tier_1_share: Option<f64>,
     /// Share of users in tier_2 [default 0.40].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tier_2_share: Option<f64>,
     /// Share of users in tier_3 [default 0.25].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     tier_3_share: Option<f64>,
 
     /// Smallest days_since_signup [default 1].
@@ -87,19 +89,19 @@ pub struct GenerateArgs {
     #[arg(long)]
     days_max: Option<u32>,
     /// Poisson λ of sessions_7d [default 3].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     sessions_lambda: Option<f64>,
     /// Gamma shape of content_hours_7d [default 2].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     content_hours_shape: Option<f64>,
     /// Gamma scale of content_hours_7d [default 1.5].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     content_hours_scale: Option<f64>,
     /// Poisson λ of downloads_7d [default 1].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     downloads_lambda: Option<f64>,
     /// Poisson λ of paywall_views_7d [default 1.2].
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     paywall_views_lambda: Option<f64>,
 }
 
@@ -139,15 +141,14 @@ fn set<T: Copy>(target: &mut T, flag: Option<T>) {
 
 impl GenerateArgs {
     /// The parameters file's, if one was given.
-    fn file_params(&self) -> Result<Option<GeneratorParams>, String> {
+    fn file_params(&self) -> Result<Option<GeneratorParams>, Failure> {
         let Some(path) = &self.params else {
             return Ok(None);
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the parameters file {}: {e}", path.display()))?;
+        let text = read_small(path, MAX_PARAMS_BYTES, "the parameters file")?;
         GeneratorParams::from_json(&text)
             .map(Some)
-            .map_err(|e| format!("{} in {} {}", e.field, path.display(), e.problem))
+            .map_err(|e| format!("{} in {} {}", e.field, path.display(), e.problem).into())
     }
 
     /// The parameters in force: the file's (or the defaults), then the flags.
@@ -218,7 +219,10 @@ impl GenerateArgs {
 /// Users generated and written at a time (about 1.5 MB of CSV).
 const ROWS_PER_CHUNK: usize = 65_536;
 
-pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
+/// Largest parameters file read, in bytes (a full one is about 1 KB).
+const MAX_PARAMS_BYTES: u64 = 1 << 20;
+
+pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let file = args.file_params()?;
     let params = args.with_flags(file.clone().unwrap_or_default())?;
     let valid = params
@@ -226,7 +230,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
         .map_err(|e| args.message(&e, file.as_ref(), &params))?;
     if args.print_params {
         let json = serde_json::to_string_pretty(valid.get()).map_err(|e| e.to_string())?;
-        println!("{json}");
+        outln!("{json}")?;
         return Ok(ExitCode::SUCCESS);
     }
     let (mut sink, name): (Box<dyn Write>, String) = match &args.output {
@@ -240,16 +244,11 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
     };
     let mut buffer = Vec::with_capacity(ROWS_PER_CHUNK * 28);
     write_header(&mut buffer);
-    let mut write = |buffer: &mut Vec<u8>| -> Result<bool, String> {
-        match sink.write_all(buffer) {
-            Ok(()) => {
-                buffer.clear();
-                Ok(true)
-            }
-            // A reader that stopped early (`| head`) is not an error.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
-            Err(e) => Err(format!("cannot write to {name}: {e}")),
-        }
+    let mut write = |buffer: &mut Vec<u8>| -> Result<(), Failure> {
+        sink.write_all(buffer)
+            .map_err(|e| write_failure(&e, &name))?;
+        buffer.clear();
+        Ok(())
     };
     // Generate and write in chunks: constant memory for any row count, and
     // the generator's fast column-by-column path.
@@ -261,13 +260,9 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, String> {
         latent.clear();
         generator.fill(ROWS_PER_CHUNK, &mut chunk, &mut latent);
         write_rows(&mut buffer, &chunk);
-        if !write(&mut buffer)? {
-            return Ok(ExitCode::SUCCESS);
-        }
+        write(&mut buffer)?;
     }
-    if write(&mut buffer)? {
-        sink.flush()
-            .map_err(|e| format!("cannot write to {name}: {e}"))?;
-    }
+    write(&mut buffer)?;
+    sink.flush().map_err(|e| write_failure(&e, &name))?;
     Ok(ExitCode::SUCCESS)
 }

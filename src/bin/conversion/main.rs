@@ -10,11 +10,15 @@ mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 mod bench_fit;
 #[cfg(not(target_arch = "wasm32"))]
+mod files;
+#[cfg(not(target_arch = "wasm32"))]
 mod fit;
 #[cfg(not(target_arch = "wasm32"))]
 mod flags;
 #[cfg(not(target_arch = "wasm32"))]
 mod generate;
+#[cfg(not(target_arch = "wasm32"))]
+mod output;
 #[cfg(not(target_arch = "wasm32"))]
 mod score;
 #[cfg(not(target_arch = "wasm32"))]
@@ -53,7 +57,10 @@ enum Command {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return output::clap_exit(&e),
+    };
     let result = match cli.command {
         Command::Generate(args) => generate::run(*args),
         Command::Validate(args) => validate::run(args),
@@ -62,11 +69,5 @@ fn main() -> std::process::ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::BenchFit(args) => bench_fit::run(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    output::exit(result)
 }

@@ -1,10 +1,45 @@
 //! Numbers formatted for people.
 
+use conversion_playground::errors::number;
 pub use conversion_playground::errors::thousands;
 
 /// `0.8612` → `86.1%`.
 pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
+}
+
+/// `x` with `places` decimals, or in scientific notation from a million
+/// on: an odds ratio of e^22.7 reads `7.574e9`, one of e^140 `6.327e60`,
+/// never 61 digits. Never `-0.0000`.
+pub fn decimal(x: f64, places: usize) -> String {
+    if !x.is_finite() {
+        return number(x);
+    }
+    if x.abs() >= 1e6 {
+        return format!("{x:.3e}");
+    }
+    let text = format!("{x:.places$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
+}
+
+/// An amount of money with cents and thousands separators, computed in
+/// floating point (`-1234.5` → `-1,234.50`). Amounts are bounded by
+/// `economics::MAX_AMOUNT`, so every profit has exact cents here.
+pub fn money(x: f64) -> String {
+    let text = format!("{:.2}", x.abs());
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if x < 0.0 && text != "0.00" { "-" } else { "" };
+    format!("{sign}{grouped}.{cents}")
 }
 
 #[cfg(test)]
@@ -18,5 +53,15 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(percent(0.8612), "86.1%");
+        assert_eq!(decimal(0.25, 4), "0.2500");
+        assert_eq!(decimal(-0.00001, 4), "0.0000");
+        assert_eq!(decimal(140f64.exp(), 4), "6.327e60");
+        assert_eq!(decimal(999_999.0, 1), "999999.0");
+        assert_eq!(decimal(-7_573_648_216.1, 4), "-7.574e9");
+        assert_eq!(decimal(f64::INFINITY, 4), "infinity");
+        assert_eq!(money(-1234.5), "-1,234.50");
+        assert_eq!(money(-0.001), "0.00");
+        assert_eq!(money(1e13), "10,000,000,000,000.00");
+        assert_eq!(money(184_467_440_737.25), "184,467,440,737.25");
     }
 }

@@ -4,13 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use conversion_playground::world::csv_read::parse_csv;
-use conversion_playground::world::summary::Summary;
+use conversion_playground::world::contract::MAX_ROWS_STREAMED;
+use conversion_playground::world::csv_read::CsvLimits;
+use conversion_playground::world::summary::{Summary, SummaryBuilder};
 
+use crate::files::read_csv;
+use crate::output::{self, Failure};
 use crate::text::{percent, thousands};
-
-/// Most data rows `validate` reads (about 1.5 GB of memory at most).
-const MAX_ROWS_VALIDATED: u64 = 50_000_000;
 
 #[derive(Args, Debug)]
 pub struct ValidateArgs {
@@ -18,16 +18,17 @@ pub struct ValidateArgs {
     file: PathBuf,
 }
 
-pub fn run(args: ValidateArgs) -> Result<ExitCode, String> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
-    match parse_csv(&bytes, MAX_ROWS_VALIDATED) {
-        Ok(data) => {
-            print!("{}", report(&Summary::of(&data)));
+/// Reads the file in chunks into a running summary: constant memory for
+/// any number of rows (up to the streaming limit, as `generate` writes).
+pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
+    let mut summary = SummaryBuilder::default();
+    match read_csv(&args.file, CsvLimits::rows(MAX_ROWS_STREAMED), &mut summary)? {
+        Ok(_) => {
+            output::print(&report(&summary.finish()))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
-            eprintln!("{}: {err}", args.file.display());
+            output::warn(&format!("{}: {err}", args.file.display()));
             Ok(ExitCode::FAILURE)
         }
     }

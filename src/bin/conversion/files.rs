@@ -1,0 +1,84 @@
+//! Reading and writing files for the commands, in bounded memory: a CSV is
+//! fed to the core's reader in chunks, small files are refused past a size,
+//! and a written file appears whole or not at all.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use conversion_playground::errors::thousands;
+use conversion_playground::world::csv_read::{CsvError, CsvLimits, CsvReader, RowSink};
+
+use crate::output::Failure;
+
+/// Bytes read from a CSV at a time.
+const CHUNK: usize = 1 << 18;
+
+/// Reads the CSV at `path` into `sink`, checking `limits` as it goes: the
+/// read stops at the first line that passes one. The outer error is one of
+/// reading the file; the inner one says why it does not meet the contract.
+pub fn read_csv(
+    path: &Path,
+    limits: CsvLimits,
+    sink: &mut impl RowSink,
+) -> Result<Result<u64, CsvError>, Failure> {
+    let cannot = |e: io::Error| Failure::Message(format!("cannot read {}: {e}", path.display()));
+    let mut file = File::open(path).map_err(cannot)?;
+    let mut reader = CsvReader::new(limits);
+    let mut buffer = vec![0u8; CHUNK];
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(cannot(e)),
+        };
+        if !reader.feed(&buffer[..n], sink) {
+            break;
+        }
+    }
+    Ok(reader.finish(sink))
+}
+
+/// A small text file (a model, a parameters file), refused when it is
+/// larger than `max` bytes instead of filling memory.
+pub fn read_small(path: &Path, max: u64, what: &str) -> Result<String, Failure> {
+    let cannot = |e: io::Error| format!("cannot read {what} {}: {e}", path.display());
+    let file = File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(Failure::Message(format!(
+            "{what} {} is larger than {} bytes: it cannot be one",
+            path.display(),
+            thousands(max)
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("{what} {} is not UTF-8 text: {e}", path.display()).into())
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file in
+/// the same folder, flushed to disk, then renamed over `path`. On any
+/// failure (a full disk) the temporary file is removed and `path` is left
+/// as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let cannot = |e: io::Error| Failure::Message(format!("cannot write {}: {e}", path.display()));
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".conversion-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // As a plain create would (0666 less the umask), not tempfile's 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder.tempfile_in(folder).map_err(cannot)?;
+    temp.write_all(bytes).map_err(cannot)?;
+    temp.as_file().sync_all().map_err(cannot)?;
+    temp.persist(path).map_err(|e| cannot(e.error))?;
+    Ok(())
+}
