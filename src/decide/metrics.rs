@@ -81,22 +81,38 @@ pub fn log_loss(y: &[bool], p: &[f64]) -> f64 {
 }
 
 /// Users ordered by score, lowest first (ties in input order).
+///
+/// Sorts (key, user) pairs: the key orders like `f64::total_cmp` and the
+/// user breaks ties, so this is exactly the stable order by score, without
+/// a stable sort's indirect comparisons (it was a third of `conversion fit`
+/// on a million rows, done three times).
 fn ascending(scores: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-    order
+    let mut keyed: Vec<(i64, usize)> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let bits = s.to_bits() as i64;
+            (bits ^ ((((bits >> 63) as u64) >> 1) as i64), i)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Exact area under the ROC curve: the probability that a random converter
 /// scores above a random non-converter, ties counting one half (the
 /// Mann–Whitney statistic with mid-ranks). `None` without both classes.
 pub fn roc_auc(y: &[bool], scores: &[f64]) -> Option<f64> {
+    auc_in_order(y, scores, &ascending(scores))
+}
+
+/// [`roc_auc`] with the users already in ascending order of score.
+fn auc_in_order(y: &[bool], scores: &[f64], order: &[usize]) -> Option<f64> {
     let positives = y.iter().filter(|&&c| c).count();
     let negatives = y.len() - positives;
     if positives == 0 || negatives == 0 {
         return None;
     }
-    let order = ascending(scores);
     let mut rank_sum = 0.0;
     let mut start = 0;
     while start < order.len() {
@@ -125,10 +141,19 @@ pub struct RocPoint {
 /// The ROC curve at every distinct score, thinned to at most `max_points`
 /// (the two ends always kept).
 pub fn roc_curve(y: &[bool], scores: &[f64], max_points: usize) -> Vec<RocPoint> {
+    curve_in_order(y, scores, &ascending(scores), max_points)
+}
+
+/// [`roc_curve`] with the users already in ascending order of score.
+fn curve_in_order(
+    y: &[bool],
+    scores: &[f64],
+    ascending: &[usize],
+    max_points: usize,
+) -> Vec<RocPoint> {
     let positives = y.iter().filter(|&&c| c).count().max(1) as f64;
     let negatives = y.iter().filter(|&&c| !c).count().max(1) as f64;
-    let mut order = ascending(scores);
-    order.reverse();
+    let order: Vec<usize> = ascending.iter().rev().copied().collect();
     let mut points = vec![RocPoint {
         threshold: f64::INFINITY,
         false_positive_rate: 0.0,
@@ -232,13 +257,16 @@ pub struct Gain {
 
 /// Gains and lift at each of `shares` (e.g. 0.1 for the top 10%).
 pub fn gains(y: &[bool], p: &[f64], shares: &[f64]) -> Vec<Gain> {
-    let mut order = ascending(p);
-    order.reverse();
+    gains_in_order(y, &ascending(p), shares)
+}
+
+/// [`gains`] with the users already in ascending order of probability.
+fn gains_in_order(y: &[bool], ascending: &[usize], shares: &[f64]) -> Vec<Gain> {
     let total = y.iter().filter(|&&c| c).count();
     let overall = ratio(total, y.len());
-    let mut prefix = Vec::with_capacity(order.len() + 1);
+    let mut prefix = Vec::with_capacity(ascending.len() + 1);
     prefix.push(0usize);
-    for &i in &order {
+    for &i in ascending.iter().rev() {
         prefix.push(prefix.last().copied().unwrap_or(0) + usize::from(y[i]));
     }
     shares
@@ -292,6 +320,8 @@ pub fn evaluate(
     in_sample: bool,
 ) -> Metrics {
     let confusion = Confusion::new(y, p, threshold);
+    // One ranking of the users serves the AUC, the ROC curve and the gains.
+    let order = ascending(p);
     let deciles: Vec<f64> = (1..=10).map(|k| f64::from(k) / 10.0).collect();
     Metrics {
         users: y.len(),
@@ -302,11 +332,11 @@ pub fn evaluate(
         confusion,
         precision: confusion.precision(),
         recall: confusion.recall(),
-        auc: roc_auc(y, p),
+        auc: auc_in_order(y, p, &order),
         ceiling_auc: truth.and_then(|t| roc_auc(y, t)),
-        roc: roc_curve(y, p, 201),
+        roc: curve_in_order(y, p, &order, 201),
         calibration: calibration(y, p, truth, 10),
-        gains: gains(y, p, &deciles),
+        gains: gains_in_order(y, &order, &deciles),
     }
 }
 
@@ -324,6 +354,24 @@ mod tests {
         assert!((roc_auc(&y, &s).unwrap() - 5.0 / 6.0).abs() < 1e-15);
         assert_eq!(roc_auc(&[true, true], &[0.1, 0.2]), None);
         assert_eq!(roc_auc(&[true, false], &[0.3, 0.3]), Some(0.5));
+    }
+
+    #[test]
+    fn the_ranking_is_the_stable_order_by_score() {
+        let s = [
+            0.5,
+            -0.0,
+            0.0,
+            f64::NEG_INFINITY,
+            0.5,
+            1e-300,
+            -1.0,
+            0.5,
+            f64::INFINITY,
+        ];
+        let mut stable: Vec<usize> = (0..s.len()).collect();
+        stable.sort_by(|&a, &b| s[a].total_cmp(&s[b]));
+        assert_eq!(ascending(&s), stable);
     }
 
     #[test]
