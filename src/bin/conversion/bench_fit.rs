@@ -1,14 +1,19 @@
 //! `conversion bench-fit`: how long the gradient-descent fit takes, natively.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use conversion_playground::model::{FitParams, Fitter};
+use conversion_playground::artifact::ModelArtifact;
+use conversion_playground::model::{evaluate_model, EvaluateOptions, FitParams, Fitter};
 use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::csv_read::CsvLimits;
+use conversion_playground::world::dataset::Dataset;
 use conversion_playground::world::generator::generate;
 use conversion_playground::world::params::{GeneratorParams, Seed};
 
+use crate::files::{read_csv, write_atomically};
 use crate::output::{outln, Failure};
 use crate::text::thousands;
 
@@ -20,11 +25,18 @@ pub struct BenchFitArgs {
     /// Runs per size; the median is reported [default 5].
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Instead, time each stage of `conversion fit FILE --test-fraction 0
+    /// --output …`: where the time of the whole command goes.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
 }
 
 pub fn run(args: BenchFitArgs) -> Result<ExitCode, Failure> {
     if args.runs == 0 {
         return Err(Failure::Message("--runs must be at least 1".into()));
+    }
+    if let Some(csv) = &args.csv {
+        return stages(csv, args.runs);
     }
     outln!(
         "native fit to the default tolerance (gradient norm < 1e-6), all rows (test fraction 0), median of {} runs:",
@@ -87,6 +99,71 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, Failure> {
                 model.stop.describe()
             )?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The stages of `conversion fit CSV --test-fraction 0 --output FILE`, each
+/// timed (median of `runs`), as the command runs them.
+fn stages(csv: &Path, runs: usize) -> Result<ExitCode, Failure> {
+    const STAGES: [&str; 6] = [
+        "read and check the CSV",
+        "prepare (split, standardize, whiten)",
+        "descent",
+        "evaluate (metrics, bands)",
+        "write the model (JSON, atomically)",
+        "whole, in this process",
+    ];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); STAGES.len()];
+    let params = FitParams {
+        test_fraction: 0.0,
+        ..Default::default()
+    };
+    let valid = params.validate().map_err(|e| crate::flags::message(&e))?;
+    let out = std::env::temp_dir().join(format!("conversion-bench-{}.json", std::process::id()));
+    let mut rows = 0;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut lap = start;
+        let mut mark = |stage: usize| {
+            let now = Instant::now();
+            times[stage].push((now - lap).as_secs_f64());
+            lap = now;
+        };
+        let size = std::fs::metadata(csv).map_or(0, |m| m.len());
+        let mut data = Dataset::with_capacity((size / 21).min(MAX_ROWS_IN_MEMORY) as usize);
+        if let Err(err) = read_csv(csv, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
+            return Err(Failure::Message(format!("{}: {err}", csv.display())));
+        }
+        rows = data.len();
+        mark(0);
+        let mut fitter = Fitter::new(&data, &valid).map_err(|e| crate::flags::message(&e))?;
+        mark(1);
+        fitter.run();
+        let model = fitter.model();
+        mark(2);
+        let options = EvaluateOptions::default();
+        let evaluation = evaluate_model(&model, &data, fitter.split(), &options);
+        mark(3);
+        let artifact = ModelArtifact::new(
+            &model,
+            &params,
+            options.thresholds,
+            None,
+            Some(&evaluation.metrics),
+        );
+        write_atomically(&out, artifact.to_json().as_bytes())?;
+        mark(4);
+        times[5].push(start.elapsed().as_secs_f64());
+    }
+    let _ = std::fs::remove_file(&out);
+    outln!(
+        "where `conversion fit` spends its time on {} ({} rows, --test-fraction 0), median of {runs} runs:",
+        csv.display(),
+        thousands(rows as u64)
+    )?;
+    for (name, t) in STAGES.iter().zip(times) {
+        outln!("  {name:<38} {:>8.1} ms", median(t) * 1e3)?;
     }
     Ok(ExitCode::SUCCESS)
 }
