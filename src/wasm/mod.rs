@@ -180,12 +180,23 @@ pub(crate) fn checked(params: JsValue) -> Result<ValidParams, JsValue> {
 }
 
 /// A JS value as JSON, through `JSON.stringify` and the core's reader (which
-/// refuses deep nesting before recursing). `undefined` reads as null.
+/// refuses deep nesting before recursing). `undefined` reads as null; NaN
+/// and ±Infinity read as the text `"NaN"`, `"infinity"`, `"-infinity"`.
 pub(crate) fn read_value(value: JsValue, what: &str) -> Result<Value, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Value::Null);
     }
-    let text = js_sys::JSON::stringify(&value)
+    // JSON has no NaN or infinity: JSON.stringify would write null, and the
+    // message would say "got null". Write them as their names instead, so a
+    // NaN is refused as `must be a number (got "NaN")`.
+    let replacer =
+        Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|_key: JsValue, value: JsValue| {
+            match value.as_f64() {
+                Some(x) if !x.is_finite() => JsValue::from_str(&crate::errors::number(x)),
+                _ => value,
+            }
+        });
+    let text = js_sys::JSON::stringify_with_replacer(&value, replacer.as_ref())
         .map(String::from)
         .map_err(|_| {
             field_error(&crate::input::InputError::new(
