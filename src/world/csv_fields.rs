@@ -321,6 +321,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Lines of contract-like pieces: the fast path either gives up or
+        /// reads exactly what the general path reads.
+        #[test]
+        fn the_fast_path_never_disagrees_with_the_general_one(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "0", "1", "7", "59", "007", "4294967295", "4294967296", "99999999999",
+                    "3.1", "3.25", "3.", ".5", "2.345", "999999999999.99", "1000000000000",
+                    "tier_1", "Tier_2", "TIER_3", "tier_4", ",", ",", ",", "\"", "-1", " ", "x",
+                ]),
+                0..16,
+            )
+        ) {
+            let line = pieces.concat();
+            if let Some(fast) = parse_fast(line.as_bytes()) {
+                proptest::prop_assert_eq!(Ok(fast), parse_general(line.as_bytes()), "{}", line);
+            }
+        }
+    }
+
     #[test]
     fn the_digit_limit_is_the_contract_limit() {
         assert_eq!(
