@@ -6,11 +6,14 @@
 //!   lints, native, wasm in headless Chromium, and end-to-end.
 //! - `cargo xtask bench` prints native and in-browser timings side by side.
 //! - `cargo xtask dist` writes a static build anyone can host into `dist/`.
+//! - `cargo xtask fuzz --seconds N` runs the cargo-fuzz targets in `fuzz/`
+//!   (where a nightly toolchain exists; it says plainly when not).
 
 mod bench;
 mod build;
 mod config;
 mod dist;
+mod fuzz;
 mod project;
 mod run;
 mod serve;
@@ -51,6 +54,12 @@ enum Command {
     Bench,
     /// Write a static build anyone can host (page, optimised wasm, uPlot) into dist/.
     Dist,
+    /// Run each cargo-fuzz target in fuzz/ (needs a nightly toolchain; not part of `test`).
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,6 +77,7 @@ fn main() -> ExitCode {
         Command::Test { no_e2e } => test::run(!no_e2e),
         Command::Bench => bench::run(),
         Command::Dist => dist::run().map(|_| ()),
+        Command::Fuzz { seconds } => fuzz::run(seconds),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
