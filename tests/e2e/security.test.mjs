@@ -10,7 +10,11 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser.close(); });
 
-test('the server sends the policy, nosniff and a referrer policy', async () => {
+// A plain static server (the dist/ run) sends no such headers: there the
+// page's meta tag carries the policy, which the next test holds it to.
+const plainServer = process.env.STATIC_BUILD ? 'a plain static server sends no security headers' : false;
+
+test('the server sends the policy, nosniff and a referrer policy', { skip: plainServer }, async () => {
   const response = await fetch(BASE_URL);
   assert.equal(response.status, 200);
   const csp = response.headers.get('content-security-policy') ?? '';
