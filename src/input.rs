@@ -172,6 +172,8 @@ pub fn got_value(value: &Value) -> String {
 pub struct Object<'a> {
     map: &'a Map<String, Value>,
     path: String,
+    /// The input's name, for messages about the object as a whole.
+    what: String,
     read: Vec<&'static str>,
 }
 
@@ -182,6 +184,7 @@ impl<'a> Object<'a> {
             Value::Object(map) => Ok(Object {
                 map,
                 path: path.to_string(),
+                what: what.to_string(),
                 read: Vec::new(),
             }),
             other => Err(InputError::new(
@@ -255,6 +258,14 @@ impl<'a> Object<'a> {
     /// Refuses any field that was not read, naming the ones that are known.
     pub fn finish(self) -> Result<(), InputError> {
         if let Some(unknown) = self.map.keys().find(|k| !self.read.contains(&k.as_str())) {
+            if unknown.is_empty() {
+                let owner = if self.path.is_empty() {
+                    &self.what
+                } else {
+                    &self.path
+                };
+                return Err(InputError::new(owner, "has a field with an empty name"));
+            }
             let mut known = self.read.clone();
             known.sort_unstable();
             known.dedup();
@@ -323,6 +334,15 @@ mod tests {
         assert!(
             err.to_string().starts_with("a is not a known field"),
             "{err}"
+        );
+        let empty = parse(r#"{"": 1}"#, "options").unwrap();
+        assert_eq!(
+            Object::new(&empty, "", "options")
+                .unwrap()
+                .finish()
+                .unwrap_err()
+                .to_string(),
+            "options has a field with an empty name"
         );
         let list = parse("[1, 3]", "parameters").unwrap();
         assert_eq!(

@@ -99,6 +99,10 @@ pub fn user_from_json(value: &Value) -> Result<Features, ScoreError> {
         )
     })?;
     o.finish().map_err(|e| {
+        if e.field == "user" {
+            // The object as a whole (a field with an empty name).
+            return ScoreError::from(e);
+        }
         ScoreError::new(
             e.field,
             format!("is not a signal (the signals: {})", SIGNALS.join(", ")),
@@ -273,5 +277,11 @@ mod tests {
             .to_string()
             .starts_with("converted is not a signal"));
         assert!(user_from_json(&json!([1, 2])).is_err());
+        let mut empty = user();
+        empty[""] = json!(1);
+        assert_eq!(
+            user_from_json(&empty).unwrap_err().to_string(),
+            "user has a field with an empty name"
+        );
     }
 }

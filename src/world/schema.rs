@@ -400,6 +400,10 @@ fn read_object(params: &mut GeneratorParams, value: &Value, path: &str) -> Resul
         ));
     };
     for (name, value) in map {
+        if name.is_empty() {
+            let owner = if path.is_empty() { "parameters" } else { path };
+            return Err(ParamError::new(owner, "has a field with an empty name"));
+        }
         let key = if path.is_empty() {
             name.clone()
         } else {
@@ -510,6 +514,8 @@ mod tests {
         for (json, message) in [
             (r#"{"weights": {"sesions_7d": 0.9}}"#, "weights.sesions_7d is not a parameter"),
             (r#"{"noise": 1}"#, "noise is not a parameter"),
+            (r#"{"":"00"}"#, "parameters has a field with an empty name"),
+            (r#"{"weights": {"": 1}}"#, "weights has a field with an empty name"),
             (r#"{"weights": {"sessions_7d": "high"}}"#, "weights.sessions_7d must be a number (got \"high\")"),
             (r#"{"weights": {"sessions_7d": null}}"#, "weights.sessions_7d must be a number (got null)"),
             (r#"{"rows": -5}"#, "rows must not be negative (got -5)"),
