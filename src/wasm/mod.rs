@@ -90,6 +90,8 @@ export interface Summary {
 /** One numeric signal's histogram with the conversion rate per bin. */
 export interface Histogram {
   column: Signal;
+  /** True for a signal with whole values: bin i holds edges[i] up to, not including, edges[i + 1]. */
+  integer: boolean;
   /** Lower edge of each bin. */
   edges: number[];
   /** Upper edge of the last bin. */
@@ -98,14 +100,23 @@ export interface Histogram {
   conversions: number[];
   /** Conversion rate per bin; null for an empty bin. */
   rates: (number | null)[];
+  /** The rate's 95% Wilson interval per bin; null for an empty bin. */
+  rateLow: (number | null)[];
+  rateHigh: (number | null)[];
 }
 /** What the contract's distribution predicts for a column. */
 export interface Expected { column: Signal; distribution: string; min: number; mean: number; stdDev: number; max: number | null; }
 export interface RowView {
   days_since_signup: number; sessions_7d: number; content_hours_7d: number;
   downloads_7d: number; paywall_views_7d: number; country_tier: TierName; converted: 0 | 1;
-  /** True conversion probability (generated data only). */
+  /** What the signals explain of the score, s(x) (generated data only, as the next three). */
+  systematic: number | null;
+  /** The user's own noise, σ·z. */
+  noise: number | null;
+  /** True conversion probability, sigmoid(s(x) + σ·z). */
   probability: number | null;
+  /** The user's fixed uniform draw u: converted when u < p. */
+  draw: number | null;
 }
 /** Everything the page draws for one state of the world. */
 export interface View {
@@ -113,6 +124,8 @@ export interface View {
   change: "relabelled" | "regenerated" | null;
   summary: Summary;
   histograms: Histogram[];
+  /** The users' scores under the S-curve. */
+  scores: ScoreView;
   expected: Expected[];
   firstRows: RowView[];
   params: Required<GeneratorParams>;

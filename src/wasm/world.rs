@@ -6,6 +6,37 @@ use super::{checked, to_js};
 use crate::world::csv_write::to_csv;
 use crate::world::session;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WORLD: &'static str = r#"
+/** The score → probability picture: the S-curve and the users' scores under it. */
+export interface ScoreView {
+  /** Left edge of the score axis (log-odds) and each bin's width. */
+  start: number;
+  width: number;
+  /** Users per bin of their systematic score s(x), what the signals explain. */
+  systematic: number[];
+  /** Users per bin of their score with noise, s(x) + σ·z. */
+  scores: number[];
+  /** Users left of the axis and right of it. */
+  systematicOutside: [number, number];
+  scoresOutside: [number, number];
+  meanSystematic: number;
+  /** Standard deviation of the systematic scores. */
+  spreadSystematic: number;
+  meanScore: number;
+  spreadScore: number;
+  /** sigmoid(mean score): the curve at the average user. */
+  rateAtMeanScore: number;
+  /** The share of users who convert: what the curve makes of them. */
+  conversionRate: number;
+  /** Where most users sit on the S. */
+  sits: "top" | "bottom" | "middle";
+  /** The S-curve: curve[i] = sigmoid(start + i·curveStep). */
+  curveStep: number;
+  curve: number[];
+}
+"#;
+
 /// A generated dataset and the parameters that made it.
 #[wasm_bindgen]
 pub struct World {

@@ -2,7 +2,11 @@
 //! CSV reader reads into, and the model and the page read from. Plain
 //! storage: generating and relabelling live in [`super::generator`].
 
+use std::ops::Deref;
+use std::sync::OnceLock;
+
 use super::contract::Tier;
+use super::score::probabilities_of;
 
 /// One user's behavioural signals: the six feature columns of the contract.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,16 +25,44 @@ pub struct Features {
     pub country_tier: Tier,
 }
 
-/// What only a generated dataset knows: each user's latent draws and true
-/// probability. Imported data has none of this.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What only a generated dataset knows: each user's latent draws, score and
+/// true probability. Imported data has none of this.
+#[derive(Clone, Debug, Default)]
 pub struct Latent {
     /// Standard normal draw z per user (noise ε = σ·z).
     pub noise_z: Vec<f64>,
     /// Uniform label draw u per user (converted = u < p).
     pub label_draw: Vec<f64>,
-    /// True conversion probability p per user (with the user's own noise).
-    pub probability: Vec<f64>,
+    /// Each user's score and true conversion probability p (with the user's
+    /// own noise); reads as the list of probabilities.
+    pub probability: TrueProbability,
+    /// logit(u) of each user's label draw, for relabelling by comparing
+    /// scores (empty until [`Latent::prepare_relabel`]); single precision,
+    /// half the memory to read per relabel, well within [`LABEL_GUARD`].
+    label_logit: Vec<f32>,
+}
+
+/// Below this distance from logit(u) a score's label is decided by the exact
+/// probability; beyond it the comparison of the score with logit(u) gives
+/// the same label as u < sigmoid(score), with a wide margin: sigmoid and
+/// logit are each computed to about 1e-14 (so only scores within about
+/// 1e-13, or 1e-13 / (1 − u) near u = 1, of logit(u) could be labelled
+/// differently), and logit(u) is kept to single precision, within 2.2e-6 of
+/// itself for the |logit(u)| ≤ 37 of every draw.
+pub const LABEL_GUARD: f64 = 1e-5;
+
+/// Draws above this have their logit marked unusable (NaN), so their label
+/// is always decided exactly: there 1 / (1 − u) would let the error of
+/// the comparison outgrow [`LABEL_GUARD`].
+const LAST_TRUSTED_DRAW: f64 = 1.0 - 1e-6;
+
+impl PartialEq for Latent {
+    /// The same draws, scores and probabilities (the logits follow from the draws).
+    fn eq(&self, other: &Self) -> bool {
+        self.noise_z == other.noise_z
+            && self.label_draw == other.label_draw
+            && self.probability == other.probability
+    }
 }
 
 impl Latent {
@@ -46,6 +78,113 @@ impl Latent {
         self.noise_z.clear();
         self.label_draw.clear();
         self.probability.clear();
+        self.label_logit.clear();
+    }
+
+    /// What a relabel reads and writes: the noise draws, the label draws,
+    /// their logits ([`Latent::prepare_relabel`]) and the scores to overwrite
+    /// (the probabilities are then computed again when next read).
+    pub fn relabel_parts(&mut self) -> (&[f64], &[f64], &[f32], &mut [f64]) {
+        self.prepare_relabel();
+        (
+            &self.noise_z,
+            &self.label_draw,
+            &self.label_logit,
+            self.probability.rescore(),
+        )
+    }
+
+    /// Computes, once per set of users, ln(u / (1 − u)) of each user's label
+    /// draw: converted = u < sigmoid(score) exactly when score > logit(u),
+    /// up to rounding ([`LABEL_GUARD`]). NaN (never trusted) for u = 0 and
+    /// for draws above [`LAST_TRUSTED_DRAW`].
+    pub fn prepare_relabel(&mut self) {
+        if self.label_logit.len() != self.label_draw.len() {
+            self.label_logit.clear();
+            self.label_logit.reserve_exact(self.label_draw.len());
+            self.label_logit.extend(self.label_draw.iter().map(|&u| {
+                if u > 0.0 && u <= LAST_TRUSTED_DRAW {
+                    libm::log(u / (1.0 - u)) as f32
+                } else {
+                    f32::NAN
+                }
+            }));
+        }
+    }
+}
+
+/// Each user's score with noise, s(x) + σ·z, and their true conversion
+/// probability sigmoid(score), which it reads as (a slice of probabilities).
+/// A relabel sets the scores and decides the labels without the
+/// probabilities (the costly part); they are computed from the scores, the
+/// same bits as the generator's, the first time they are read after it.
+#[derive(Clone, Debug, Default)]
+pub struct TrueProbability {
+    score: Vec<f64>,
+    /// sigmoid of each score, once computed since the scores last changed.
+    probability: OnceLock<Vec<f64>>,
+}
+
+impl TrueProbability {
+    /// Each user's score with noise, s(x) + σ·z (a log-odds).
+    pub fn scores(&self) -> &[f64] {
+        &self.score
+    }
+
+    /// The scores to overwrite, for a relabel: the probabilities are dropped
+    /// and computed again when next read.
+    pub fn rescore(&mut self) -> &mut [f64] {
+        self.probability.take();
+        &mut self.score
+    }
+
+    /// Appends users whose scores and probabilities were computed together.
+    pub fn extend(&mut self, scores: &[f64], probabilities: &[f64]) {
+        let held = self.known();
+        held.extend_from_slice(probabilities);
+        self.score.extend_from_slice(scores);
+    }
+
+    /// The probabilities, computed now if they are not known, to append to.
+    fn known(&mut self) -> &mut Vec<f64> {
+        let _ = self.probabilities();
+        self.probability.get_mut().expect("computed just above")
+    }
+
+    fn probabilities(&self) -> &[f64] {
+        self.probability.get_or_init(|| {
+            let mut p = vec![0.0; self.score.len()];
+            probabilities_of(&self.score, &mut p);
+            p
+        })
+    }
+
+    fn reserve_exact(&mut self, n: usize) {
+        self.score.reserve_exact(n);
+        self.known().reserve_exact(n);
+    }
+
+    fn clear(&mut self) {
+        self.score.clear();
+        // Keep the room the probabilities held, without computing them first.
+        match self.probability.get_mut() {
+            Some(p) => p.clear(),
+            None => self.probability = OnceLock::from(Vec::new()),
+        }
+    }
+}
+
+impl Deref for TrueProbability {
+    type Target = [f64];
+
+    fn deref(&self) -> &[f64] {
+        self.probabilities()
+    }
+}
+
+impl PartialEq for TrueProbability {
+    fn eq(&self, other: &Self) -> bool {
+        self.score == other.score && self.probabilities() == other.probabilities()
     }
 }
 

@@ -14,10 +14,11 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma, StandardNormal};
 
-use super::dataset::{Dataset, Latent};
+use super::dataset::{Dataset, Latent, LABEL_GUARD};
 use super::params::{GeneratorParams, UniformRange, ValidParams};
 use super::sampling::{stream, streams, Count, TierMix};
-use super::score::ScoreWeights;
+use super::score::{probabilities_of, ScoreWeights, ScoredBlock, BLOCK};
+use crate::math::sigmoid;
 
 /// Draws users column by column, in chunks of any size, in constant memory.
 #[derive(Clone, Debug)]
@@ -115,18 +116,27 @@ impl Generator {
             .extend((0..n).map(|_| -> f64 { rng.random() }));
         // The latent columns may hold fewer users than `data` (a scratch
         // buffer reused chunk by chunk): they have their own start.
-        let drawn = latent.probability.len();
-        latent.probability.resize(drawn + n, 0.0);
-        self.score.probabilities(
-            data,
-            start,
-            &latent.noise_z[drawn..],
-            &mut latent.probability[drawn..],
-        );
-        let draws = latent.label_draw[drawn..]
-            .iter()
-            .zip(&latent.probability[drawn..]);
-        data.converted.extend(draws.map(|(&u, &p)| u < p));
+        let drawn = latent.probability.scores().len();
+        let mut systematic = [0.0f64; BLOCK];
+        let mut scores = [0.0f64; BLOCK];
+        let mut probabilities = [0.0f64; BLOCK];
+        let mut labels = [false; BLOCK];
+        let blocks = latent.noise_z[drawn..]
+            .chunks(BLOCK)
+            .zip(latent.label_draw[drawn..].chunks(BLOCK));
+        for (offset, (noise_z, draws)) in blocks.enumerate() {
+            let m = noise_z.len();
+            let (scores, probabilities) = (&mut scores[..m], &mut probabilities[..m]);
+            let from = start + offset * BLOCK;
+            self.score
+                .scores(data, from, noise_z, &mut systematic[..m], scores);
+            probabilities_of(scores, probabilities);
+            for ((label, &u), &p) in labels.iter_mut().zip(draws).zip(&*probabilities) {
+                *label = u < p;
+            }
+            latent.probability.extend(scores, probabilities);
+            data.converted.extend_from_slice(&labels[..m]);
+        }
         n
     }
 }
@@ -172,28 +182,107 @@ pub fn regenerate(data: &mut Dataset, params: &ValidParams) {
     data.latent = Some(latent);
 }
 
-/// Recomputes every true probability and label of `data` for new score
-/// parameters (weights, tier effects, σ, b0), keeping the same users and
-/// their draws: exactly what [`generate`] would give for `params`, provided
-/// only score parameters changed (see [`same_population`]), and much faster,
-/// because no feature is drawn again. Returns `false` (and changes nothing)
-/// for a dataset that was not generated here.
+/// Recomputes every score and label of `data` for new score parameters
+/// (weights, tier effects, σ, b0), keeping the same users and their draws:
+/// exactly what [`generate`] would give for `params`, provided only score
+/// parameters changed (see [`same_population`]), and much faster, because
+/// no feature is drawn again and the true probabilities are computed only
+/// when read ([`super::dataset::TrueProbability`]). Returns `false` (and
+/// changes nothing) for a dataset that was not generated here.
+///
+/// A label is u < sigmoid(score); here it is decided by comparing the score
+/// with logit(u), computed once per set of users, and only a score within
+/// [`LABEL_GUARD`] of it (or a draw whose logit is not trusted) goes through
+/// the exact sigmoid: the same labels, bit for bit, at a fraction of the
+/// cost.
+///
 pub fn relabel(data: &mut Dataset, params: &ValidParams) -> bool {
+    relabel_with(data, params, &mut Vec::new(), |_| {})
+}
+
+/// [`relabel`] in one pass, a block of users at a time, telling what it saw:
+/// `flipped` gets (in order) every user whose label changed, so counts by
+/// label can follow a move at the cost of the users it flips, and `visit`
+/// sees each block's scores while they are in the cache.
+pub fn relabel_with(
+    data: &mut Dataset,
+    params: &ValidParams,
+    flipped: &mut Vec<usize>,
+    mut visit: impl FnMut(&ScoredBlock<'_>),
+) -> bool {
     let Some(mut latent) = data.latent.take() else {
         return false;
     };
-    let score = ScoreWeights::new(params.get());
-    score.probabilities(data, 0, &latent.noise_z, &mut latent.probability);
-    for ((c, &u), &p) in data
-        .converted
-        .iter_mut()
-        .zip(&latent.label_draw)
-        .zip(&latent.probability)
-    {
-        *c = u < p;
+    flipped.clear();
+    // The labels are taken out while the features are read beside them.
+    let mut converted = std::mem::take(&mut data.converted);
+    let weights = ScoreWeights::new(params.get());
+    let mut systematic = [0.0f64; BLOCK];
+    let mut guesses = [false; BLOCK];
+    let mut sure = [false; BLOCK];
+    let (noise_z, draws, logits, scores) = latent.relabel_parts();
+    let blocks = noise_z
+        .chunks(BLOCK)
+        .zip(draws.chunks(BLOCK))
+        .zip(logits.chunks(BLOCK))
+        .zip(scores.chunks_mut(BLOCK))
+        .zip(converted.chunks_mut(BLOCK));
+    for (offset, ((((noise_z, draws), logits), scores), converted)) in blocks.enumerate() {
+        let start = offset * BLOCK;
+        let systematic = &mut systematic[..noise_z.len()];
+        weights.scores(data, start, noise_z, systematic, scores);
+        // A vector loop guesses each label by comparison and finds out
+        // whether any needs the exact sigmoid; a block whose guesses all
+        // stand and equal its labels (most blocks, in a small move) is done.
+        let mut unsure = 0u64;
+        let users = guesses.iter_mut().zip(&mut sure).zip(&*scores).zip(logits);
+        for (((guess, sure), &score), &logit) in users {
+            let logit = f64::from(logit);
+            let yes = score > logit + LABEL_GUARD;
+            let no = score < logit - LABEL_GUARD;
+            *guess = yes;
+            *sure = yes | no;
+            unsure |= u64::from(!*sure);
+        }
+        let m = scores.len();
+        if unsure != 0 || guesses[..m] != *converted {
+            let users = guesses.iter().zip(&sure).zip(&*scores).zip(draws);
+            for (i, ((((&guess, &sure), &score), &u), c)) in
+                users.zip(converted.iter_mut()).enumerate()
+            {
+                let now = if sure { guess } else { u < sigmoid(score) };
+                if now != *c {
+                    *c = now;
+                    flipped.push(start + i);
+                }
+            }
+        }
+        visit(&ScoredBlock {
+            start,
+            systematic,
+            scores,
+        });
     }
+    data.converted = converted;
     data.latent = Some(latent);
     true
+}
+
+/// The label of a user with `score` and label draw `u`, whose logit is
+/// `logit` (from [`Latent::relabel_parts`]): u < sigmoid(score), decided by
+/// comparing the score with the logit beyond [`LABEL_GUARD`], and by the
+/// exact sigmoid within it, as [`relabel`] decides it (its loops are this
+/// function spelled out for vector instructions).
+#[cfg(test)]
+fn label_of(score: f64, logit: f32, u: f64) -> bool {
+    let logit = f64::from(logit);
+    if score > logit + LABEL_GUARD {
+        true
+    } else if score < logit - LABEL_GUARD {
+        false
+    } else {
+        u < sigmoid(score)
+    }
 }
 
 /// True when two parameter sets describe the same users (seed, rows, every
@@ -242,6 +331,76 @@ mod tests {
                     score.probability(&data.features(i), z).to_bits()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn labels_by_logit_equal_labels_by_sigmoid_even_at_the_boundary() {
+        use rand::SeedableRng;
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut draws: Vec<f64> = (0..400_000).map(|_| rng.random()).collect();
+        let ulp = f64::EPSILON / 2.0;
+        draws.extend([
+            0.0,
+            ulp,
+            0.5,
+            0.5 - ulp,
+            1.0 - ulp,
+            1.0 - 1e-6,
+            1.0 - 1.0001e-6,
+        ]);
+        draws.extend((1..60).map(|k| 0.5f64.powi(k)));
+        let mut latent = Latent::default();
+        latent.label_draw.clone_from(&draws);
+        let (_, _, logits, _) = latent.relabel_parts();
+        let offsets = [
+            0.0, 1e-16, 1e-14, 1e-13, 1e-11, 1e-9, 1e-7, 2.5e-6, 9.99e-6, 1e-5, 1.001e-5, 1e-3, 0.3,
+        ];
+        let mut decided = 0u64;
+        for (&u, &logit) in draws.iter().zip(logits) {
+            // Scores on both sides of the boundary, at every distance.
+            let centre = if logit.is_nan() {
+                0.0
+            } else {
+                f64::from(logit)
+            };
+            for t in offsets.iter().flat_map(|&t| [t, -t]) {
+                let score = centre + t;
+                let exact = u < sigmoid(score);
+                assert_eq!(label_of(score, logit, u), exact, "u {u:e}, score {score:e}");
+                let distance = (score - f64::from(logit)).abs();
+                decided += u64::from(distance > LABEL_GUARD);
+            }
+            for score in [-1e4, -745.5, -708.5, -36.0, 36.0, 708.5, 1e4] {
+                assert_eq!(label_of(score, logit, u), u < sigmoid(score));
+            }
+            // Just beyond the guard, at random.
+            let t = LABEL_GUARD * (1.0 + rng.random::<f64>() * 1e-3);
+            for score in [centre + t, centre - t] {
+                assert_eq!(label_of(score, logit, u), u < sigmoid(score));
+            }
+        }
+        // Three offsets on each side are beyond the guard for every trusted draw.
+        assert!(decided >= 6 * 400_000, "{decided}");
+    }
+
+    #[test]
+    fn many_moves_relabel_exactly_as_generation_labels() {
+        let base = GeneratorParams {
+            rows: 60_000,
+            ..Default::default()
+        };
+        let mut data = generate(&base.clone().validate(100_000).unwrap());
+        for k in 0..12 {
+            let x = f64::from(k);
+            let mut moved = base.clone();
+            moved.baseline = -6.0 + 0.7 * x;
+            moved.noise_sigma = [0.0, 0.8, 3.0, 25.0][k as usize % 4];
+            moved.weights.downloads_7d = 0.5 - 0.13 * x;
+            moved.tier_effects.tier_3 = 0.9 * x - 4.0;
+            let moved = moved.validate(100_000).unwrap();
+            assert!(relabel(&mut data, &moved));
+            assert_eq!(data, generate(&moved), "move {k}");
         }
     }
 
@@ -301,7 +460,14 @@ mod tests {
         moved.baseline = -2.0;
         assert!(same_population(&base, &moved));
         let moved = moved.validate(10_000).unwrap();
-        assert!(relabel(&mut data, &moved));
+        let mut flipped = Vec::new();
+        let mut seen = 0;
+        assert!(relabel_with(&mut data, &moved, &mut flipped, |b| {
+            assert_eq!(b.start, seen);
+            seen += b.scores.len();
+        }));
+        assert_eq!(seen, 2_000, "every user once, in order");
+        assert!(!flipped.is_empty());
         assert_eq!(data, generate(&moved));
         let mut imported = data.clone();
         imported.latent = None;

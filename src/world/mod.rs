@@ -1,6 +1,6 @@
 //! The world: the data contract, the generator's parameters and their one
 //! table, the seeded samplers and generator, users in memory, the CSV, the
-//! statistics the page shows, and the session that keeps a world while a
+//! statistics the page shows, the score → probability picture, and the session that keeps a world while a
 //! person explores it.
 
 pub mod aggregates;
@@ -15,5 +15,6 @@ pub mod params;
 pub mod sampling;
 pub mod schema;
 pub mod score;
+pub mod score_view;
 pub mod session;
 pub mod summary;

@@ -60,54 +60,101 @@ impl ScoreWeights {
         sigmoid(self.systematic(x) + self.noise_sigma * z)
     }
 
-    /// The true probabilities of users `start..start + out.len()` of `data`,
-    /// whose noise draws are `noise_z`: exactly the bits
-    /// [`ScoreWeights::probability`] gives user by user, computed a block at
-    /// a time in loops the compiler turns into vector instructions.
-    pub fn probabilities(&self, data: &Dataset, start: usize, noise_z: &[f64], out: &mut [f64]) {
-        const BLOCK: usize = 256;
+    /// Walks every user of `data`, whose noise draws are `noise_z`, a block
+    /// at a time with their systematic scores and scores.
+    pub fn each_block(
+        &self,
+        data: &Dataset,
+        noise_z: &[f64],
+        mut visit: impl FnMut(&ScoredBlock<'_>),
+    ) {
+        let mut systematic = [0.0f64; BLOCK];
         let mut scores = [0.0f64; BLOCK];
-        for (offset, (out, noise_z)) in out.chunks_mut(BLOCK).zip(noise_z.chunks(BLOCK)).enumerate()
-        {
-            let from = start + offset * BLOCK;
-            let m = out.len();
-            let scores = &mut scores[..m];
-            let days = &data.days_since_signup[from..][..m];
-            let sessions = &data.sessions_7d[from..][..m];
-            let hours = &data.content_hours_7d[from..][..m];
-            let downloads = &data.downloads_7d[from..][..m];
-            let paywall = &data.paywall_views_7d[from..][..m];
-            let tiers = &data.country_tier[from..][..m];
-            let noise_z = &noise_z[..m];
-            let [tier_1, tier_2, tier_3] = self.tier_effects;
-            for i in 0..m {
-                // Two comparisons rather than a table lookup: vector friendly.
-                let tier = tiers[i] as u8;
-                let effect = if tier == Tier::Tier1 as u8 {
-                    tier_1
-                } else if tier == Tier::Tier2 as u8 {
-                    tier_2
-                } else {
-                    tier_3
-                };
-                // The same operations, in the same order, as `systematic`.
-                scores[i] = self.baseline
-                    + self.sessions_7d * f64::from(sessions[i])
-                    + self.downloads_7d * f64::from(downloads[i])
-                    + self.paywall_views_7d * f64::from(paywall[i])
-                    + self.content_hours_7d * hours[i]
-                    + self.days_since_signup * f64::from(days[i])
-                    + effect
-                    + self.noise_sigma * noise_z[i];
-            }
-            for (p, &score) in out.iter_mut().zip(&*scores) {
-                *p = sigmoid_from_exp(score, exp_non_positive(-score.abs()));
-            }
-            // Far in the tails (and for NaN) `sigmoid` defers to libm.
-            for (p, &score) in out.iter_mut().zip(&*scores) {
-                if score.is_nan() || score.abs() > EXP_FAST_LIMIT {
-                    *p = sigmoid(score);
-                }
+        for (offset, noise_z) in noise_z.chunks(BLOCK).enumerate() {
+            let m = noise_z.len();
+            let (systematic, scores) = (&mut systematic[..m], &mut scores[..m]);
+            let start = offset * BLOCK;
+            self.scores(data, start, noise_z, systematic, scores);
+            visit(&ScoredBlock {
+                start,
+                systematic,
+                scores,
+            });
+        }
+    }
+
+    /// The systematic scores and the scores of users `start..start +
+    /// noise_z.len()`, whose noise draws are `noise_z`: the same operations,
+    /// in the same order, as [`ScoreWeights::systematic`] and
+    /// [`ScoreWeights::probability`], in a loop the compiler turns into
+    /// vector instructions.
+    pub fn scores(
+        &self,
+        data: &Dataset,
+        start: usize,
+        noise_z: &[f64],
+        systematic: &mut [f64],
+        scores: &mut [f64],
+    ) {
+        let m = noise_z.len();
+        let (systematic, scores) = (&mut systematic[..m], &mut scores[..m]);
+        let days = &data.days_since_signup[start..][..m];
+        let sessions = &data.sessions_7d[start..][..m];
+        let hours = &data.content_hours_7d[start..][..m];
+        let downloads = &data.downloads_7d[start..][..m];
+        let paywall = &data.paywall_views_7d[start..][..m];
+        let tiers = &data.country_tier[start..][..m];
+        let [tier_1, tier_2, tier_3] = self.tier_effects;
+        for i in 0..m {
+            // Two comparisons rather than a table lookup: vector friendly.
+            let tier = tiers[i] as u8;
+            let effect = if tier == Tier::Tier1 as u8 {
+                tier_1
+            } else if tier == Tier::Tier2 as u8 {
+                tier_2
+            } else {
+                tier_3
+            };
+            systematic[i] = self.baseline
+                + self.sessions_7d * f64::from(sessions[i])
+                + self.downloads_7d * f64::from(downloads[i])
+                + self.paywall_views_7d * f64::from(paywall[i])
+                + self.content_hours_7d * hours[i]
+                + self.days_since_signup * f64::from(days[i])
+                + effect;
+            scores[i] = systematic[i] + self.noise_sigma * noise_z[i];
+        }
+    }
+}
+
+/// Users a block loop handles at a time: few enough that a block's scores
+/// stay in the fastest cache between the loops over them.
+pub const BLOCK: usize = 256;
+
+/// One block of users as a pass over the scores sees them.
+#[derive(Clone, Copy, Debug)]
+pub struct ScoredBlock<'a> {
+    /// Index of the block's first user.
+    pub start: usize,
+    /// s(x) = b0 + Σ weight·signal + tier effect: what the signals explain.
+    pub systematic: &'a [f64],
+    /// s(x) + σ·z: the score with each user's own noise.
+    pub scores: &'a [f64],
+}
+
+/// sigmoid of each score, the same bits as [`sigmoid`], in loops the
+/// compiler turns into vector instructions.
+pub fn probabilities_of(scores: &[f64], out: &mut [f64]) {
+    let mut tails = false;
+    for (p, &score) in out.iter_mut().zip(scores) {
+        *p = sigmoid_from_exp(score, exp_non_positive(-score.abs()));
+        tails |= score.is_nan() || score.abs() > EXP_FAST_LIMIT;
+    }
+    // Far in the tails (and for NaN) `sigmoid` defers to libm.
+    if tails {
+        for (p, &score) in out.iter_mut().zip(scores) {
+            if score.is_nan() || score.abs() > EXP_FAST_LIMIT {
+                *p = sigmoid(score);
             }
         }
     }

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::aggregates::{expected, first_rows, Aggregates, Expected, Histogram, RowView};
 use super::dataset::Dataset;
-use super::generator::{generate, regenerate, relabel, same_population};
+use super::generator::{generate, regenerate, relabel_with, same_population};
 use super::params::{GeneratorParams, ValidParams};
+use super::score_view::{score_view, ScoreAxis, ScoreMoments, ScoreTally, ScoreView};
 use super::summary::Summary;
 
 /// Rows the page's table shows.
@@ -29,8 +30,14 @@ pub enum Change {
 pub struct World {
     params: ValidParams,
     data: Dataset,
-    /// What the page shows that depends only on the users' features.
+    /// What the page shows of the users' features and labels.
     aggregates: Aggregates,
+    /// What the users' scores are made of, for their mean and spread.
+    moments: ScoreMoments,
+    /// The users' scores under the S-curve.
+    scores: ScoreView,
+    /// The users the last relabel flipped (kept to reuse its memory).
+    flipped: Vec<usize>,
 }
 
 /// Everything the page draws for one state of the world.
@@ -41,34 +48,59 @@ pub struct View<'a> {
     pub change: Option<Change>,
     pub summary: Summary,
     pub histograms: Vec<Histogram>,
+    /// The score → probability picture.
+    pub scores: &'a ScoreView,
     pub expected: Vec<Expected>,
     pub first_rows: Vec<RowView>,
     pub params: &'a GeneratorParams,
 }
 
+/// Readies new users for relabelling while they are being drawn anyway, so
+/// that the first slider move after them costs no more than the next.
+fn prepare(data: &mut Dataset) {
+    if let Some(latent) = data.latent.as_mut() {
+        latent.prepare_relabel();
+    }
+}
+
 impl World {
     /// Generates the users `params` describe.
     pub fn new(params: ValidParams) -> World {
-        let data = generate(&params);
+        let mut data = generate(&params);
+        prepare(&mut data);
         let aggregates = Aggregates::new(&data);
+        let moments = ScoreMoments::of(&data);
+        let scores = score_view(params.get(), &data, &moments);
         World {
             params,
             data,
             aggregates,
+            moments,
+            scores,
+            flipped: Vec::new(),
         }
     }
 
     /// Moves to new parameters: relabels the same users when only score
-    /// parameters (weights, tier effects, σ, b0) changed, else draws new users
-    /// in the memory already held.
+    /// parameters (weights, tier effects, σ, b0) changed, in one pass that
+    /// also counts the scores, and updates the counts by label at the cost of
+    /// the users whose label flipped; else draws new users in the memory
+    /// already held.
     pub fn update(&mut self, params: ValidParams) -> Change {
+        let mut tally = ScoreTally::new(ScoreAxis::new(params.get(), &self.moments));
         let change = if same_population(self.params.get(), params.get())
-            && relabel(&mut self.data, &params)
+            && relabel_with(&mut self.data, &params, &mut self.flipped, |b| tally.add(b))
         {
+            self.aggregates.follow(&self.data, &self.flipped);
+            let rate = self.aggregates.conversion_rate();
+            self.scores = tally.finish(params.get(), &self.moments, rate);
             Change::Relabelled
         } else {
             regenerate(&mut self.data, &params);
+            prepare(&mut self.data);
             self.aggregates = Aggregates::new(&self.data);
+            self.moments = ScoreMoments::of(&self.data);
+            self.scores = score_view(params.get(), &self.data, &self.moments);
             Change::Regenerated
         };
         self.params = params;
@@ -87,13 +119,14 @@ impl World {
 
     /// What the page draws now; `change` says how the world got here.
     pub fn view(&self, change: Option<Change>) -> View<'_> {
-        let (summary, histograms) = self.aggregates.with_labels(&self.data);
+        let (summary, histograms) = self.aggregates.summary_and_histograms();
         View {
             change,
             summary,
             histograms,
+            scores: &self.scores,
             expected: expected(self.params.get()),
-            first_rows: first_rows(&self.data, PREVIEW_ROWS),
+            first_rows: first_rows(&self.data, self.params.get(), PREVIEW_ROWS),
             params: self.params.get(),
         }
     }
@@ -126,7 +159,31 @@ mod tests {
         assert_eq!(world.data(), &generate(&valid(seed)));
         let view = world.view(Some(Change::Regenerated));
         assert_eq!(view.summary.rows, 3_000);
+        let latent = world.data().latent.as_ref().unwrap();
+        assert_eq!(view.first_rows[0].probability, Some(latent.probability[0]));
         assert_eq!(view.first_rows.len(), PREVIEW_ROWS);
         assert_eq!(view.params.seed, Seed(9));
+    }
+
+    #[test]
+    fn a_relabelled_world_shows_what_a_fresh_one_shows() {
+        let base = GeneratorParams {
+            rows: 7_000,
+            ..Default::default()
+        };
+        let mut world = World::new(valid(base.clone()));
+        for (weight, sigma, baseline) in [(1.2, 0.8, 0.0), (1.2, 3.0, -4.5), (-0.3, 0.0, 2.0)] {
+            let mut moved = base.clone();
+            moved.weights.downloads_7d = weight;
+            moved.noise_sigma = sigma;
+            moved.baseline = baseline;
+            assert_eq!(world.update(valid(moved.clone())), Change::Relabelled);
+            let fresh = World::new(valid(moved));
+            let (a, b) = (world.view(None), fresh.view(None));
+            assert_eq!(a.summary, b.summary);
+            assert_eq!(a.histograms, b.histograms);
+            assert_eq!(a.scores, b.scores, "the score view, bit for bit");
+            assert_eq!(a.first_rows, b.first_rows);
+        }
     }
 }

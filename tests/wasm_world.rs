@@ -1,0 +1,54 @@
+//! The page's world in headless Chromium: a slider move relabels the same
+//! users by comparing scores with each user's logit(u), in wasm's vector
+//! instructions, and must give the bytes a fresh generation gives (which the
+//! native CLI's pinned hashes check), with the score view beside them.
+#![cfg(target_arch = "wasm32")]
+
+use conversion_playground::wasm::World;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn params(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        js_sys::Reflect::get(&v, &key.into()).unwrap()
+    })
+}
+
+#[wasm_bindgen_test]
+fn relabelled_worlds_write_the_bytes_of_fresh_ones() {
+    let mut world = World::new(params(r#"{"rows": 200000, "seed": "7"}"#)).unwrap();
+    for moved in [
+        r#"{"rows": 200000, "seed": "7", "weights": {"downloads_7d": 1.3}}"#,
+        r#"{"rows": 200000, "seed": "7", "baseline": -4.5, "noiseSigma": 3}"#,
+        r#"{"rows": 200000, "seed": "7", "baseline": 2, "noiseSigma": 0, "tierEffects": {"tier_3": -9}}"#,
+    ] {
+        let view = world.update(params(moved)).unwrap();
+        assert_eq!(
+            get(&view, "change").as_string().as_deref(),
+            Some("relabelled")
+        );
+        let fresh = World::new(params(moved)).unwrap();
+        assert!(world.csv() == fresh.csv(), "{moved}");
+        let fresh_view = fresh.view().unwrap();
+        for path in [
+            "summary.conversions",
+            "scores.meanScore",
+            "scores.spreadScore",
+            "scores.rateAtMeanScore",
+        ] {
+            assert_eq!(
+                get(&view, path).as_f64(),
+                get(&fresh_view, path).as_f64(),
+                "{moved}: {path}"
+            );
+        }
+        let counts = |v: &JsValue| js_sys::JSON::stringify(&get(v, "scores.scores")).unwrap();
+        assert_eq!(counts(&view), counts(&fresh_view), "{moved}");
+    }
+}
