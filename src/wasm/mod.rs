@@ -123,6 +123,8 @@ export interface View {
   /** How the world got here: the same users relabelled, new users, or a first look (null). */
   change: "relabelled" | "regenerated" | null;
   summary: Summary;
+  /** The 95% Wilson interval of each tier's conversion rate (tier_1, tier_2, tier_3); null for an empty tier. */
+  tierIntervals: ([number, number] | null)[];
   histograms: Histogram[];
   /** The users' scores under the S-curve. */
   scores: ScoreView;

@@ -305,6 +305,22 @@ impl Aggregates {
         (summary, histograms)
     }
 
+    /// The 95% Wilson interval of each tier's conversion rate, in tier
+    /// order (`None` for a tier without users).
+    pub fn tier_intervals(&self) -> Vec<Option<[f64; 2]>> {
+        Tier::ALL
+            .iter()
+            .map(|&t| {
+                let (n, k) = (self.tier_users[t.index()], self.tier_conversions[t.index()]);
+                // Tier sizes fit u32: at most 50,000,000 users are held.
+                (n > 0).then(|| {
+                    let (low, high) = wilson_interval(k as u32, n as u32);
+                    [low, high]
+                })
+            })
+            .collect()
+    }
+
     /// The share of users who convert, for the labels now.
     pub fn conversion_rate(&self) -> f64 {
         let rows: usize = self.tier_users.iter().sum();

@@ -47,6 +47,8 @@ pub struct View<'a> {
     /// How the world got here (`None` for a first look).
     pub change: Option<Change>,
     pub summary: Summary,
+    /// The 95% interval of each tier's conversion rate, in tier order.
+    pub tier_intervals: Vec<Option<[f64; 2]>>,
     pub histograms: Vec<Histogram>,
     /// The score → probability picture.
     pub scores: &'a ScoreView,
@@ -123,6 +125,7 @@ impl World {
         View {
             change,
             summary,
+            tier_intervals: self.aggregates.tier_intervals(),
             histograms,
             scores: &self.scores,
             expected: expected(self.params.get()),
