@@ -12,7 +12,7 @@ after(async () => { await browser?.close(); });
 test('the default world downloads as the CLI bytes', async () => {
   const { page, context, errors } = await openPage(browser);
   const csv = await downloadCsv(page);
-  assert.equal(csv.name, 'conversion_seed-42_rows-5000.csv');
+  assert.match(csv.name, /^conversion_seed-42_rows-5000_[0-9a-f]{10}\.csv$/, 'seed, rows and a short hash of the parameters');
   assert.ok(csv.bytes.equals(cli(['generate', '--rows', '5000', '--seed', '42'])), 'page CSV differs from the CLI');
   const rate = await page.getByTestId('conversion-rate').textContent();
   const converted = csv.bytes.toString().trim().split('\n').slice(1).filter((l) => l.endsWith(',1')).length;
@@ -30,7 +30,7 @@ test('a new seed and row count, up to the top of the u64 range', async () => {
   await page.getByTestId('rows').press('Enter');
   await page.locator('#rate-detail').filter({ hasText: `12,345 users converted (seed ${seed})` }).waitFor();
   const csv = await downloadCsv(page);
-  assert.equal(csv.name, `conversion_seed-${seed}_rows-12345.csv`);
+  assert.match(csv.name, new RegExp(`^conversion_seed-${seed}_rows-12345_[0-9a-f]{10}\\.csv$`));
   assert.ok(csv.bytes.equals(cli(['generate', '--rows', '12345', '--seed', seed])));
   await context.close();
 });

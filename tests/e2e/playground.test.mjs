@@ -54,7 +54,7 @@ test('dragging a weight updates the rate while the button is still down, with th
   const sameUsers = await page.locator('#rows-body tr').evaluateAll((rows) => rows.map((r) => [...r.cells].slice(0, 7).map((c) => c.textContent).join(',')));
   assert.deepEqual(sameUsers, firstUsers, 'features must not change when a weight moves');
   const sentence = await page.locator('#explanation').textContent();
-  assert.match(sentence, /^Raising the weight of downloads \(7 days\) from 0\.50 to \d\.\d\d moved the conversion rate from 86\.5% to \d+\.\d%: [\d,]+ more of 5,000 users convert\.$/);
+  assert.match(sentence, /^Raising the weight of downloads \(7 days\) from 0\.50 to \d\.\d\d moved the conversion rate from 86\.5% to \d+\.\d%: [\d,]+ more of 5,000 users convert\. Why: it moved each user's score in proportion to their downloads \(7 days\) up the S \(the mean score by \d\.\d\d, to \d\.\d\d, where the curve gives \d+\.\d%\)\.$/);
   // The download is exactly the CLI's bytes for the slider's value.
   const weight = await page.getByTestId('weight-downloads_7d').inputValue();
   const csv = await downloadCsv(page);
@@ -96,7 +96,7 @@ test('the parameters file regenerates the same CSV with the CLI', async () => {
   const file = join(dir, 'params.json');
   await download.saveAs(file);
   const csv = await downloadCsv(page);
-  assert.equal(csv.name, 'conversion_seed-5_rows-3000.csv');
+  assert.match(csv.name, /^conversion_seed-5_rows-3000_[0-9a-f]{10}\.csv$/);
   assert.ok(csv.bytes.equals(cli(['generate', '--params', file])));
   assert.ok(!csv.bytes.equals(cli(['generate', '--rows', '3000', '--seed', '5'])), 'the parameters must matter');
   await context.close();
@@ -126,7 +126,7 @@ test('bad parameters are named next to their control and the last good data stay
     ['sessions-lambda', '-1', '#f-distributions-sessions_7d-lambda-error', 'must not be negative'],
     ['content-hours-shape', '0', '#f-distributions-content_hours_7d-shape-error', 'must be above 0'],
     ['days-max', '0', '#f-distributions-days_since_signup-max-error', 'must be at least the smallest days since signup, 1'],
-    ['tier-mix-tier_1', '0.5', '#tierMix-error', 'Tier shares must add up to 1'],
+    ['tier-mix-tier_1', '1.5', '#f-tierMix-tier_1-error', 'Share of users in tier 1 must be a share from 0 to 1 (got "1.5").'],
   ]) {
     await page.getByTestId(testid).fill(value);
     await page.getByTestId(testid).press('Enter');
@@ -142,7 +142,7 @@ test('a hand-edited link with garbage is explained and never blanks the page', a
   const banner = await page.locator('#link-problems').textContent();
   for (const part of [
     'Seed must be a whole number from 0 to 18,446,744,073,709,551,615 (got "abc"); using the contract\'s 42.',
-    'Users (rows) must not be negative (got -5); using the contract\'s 5000.',
+    'Users (rows) must not be negative (got -5); using the contract\'s 5,000.',
     'Downloads (7 days) must be a number (got "zzz"); using the contract\'s 0.50.',
     'bogus is not a setting of this page',
     'hide: nothing is not a control group',

@@ -1,4 +1,4 @@
-// Numbers formatted for people.
+// Numbers and sentences formatted for people.
 
 const whole = new Intl.NumberFormat('en-US');
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -8,3 +8,32 @@ export const formatCount = (n) => whole.format(n);
 
 /** @param {number} share e.g. 0.8612 → "86.1%" */
 export const formatPercent = (share) => percent.format(share);
+
+/**
+ * A number with `digits` decimals and a real minus sign, e.g. −2.45.
+ * @param {number} x
+ * @param {number} [digits]
+ */
+export function formatNumber(x, digits = 2) {
+  const text = x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return text.startsWith('-') ? `−${text.slice(1)}` : text;
+}
+
+/**
+ * A count and its noun, singular for one: "1 user", "5,000 users".
+ * @param {number} n
+ * @param {string} noun the singular
+ * @param {string} [plural]
+ */
+export const counted = (n, noun, plural = `${noun}s`) => `${formatCount(n)} ${n === 1 ? noun : plural}`;
+
+/**
+ * A name and what is wrong with it as one sentence, ending in exactly one
+ * full stop: sentence('Seed', 'must be … (got "x")') → 'Seed must be … (got "x").'
+ * @param {string} subject
+ * @param {string} problem
+ */
+export function sentence(subject, problem) {
+  const text = `${subject} ${problem}`.trim();
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

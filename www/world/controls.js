@@ -4,6 +4,7 @@
 // meaning and a place for an error message. No number here is the page's
 // own: defaults, ranges and steps all come from Rust.
 import { fromText } from '../app/link.js';
+import { formatCount } from '../app/format.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').ParamInfo} ParamInfo */
 /** @typedef {import('../app/link.js').Values} Values */
@@ -42,22 +43,56 @@ function testidOf(key) {
 /** Quick sizes besides the contract's default and the page's limit. */
 const ROW_PRESETS = [1_000, 100_000];
 
+/** The tier shares, in order: the last one follows the others. */
+export const SHARES = ['tierMix.tier_1', 'tierMix.tier_2', 'tierMix.tier_3'];
+
 /** @param {string} key */
 export const domId = (key) => `f-${key.replaceAll('.', '-')}`;
 
 /**
- * A value as its control shows it.
+ * A value as its control shows it: a slider's value to its decimals (or
+ * every decimal it has, when it has more: a link may carry 0.123), whole
+ * numbers with thousands separators, anything else as it is.
  * @param {string | number} value
  * @param {ParamInfo} field
  */
 export function show(value, field) {
-  if (typeof value === 'number' && field.slider) return value.toFixed(field.slider.digits);
+  if (typeof value !== 'number') return String(value);
+  if (field.slider) {
+    const fixed = value.toFixed(field.slider.digits);
+    return Number(fixed) === value ? fixed : String(value);
+  }
+  if (field.kind === 'whole') return formatCount(value);
   return String(value);
 }
 
 /**
+ * The shares after the person set share `key` to `value`: that share is
+ * kept, and the last of the others takes what remains (then the other one,
+ * if the last cannot go below 0), so the shares always add up to 1 and
+ * editing one never passes through an error. Rounded to 12 decimals, so
+ * 1 − 0.35 − 0.4 reads 0.25. Null when `value` is not a share: the core then
+ * names the problem.
+ * @param {Values} values
+ * @param {string} key one of SHARES
+ * @param {string | number} value
+ * @returns {Values | null}
+ */
+export function followShares(values, key, value) {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return null;
+  const round = (/** @type {number} */ x) => Number(x.toFixed(12));
+  const others = SHARES.filter((k) => k !== key);
+  const [first, last] = others;
+  const rest = round(1 - value);
+  const kept = Math.min(Math.max(Number(values[first]) || 0, 0), rest);
+  return { ...values, [key]: value, [first]: kept, [last]: round(rest - kept) };
+}
+
+/**
  * @typedef {object} ControlHandlers
- * @property {(key: string, value: string | number) => void} onChange
+ * @property {(key: string, value: string | number, live: boolean) => void} onChange
+ *   a control moved; `live` while a slider is being dragged (a commit follows)
+ * @property {() => void} onCommit a slider was let go, or stepped by a key
  * @property {() => void} onRandomSeed
  * @property {() => void} onReset
  */
@@ -75,10 +110,16 @@ export class Controls {
     this.handlers = handlers;
     /** @type {Map<string, HTMLInputElement>} */
     this.inputs = new Map();
+    /** @type {Set<string>} text fields typed in since their last commit */
+    this.dirty = new Set();
     for (const group of GROUPS) {
       const box = /** @type {HTMLElement} */ (root.querySelector(`[data-group="${group}"] .fields`));
       for (const field of schema.filter((f) => f.group === group)) box.append(this.#build(field));
     }
+    const note = document.createElement('p');
+    note.className = 'help';
+    note.textContent = 'Change one share and the last of the others follows, so the three always add up to 1.';
+    this.inputs.get(SHARES[2])?.closest('.field')?.after(note);
     this.#buildPresets(maxRows);
     root.querySelector('#random-seed')?.addEventListener('click', () => handlers.onRandomSeed());
     root.querySelector('[data-testid="reset-defaults"]')?.addEventListener('click', () => handlers.onReset());
@@ -115,10 +156,12 @@ export class Controls {
       line.append(input, output, contract);
       wrap.append(line);
       input.addEventListener('input', () => {
-        output.textContent = show(Number(input.value), field);
+        const value = Number(input.value);
+        this.#showSlider(field, value);
         this.setError(field.key, null);
-        this.handlers.onChange(field.key, Number(input.value));
+        this.handlers.onChange(field.key, value, true);
       });
+      input.addEventListener('change', () => this.handlers.onCommit());
     } else {
       input.type = 'text';
       input.autocomplete = 'off';
@@ -137,7 +180,11 @@ export class Controls {
         line.append(contract);
       }
       wrap.append(line);
-      const commit = () => this.handlers.onChange(field.key, fromText(field.kind, input.value));
+      const commit = () => {
+        this.dirty.delete(field.key);
+        this.handlers.onChange(field.key, fromText(field.kind, input.value), false);
+      };
+      input.addEventListener('input', () => this.dirty.add(field.key));
       input.addEventListener('change', commit);
       input.addEventListener('keydown', (event) => {
         if (event.key === 'Enter') commit();
@@ -150,11 +197,22 @@ export class Controls {
     const error = document.createElement('p');
     error.className = 'error';
     error.id = `${id}-error`;
-    error.setAttribute('role', 'alert');
     error.hidden = true;
     wrap.append(meaning, error);
     this.inputs.set(field.key, input);
     return wrap;
+  }
+
+  /**
+   * A slider's readout and the value a screen reader says.
+   * @param {ParamInfo} field
+   * @param {number} value
+   */
+  #showSlider(field, value) {
+    const text = show(value, field);
+    const output = this.root.querySelector(`#${domId(field.key)}-value`);
+    if (output) output.textContent = text;
+    this.inputs.get(field.key)?.setAttribute('aria-valuetext', text);
   }
 
   /** @param {number} maxRows */
@@ -166,28 +224,40 @@ export class Controls {
     for (const rows of sizes) {
       const button = document.createElement('button');
       button.type = 'button';
-      button.textContent = rows.toLocaleString('en-US');
-      button.setAttribute('aria-label', `${rows.toLocaleString('en-US')} users`);
+      button.textContent = formatCount(rows);
+      button.setAttribute('aria-label', `${formatCount(rows)} users`);
       button.addEventListener('click', () => {
         this.setError('rows', null);
-        this.handlers.onChange('rows', rows);
+        this.handlers.onChange('rows', rows, false);
       });
       box.append(button);
     }
   }
 
   /**
-   * Shows values (after a reset, a link, or a correction).
+   * Shows the values in use (after a reset, a link, an undo; and, for the
+   * text fields only, after each update, so a field never shows a value the
+   * data do not use). A slider's range widens to take a value beyond it (a
+   * link or a parameters file may carry any valid weight) and narrows back
+   * when it can. A text field the person is typing in is left alone.
    * @param {Values} values
+   * @param {{sliders?: boolean}} [which] false: leave the sliders (one may be mid-drag)
    */
-  setValues(values) {
+  setValues(values, { sliders = true } = {}) {
     for (const field of this.schema) {
       const input = this.inputs.get(field.key);
       if (!input) continue;
-      input.value = String(values[field.key]);
+      const value = values[field.key];
       if (field.slider) {
-        const output = this.root.querySelector(`#${domId(field.key)}-value`);
-        if (output) output.textContent = show(Number(values[field.key]), field);
+        if (!sliders) continue;
+        const number = Number(value);
+        input.min = String(Math.min(field.slider.min, number));
+        input.max = String(Math.max(field.slider.max, number));
+        input.value = String(number);
+        this.#showSlider(field, number);
+      } else if (!(this.dirty.has(field.key) && document.activeElement === input)) {
+        this.dirty.delete(field.key);
+        input.value = show(value, field);
       }
     }
   }

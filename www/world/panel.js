@@ -1,14 +1,18 @@
 // The world panel: the controls, the URL state, the worker's world and what
-// the page shows of it (headline, sentence, charts, tables, downloads). It
-// holds the values on the controls and the last good view, nothing else.
+// the page shows of it (headline, sentences, charts, tables, downloads,
+// pinned comparison, undo). It holds the values on the controls and the
+// last good view; every number it shows comes from the core's View.
 import { LatestChannel } from '../app/worker-client.js';
 import { Link } from '../app/link.js';
-import { formatCount, formatPercent } from '../app/format.js';
+import { counted, formatCount, formatPercent, sentence } from '../app/format.js';
 import { save } from '../app/save.js';
-import { Controls, GROUPS, show } from './controls.js';
+import { Controls, GROUPS, SHARES, followShares, show } from './controls.js';
 import { SignalChart, TierChart } from './charts.js';
+import { ScoreChart } from './score-chart.js';
 import { renderFirstRows, renderSummary } from './tables.js';
-import { explain } from './explain.js';
+import { explain, whyTheRate } from './explain.js';
+import { History } from './history.js';
+import { Pin } from './pin.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').View} View */
 /** @typedef {import('../pkg/conversion_playground.js').ParamInfo} ParamInfo */
@@ -30,6 +34,15 @@ const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.get
 
 /** Most times a link is retried, each time without the value the core refused. */
 const MAX_LINK_RETRIES = 30;
+/** A pause this long ends a burst of changes: the link is written then. */
+const SETTLE_MS = 400;
+/** An update still running after this long shows its progress. */
+const PROGRESS_MS = 150;
+/** The live summary speaks once changes pause this long. */
+const ANNOUNCE_MS = 700;
+
+/** Names of inputs that are not parameters, for messages. */
+const NAMES = /** @type {Record<string, string>} */ ({ tierMix: 'Tier shares', parameters: 'The settings' });
 
 /**
  * Builds the nested GeneratorParams object from flat values.
@@ -47,6 +60,16 @@ function toParams(values, schema) {
     node[path[path.length - 1]] = values[field.key];
   }
   return params;
+}
+
+/**
+ * The first 10 hex digits of the SHA-256 of `text`: a short name for one
+ * set of parameters.
+ * @param {string} text
+ */
+async function shortHash(text) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].slice(0, 5).map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class WorldPanel {
@@ -72,30 +95,45 @@ export class WorldPanel {
     this.good = null;
     /** @type {{key: string, before: Snapshot} | null} what the sentence compares with */
     this.anchor = null;
-    /** @type {GeneratorParams | null} the checked parameters of the world on screen */
-    this.goodParams = null;
-    /** @type {{charts: SignalChart[], tiers: TierChart} | null} */
+    /** @type {View | null} the view on screen */
+    this.goodView = null;
+    /** @type {{charts: SignalChart[], tiers: TierChart, score: ScoreChart} | null} */
     this.charts = null;
+    /** @type {History | null} set once the first world is on screen */
+    this.history = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.hashTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.quietTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.progressTimer = undefined;
     /**
      * Other panels listen here: a `view` event (detail: {@link WorldShown})
      * each time a new state of the world is on screen.
      */
     this.events = new EventTarget();
     this.controls = new Controls($('controls'), schema, maxRows, {
-      onChange: (key, value) => this.change(key, value),
+      onChange: (key, value, live) => this.change(key, value, live),
+      onCommit: () => this.commit(),
       onRandomSeed: () => this.randomSeed(),
       onReset: () => this.reset(),
     });
+    this.pin = new Pin(/** @type {HTMLButtonElement} */ ($('pin')), $('pinned'), /** @type {HTMLTableSectionElement} */ ($('pinned-body')));
     $('max-rows').textContent = formatCount(maxRows);
     this.controls.setValues(this.values);
     this.controls.hideGroups(this.hidden);
     this.showLinkProblems(state.problems);
     $('download-csv').addEventListener('click', () => this.downloadCsv());
     $('download-params').addEventListener('click', () => this.downloadParams());
+    $('pin').addEventListener('click', () => this.pin.toggle());
+    $('undo').addEventListener('click', () => this.step('undo'));
+    $('redo').addEventListener('click', () => this.step('redo'));
+    document.addEventListener('keydown', (event) => this.shortcut(event));
     window.addEventListener('hashchange', () => this.followLink());
     window.addEventListener('resize', () => {
       this.charts?.charts.forEach((c) => c.resize());
       this.charts?.tiers.resize();
+      this.charts?.score.resize();
     });
   }
 
@@ -117,29 +155,84 @@ export class WorldPanel {
     box.textContent = problems.length ? `Some of the link could not be used:\n${problems.join('\n')}` : '';
   }
 
+  /** Writes the values into the link now (and cancels a pending write). */
   writeHash() {
-    history.replaceState(null, '', this.link.write(this.values, this.hidden) || location.pathname + location.search);
+    clearTimeout(this.hashTimer);
+    const hash = this.link.write(this.values, this.hidden) || location.pathname + location.search;
+    if (hash !== (location.hash || location.pathname + location.search)) history.replaceState(null, '', hash);
+  }
+
+  /**
+   * Writes the link once changes pause: every rewrite of the address makes
+   * the browser fetch the favicon again, so a drag rewrites it once, at the end.
+   */
+  scheduleHash() {
+    clearTimeout(this.hashTimer);
+    this.hashTimer = setTimeout(() => this.writeHash(), SETTLE_MS);
   }
 
   /**
    * A control moved.
    * @param {string} key
    * @param {string | number} value
+   * @param {boolean} live a slider mid-drag: the step is recorded when it is let go
    */
-  change(key, value) {
-    this.values = { ...this.values, [key]: value };
-    if (key === 'seed' || key === 'rows') this.controls.setValues(this.values);
-    this.writeHash();
+  change(key, value, live) {
+    const shares = SHARES.includes(key) ? followShares(this.values, key, value) : null;
+    this.values = shares ?? { ...this.values, [key]: value };
+    if (shares) this.controls.setValues(shares, { sliders: false });
+    if (live) this.scheduleHash();
+    else this.writeHash();
     this.request(key);
+    if (!live) this.commit();
   }
 
   /** Draws a seed in the worker (the core's one random-seed function) and uses it. */
   async randomSeed() {
     try {
-      this.change('seed', /** @type {string} */ (await this.client.call('world.randomSeed')));
+      this.change('seed', /** @type {string} */ (await this.client.call('world.randomSeed')), false);
     } catch (error) {
       $('status').textContent = `Could not draw a seed: ${/** @type {Error} */ (error).message}`;
     }
+  }
+
+  /** A change is complete: once the world has caught up, it is a step to undo. */
+  async commit() {
+    await this.updates.settled();
+    if (this.good) this.history?.record(this.good.values);
+    this.showHistory();
+  }
+
+  showHistory() {
+    /** @type {HTMLButtonElement} */ ($('undo')).disabled = !this.history?.canUndo;
+    /** @type {HTMLButtonElement} */ ($('redo')).disabled = !this.history?.canRedo;
+  }
+
+  /** @param {'undo' | 'redo'} which */
+  step(which) {
+    const values = which === 'undo' ? this.history?.undo() : this.history?.redo();
+    this.showHistory();
+    if (!values) return;
+    this.values = values;
+    this.controls.clearErrors();
+    this.controls.setValues(values);
+    this.writeHash();
+    this.request(null);
+  }
+
+  /**
+   * Ctrl+Z and Ctrl+Shift+Z (⌘ on a Mac) undo and redo control changes,
+   * except in a text field, where they undo typing.
+   * @param {KeyboardEvent} event
+   */
+  shortcut(event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (key !== 'z' && key !== 'y') return;
+    const target = /** @type {HTMLElement | null} */ (event.target);
+    if (target instanceof HTMLInputElement && target.type === 'text') return;
+    event.preventDefault();
+    this.step(key === 'y' || event.shiftKey ? 'redo' : 'undo');
   }
 
   reset() {
@@ -148,6 +241,7 @@ export class WorldPanel {
     this.controls.setValues(this.values);
     this.writeHash();
     this.request(null);
+    this.commit();
   }
 
   /** The person edited the link by hand. */
@@ -159,11 +253,14 @@ export class WorldPanel {
     this.controls.hideGroups(this.hidden);
     this.showLinkProblems(state.problems);
     this.request(null);
+    this.commit();
   }
 
   /** @param {string | null} key the control that moved, if one did */
   request(key) {
     const values = this.values;
+    clearTimeout(this.progressTimer);
+    this.progressTimer = setTimeout(() => this.busy(true), PROGRESS_MS);
     this.updates.request(
       toParams(values, this.schema),
       ({ view, workMs }) => {
@@ -174,6 +271,21 @@ export class WorldPanel {
       },
       (error) => this.fail(error, values, key),
     );
+    this.updates.settled().then(() => {
+      clearTimeout(this.progressTimer);
+      this.busy(false);
+    });
+  }
+
+  /**
+   * Shows or hides the progress of a slow update, and says the results are busy.
+   * @param {boolean} on
+   */
+  busy(on) {
+    $('progress').hidden = !on;
+    $('results').setAttribute('aria-busy', String(on));
+    if (on) $('status').textContent = `Drawing ${counted(Number(this.values.rows) || 0, 'user')}…`;
+    else if ($('status').textContent?.startsWith('Drawing')) $('status').textContent = '';
   }
 
   /**
@@ -182,7 +294,8 @@ export class WorldPanel {
    * @param {string | null} key
    */
   show(view, values, key) {
-    const now = { values, summary: view.summary };
+    /** @type {Snapshot} */
+    const now = { values, summary: view.summary, scores: view.scores };
     const field = key ? this.field(key) : undefined;
     if (field && this.good) {
       if (!this.anchor || this.anchor.key !== field.key) this.anchor = { key: field.key, before: this.good };
@@ -192,43 +305,89 @@ export class WorldPanel {
       $('explanation').textContent = '';
     }
     this.good = now;
-    this.goodParams = view.params;
+    this.goodView = view;
+    this.history ??= new History(values);
+    // The fields show what the data use: a refused entry gives way to it.
     this.controls.clearErrors();
+    this.controls.setValues(values, { sliders: false });
     $('tierMix-error').hidden = true;
     const s = view.summary;
-    $('conversion-rate').textContent = formatPercent(s.conversionRate);
-    $('rate-detail').textContent = `${formatCount(s.conversions)} of ${formatCount(s.rows)} users converted (seed ${view.params.seed}).`;
+    const rate = formatPercent(s.conversionRate);
+    $('conversion-rate').textContent = rate;
+    $('rate-detail').textContent = `${formatCount(s.conversions)} of ${counted(s.rows, 'user')} converted (seed ${view.params.seed}).`;
+    $('sticky-rate').textContent = rate;
+    $('sticky-detail').textContent = `${formatCount(s.conversions)} of ${counted(s.rows, 'user')} convert`;
     $('tier-rates').replaceChildren(...s.tiers.map((t) => {
       const item = document.createElement('li');
       item.textContent = `${t.tier}: ${t.users ? formatPercent(t.conversionRate) : '–'} of ${formatCount(t.users)}`;
       return item;
     }));
+    $('curve-why').textContent = whyTheRate(view.scores);
     this.drawCharts(view);
-    renderSummary(/** @type {HTMLTableSectionElement} */ ($('summary-body')), view);
+    this.pin.show(view);
     renderFirstRows(/** @type {HTMLTableSectionElement} */ ($('rows-body')), view);
     /** @type {HTMLButtonElement} */ ($('download-csv')).disabled = false;
-    $('status').textContent = '';
+    this.afterQuiet(view);
     /** @type {WorldShown} */
     const detail = { view, values, key };
     this.events.dispatchEvent(new CustomEvent('view', { detail }));
   }
 
+  /**
+   * Once updates pause: the tables behind the charts, the contract table,
+   * and one spoken summary.
+   * @param {View} view
+   */
+  afterQuiet(view) {
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.charts?.charts.forEach((c) => c.renderTable());
+      this.charts?.tiers.renderTable();
+      this.charts?.score.renderTable();
+      renderSummary(/** @type {HTMLTableSectionElement} */ ($('summary-body')), view);
+      this.announce(`${formatPercent(view.summary.conversionRate)} of ${counted(view.summary.rows, 'user')} convert. ${$('explanation').textContent}`);
+    }, ANNOUNCE_MS);
+  }
+
+  /**
+   * The one live region: says `text` (politely) once.
+   * @param {string} text
+   */
+  announce(text) {
+    $('live-summary').textContent = text.trim();
+  }
+
   /** @param {View} view */
   drawCharts(view) {
+    const name = async () => `conversion_${(await this.saved()).stem}`;
     if (!this.charts) {
       const box = $('charts');
-      const charts = view.histograms.map((h) => {
-        const div = document.createElement('div');
-        box.append(div);
-        return new SignalChart(div, h, this.field(`weights.${h.column}`)?.label ?? h.column);
-      });
-      const div = document.createElement('div');
-      box.append(div);
-      this.charts = { charts, tiers: new TierChart(div, view.summary.tiers) };
+      const charts = view.histograms.map((h) => new SignalChart(box, h, this.field(`weights.${h.column}`)?.label ?? h.column, name));
+      this.charts = {
+        charts,
+        tiers: new TierChart(box, view.summary.tiers, view.tierIntervals, name),
+        score: new ScoreChart($('score-chart'), view.scores, name),
+      };
       return;
     }
     view.histograms.forEach((h, i) => this.charts?.charts[i].update(h));
-    this.charts.tiers.update(view.summary.tiers);
+    this.charts.tiers.update(view.summary.tiers, view.tierIntervals);
+    this.charts.score.update(view.scores);
+  }
+
+  /**
+   * The parameters of the world on screen, once every update is in, as
+   * `conversion generate --params FILE` reads them (the seed as a string),
+   * and what every file saved from that world is called, before its ending:
+   * the seed, the rows and a short hash of the parameters, so two different
+   * worlds never share a name.
+   */
+  async saved() {
+    await this.updates.settled();
+    const view = /** @type {View} */ (this.goodView);
+    const text = `${JSON.stringify(view.params, null, 2)}\n`;
+    const stem = `seed-${view.params.seed}_rows-${view.params.rows}_${await shortHash(text)}`;
+    return { text, stem };
   }
 
   /**
@@ -250,8 +409,8 @@ export class WorldPanel {
   fail(error, values, key) {
     const field = error.field ?? '';
     const keys = this.keysOf(field);
-    const label = keys.length === 1 ? this.field(keys[0])?.label : 'Tier shares';
-    const message = keys.length ? `${label} ${error.problem}.` : `Could not update: ${error.message}.`;
+    const label = keys.length === 1 ? this.field(keys[0])?.label : NAMES[field] ?? 'The settings';
+    const message = error.problem ? sentence(label ?? 'The settings', error.problem) : `Could not update: ${error.message}`;
     if (!this.good) {
       // Nothing on screen yet: a link with a value the core refuses. Name it,
       // use the contract's value for it, and keep the rest of the link.
@@ -270,7 +429,7 @@ export class WorldPanel {
       this.request(null);
       return;
     }
-    if (field.startsWith('tierMix')) {
+    if (field === 'tierMix') {
       $('tierMix-error').hidden = false;
       $('tierMix-error').textContent = message;
     } else if (keys.length) {
@@ -278,14 +437,16 @@ export class WorldPanel {
     } else {
       $('status').textContent = message;
     }
+    this.announce(message);
     // The data on screen are the last good ones; forget the refused value so
     // the next change to another control is not refused for it too. The
-    // control keeps what the person typed, with the message beside it.
+    // control keeps what the person typed, with the message beside it, until
+    // the next update puts the value in use back.
     const refused = keys.length ? keys : key ? [key] : [];
     if (this.values === values || refused.length) {
       const good = this.good.values;
       this.values = { ...this.values, ...Object.fromEntries(refused.map((k) => [k, good[k]])) };
-      this.writeHash();
+      this.scheduleHash();
     }
   }
 
@@ -294,10 +455,9 @@ export class WorldPanel {
     button.disabled = true;
     $('status').textContent = 'Writing the CSV…';
     try {
-      await this.updates.settled();
+      const { stem } = await this.saved();
       const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (await this.client.call('world.csv'));
-      const v = this.good?.values ?? this.values;
-      save(new Blob([bytes], { type: 'text/csv' }), `conversion_seed-${v.seed}_rows-${v.rows}.csv`);
+      save(new Blob([bytes], { type: 'text/csv' }), `conversion_${stem}.csv`);
       $('status').textContent = '';
     } catch (error) {
       $('status').textContent = `Could not write the CSV: ${/** @type {Error} */ (error).message}`;
@@ -307,10 +467,7 @@ export class WorldPanel {
   }
 
   async downloadParams() {
-    await this.updates.settled();
-    const v = this.good?.values ?? this.values;
-    // Exactly what `conversion generate --params FILE` reads (seed as a string).
-    const text = `${JSON.stringify(this.goodParams, null, 2)}\n`;
-    save(new Blob([text], { type: 'application/json' }), `conversion_params_seed-${v.seed}_rows-${v.rows}.json`);
+    const { text, stem } = await this.saved();
+    save(new Blob([text], { type: 'application/json' }), `conversion_params_${stem}.json`);
   }
 }

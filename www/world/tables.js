@@ -1,11 +1,8 @@
 // The summary table (observed next to what the contract predicts) and the
 // first rows of the data.
-import { formatCount, formatPercent } from '../app/format.js';
+import { formatCount, formatNumber, formatPercent } from '../app/format.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').View} View */
-
-const num = (/** @type {number} */ x, digits = 2) =>
-  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /**
  * @param {HTMLTableSectionElement} body
@@ -35,9 +32,9 @@ export function renderSummary(body, view) {
     const e = view.expected[i];
     return [
       c.name,
-      num(c.min), num(c.mean), num(c.stdDev), num(c.max),
+      formatNumber(c.min), formatNumber(c.mean), formatNumber(c.stdDev), formatNumber(c.max),
       e.distribution,
-      num(e.min), num(e.mean), num(e.stdDev), e.max === null ? 'no limit' : num(e.max),
+      formatNumber(e.min), formatNumber(e.mean), formatNumber(e.stdDev), e.max === null ? 'no limit' : formatNumber(e.max),
     ];
   });
   const mix = view.params.tierMix;
@@ -48,14 +45,17 @@ export function renderSummary(body, view) {
 }
 
 /**
+ * The first users, with how each one's score and label came about.
  * @param {HTMLTableSectionElement} body
  * @param {View} view
  */
 export function renderFirstRows(body, view) {
+  const maybe = (/** @type {number | null} */ x, /** @type {(x: number) => string} */ f) => (x === null ? '–' : f(x));
   fill(body, view.firstRows.map((r, i) => [
     formatCount(i + 1),
     String(r.days_since_signup), String(r.sessions_7d), r.content_hours_7d.toFixed(2),
-    String(r.downloads_7d), String(r.paywall_views_7d), r.country_tier, String(r.converted),
-    r.probability === null ? '–' : formatPercent(r.probability),
+    String(r.downloads_7d), String(r.paywall_views_7d), r.country_tier,
+    maybe(r.systematic, (x) => formatNumber(x)), maybe(r.noise, (x) => formatNumber(x)),
+    maybe(r.probability, formatPercent), maybe(r.draw, (x) => x.toFixed(3)), String(r.converted),
   ]));
 }
