@@ -7,8 +7,7 @@ import { Link } from '../app/link.js';
 import { counted, formatCount, formatPercent, sentence } from '../app/format.js';
 import { save } from '../app/save.js';
 import { Controls, GROUPS, SHARES, followShares, show } from './controls.js';
-import { SignalChart, TierChart } from './charts.js';
-import { ScoreChart } from './score-chart.js';
+import { Board } from './board.js';
 import { renderFirstRows, renderSummary } from './tables.js';
 import { explain, whyTheRate } from './explain.js';
 import { History } from './history.js';
@@ -97,7 +96,7 @@ export class WorldPanel {
     this.anchor = null;
     /** @type {View | null} the view on screen */
     this.goodView = null;
-    /** @type {{charts: SignalChart[], tiers: TierChart, score: ScoreChart} | null} */
+    /** @type {Board | null} the charts, made with the first view */
     this.charts = null;
     /** @type {History | null} set once the first world is on screen */
     this.history = null;
@@ -130,11 +129,7 @@ export class WorldPanel {
     $('redo').addEventListener('click', () => this.step('redo'));
     document.addEventListener('keydown', (event) => this.shortcut(event));
     window.addEventListener('hashchange', () => this.followLink());
-    window.addEventListener('resize', () => {
-      this.charts?.charts.forEach((c) => c.resize());
-      this.charts?.tiers.resize();
-      this.charts?.score.resize();
-    });
+    window.addEventListener('resize', () => this.charts?.resize());
   }
 
   /** Shows the world the link describes. */
@@ -341,9 +336,7 @@ export class WorldPanel {
   afterQuiet(view) {
     clearTimeout(this.quietTimer);
     this.quietTimer = setTimeout(() => {
-      this.charts?.charts.forEach((c) => c.renderTable());
-      this.charts?.tiers.renderTable();
-      this.charts?.score.renderTable();
+      this.charts?.settle();
       renderSummary(/** @type {HTMLTableSectionElement} */ ($('summary-body')), view);
       this.announce(`${formatPercent(view.summary.conversionRate)} of ${counted(view.summary.rows, 'user')} convert. ${$('explanation').textContent}`);
     }, ANNOUNCE_MS);
@@ -359,20 +352,13 @@ export class WorldPanel {
 
   /** @param {View} view */
   drawCharts(view) {
-    const name = async () => `conversion_${(await this.saved()).stem}`;
-    if (!this.charts) {
-      const box = $('charts');
-      const charts = view.histograms.map((h) => new SignalChart(box, h, this.field(`weights.${h.column}`)?.label ?? h.column, name));
-      this.charts = {
-        charts,
-        tiers: new TierChart(box, view.summary.tiers, view.tierIntervals, name),
-        score: new ScoreChart($('score-chart'), view.scores, name),
-      };
+    if (this.charts) {
+      this.charts.show(view);
       return;
     }
-    view.histograms.forEach((h, i) => this.charts?.charts[i].update(h));
-    this.charts.tiers.update(view.summary.tiers, view.tierIntervals);
-    this.charts.score.update(view.scores);
+    const name = async () => `conversion_${(await this.saved()).stem}`;
+    const label = (/** @type {string} */ column) => this.field(`weights.${column}`)?.label ?? column;
+    this.charts = new Board(view, $('charts'), $('score-chart'), label, name);
   }
 
   /**
