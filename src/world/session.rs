@@ -3,6 +3,8 @@
 //! relabels the same users when only the score changed, and draws new users
 //! otherwise: that decision lives here, once.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use serde::Serialize;
 
 use super::aggregates::{expected, first_rows, Aggregates, Expected, Histogram, RowView};
@@ -25,11 +27,22 @@ pub enum Change {
     Regenerated,
 }
 
+/// The last generation id handed out: ids are unique in a process, so a fit
+/// made for one world never passes for another's.
+static GENERATIONS: AtomicU64 = AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, Ordering::Relaxed) + 1
+}
+
 /// A generated world: parameters, users, and what the page draws of them.
 #[derive(Clone, Debug)]
 pub struct World {
     params: ValidParams,
     data: Dataset,
+    /// Which users these are: a new id whenever users are drawn, the same
+    /// when they are only relabelled.
+    generation: u64,
     /// What the page shows of the users' features and labels.
     aggregates: Aggregates,
     /// What the users' scores are made of, for their mean and spread.
@@ -76,6 +89,7 @@ impl World {
         World {
             params,
             data,
+            generation: next_generation(),
             aggregates,
             moments,
             scores,
@@ -103,6 +117,7 @@ impl World {
             self.aggregates = Aggregates::new(&self.data);
             self.moments = ScoreMoments::of(&self.data);
             self.scores = score_view(params.get(), &self.data, &self.moments);
+            self.generation = next_generation();
             Change::Regenerated
         };
         self.params = params;
@@ -117,6 +132,13 @@ impl World {
     /// The checked parameters that made the users.
     pub fn params(&self) -> &ValidParams {
         &self.params
+    }
+
+    /// Identifies the users: it changes whenever new users are drawn and
+    /// stays when the same users are relabelled, so a model fitted here can
+    /// tell whether a world still holds its users.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// What the page draws now; `change` says how the world got here.
@@ -152,13 +174,17 @@ mod tests {
             ..Default::default()
         };
         let mut world = World::new(valid(base.clone()));
+        let first = world.generation();
+        assert_ne!(World::new(valid(base.clone())).generation(), first);
         let mut weight = base.clone();
         weight.weights.downloads_7d = 1.1;
         assert_eq!(world.update(valid(weight.clone())), Change::Relabelled);
+        assert_eq!(world.generation(), first, "relabelling keeps the users");
         assert_eq!(world.data(), &generate(&valid(weight.clone())));
         let mut seed = weight.clone();
         seed.seed = Seed(9);
         assert_eq!(world.update(valid(seed.clone())), Change::Regenerated);
+        assert_ne!(world.generation(), first, "new users, a new generation");
         assert_eq!(world.data(), &generate(&valid(seed)));
         let view = world.view(Some(Change::Regenerated));
         assert_eq!(view.summary.rows, 3_000);
