@@ -7,7 +7,10 @@ use crate::decide::bands::Thresholds;
 use crate::decide::metrics::Metrics;
 use crate::errors::{field_error, got, got_number, number};
 use crate::input;
-use crate::model::{FitParams, FittedModel, StopReason, FEATURES};
+use crate::model::{
+    included, weight_rows, FitParams, FittedModel, Separation, Start, StopReason, WeightRow,
+    FEATURES,
+};
 use crate::world::contract::{CONTRACT_VERSION, MAX_CONTENT_HOURS};
 use crate::world::params::Seed;
 
@@ -17,8 +20,14 @@ field_error!(
     ArtifactError
 );
 
-/// Version of this file's layout. Loading refuses any other.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of this file's layout, written into every file. Loading reads
+/// this one and version 1 (which lacks the fields added since and called
+/// the oracle AUC `ceilingAuc` and the objective `finalLoss`), and refuses
+/// any other.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest layout still read.
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 /// Largest model file read, in bytes (a model is about 2 KB): a larger file
 /// is refused before it fills memory.
@@ -44,6 +53,10 @@ pub struct Scaler {
     pub std_dev: Vec<f64>,
 }
 
+fn cold() -> Start {
+    Start::Cold
+}
+
 /// How the model was trained and how it did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -53,26 +66,59 @@ pub struct Training {
     /// Seed of the generated data, when known.
     pub seed: Option<Seed>,
     pub fit: FitParams,
+    /// `cold` (from weights 0: `conversion fit` and the page's **Fit**, the
+    /// same data and options giving the same bits) or `warm` (the page's
+    /// refit as the world moved). Schema 1 files were always cold.
+    #[serde(default = "cold")]
+    pub start: Start,
     pub iterations: usize,
     pub stop_reason: StopReason,
-    pub final_loss: f64,
+    /// Set when the data let no finite weights maximise the likelihood.
+    #[serde(default)]
+    pub separation: Option<Separation>,
+    /// What the descent minimised, at its end: the mean training log-loss
+    /// plus the L2 penalty (equal to the log-loss without L2).
+    #[serde(alias = "finalLoss")]
+    pub objective: f64,
+    /// The mean training log-loss at the final weights, without penalty.
+    #[serde(default)]
+    pub training_log_loss: Option<f64>,
     /// Metrics on the held-out users (in-sample when there were none).
     pub metrics: Option<ArtifactMetrics>,
     pub warnings: Vec<String>,
 }
 
-/// The headline metrics (the curves stay out of the file).
+fn half() -> f64 {
+    0.5
+}
+
+/// The headline metrics (the curves and intervals stay out of the file).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ArtifactMetrics {
     pub users: usize,
     pub in_sample: bool,
     pub log_loss: f64,
+    /// Predicting the base rate for everyone.
+    #[serde(default)]
+    pub baseline_log_loss: Option<f64>,
+    /// The mean entropy of q(x) (generated data only).
+    #[serde(default)]
+    pub irreducible_log_loss: Option<f64>,
+    /// Threshold of accuracy, precision and recall.
+    #[serde(default = "half")]
+    pub threshold: f64,
     pub accuracy: f64,
     pub precision: f64,
     pub recall: f64,
     pub auc: Option<f64>,
-    pub ceiling_auc: Option<f64>,
+    /// AUC of q(x), the best achievable (generated data only).
+    #[serde(default)]
+    pub best_auc: Option<f64>,
+    /// AUC of each user's true p, an oracle no model reaches (generated data
+    /// only; `ceilingAuc` in schema 1).
+    #[serde(alias = "ceilingAuc")]
+    pub oracle_auc: Option<f64>,
 }
 
 impl From<&Metrics> for ArtifactMetrics {
@@ -80,12 +126,16 @@ impl From<&Metrics> for ArtifactMetrics {
         ArtifactMetrics {
             users: m.users,
             in_sample: m.in_sample,
-            log_loss: m.log_loss,
-            accuracy: m.accuracy,
-            precision: m.precision,
-            recall: m.recall,
-            auc: m.auc,
-            ceiling_auc: m.ceiling_auc,
+            log_loss: m.log_loss.value,
+            baseline_log_loss: Some(m.baseline_log_loss),
+            irreducible_log_loss: m.irreducible_log_loss,
+            threshold: m.threshold,
+            accuracy: m.accuracy.value,
+            precision: m.precision.value,
+            recall: m.recall.value,
+            auc: m.auc.map(|e| e.value),
+            best_auc: m.best_auc.map(|e| e.value),
+            oracle_auc: m.oracle_auc.map(|e| e.value),
         }
     }
 }
@@ -134,9 +184,12 @@ impl ModelArtifact {
                 rows: model.training_rows,
                 seed,
                 fit: fit.clone(),
+                start: model.start,
                 iterations: model.iterations,
                 stop_reason: model.stop,
-                final_loss: model.final_loss,
+                separation: model.separation,
+                objective: model.objective,
+                training_log_loss: model.training_log_loss,
                 metrics: metrics.map(ArtifactMetrics::from),
                 warnings: model.warnings.clone(),
             },
@@ -154,11 +207,12 @@ impl ModelArtifact {
         // The layout version first: a file of another version is refused for
         // that, not for whichever field moved.
         if let Some(version) = value.get("schemaVersion") {
-            if version.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+            let known = u64::from(OLDEST_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION);
+            if !version.as_u64().is_some_and(|v| known.contains(&v)) {
                 return Err(ArtifactError::new(
                     "schemaVersion",
                     format!(
-                        "is not supported: this build reads version {SCHEMA_VERSION} {}",
+                        "is not supported: this build reads versions {OLDEST_SCHEMA_VERSION} to {SCHEMA_VERSION} {}",
                         input::got_value(version)
                     ),
                 ));
@@ -212,6 +266,23 @@ impl ModelArtifact {
             }
         }
         self.check_scores_are_finite()?;
+        self.training
+            .fit
+            .validate()
+            .map_err(|e| ArtifactError::new(format!("training.fit.{}", e.field), e.problem))?;
+        let used = included(&self.training.fit.leave_out);
+        for (j, &c) in self.coefficients.iter().enumerate() {
+            if !used[j] && c != 0.0 {
+                return Err(ArtifactError::new(
+                    format!("coefficients[{j}]"),
+                    format!(
+                        "must be 0: {} is left out of the model (training.fit.leaveOut) {}",
+                        FEATURES[j],
+                        got(c)
+                    ),
+                ));
+            }
+        }
         self.thresholds
             .validate()
             .map(|_| ())
@@ -261,6 +332,34 @@ impl ModelArtifact {
         out.copy_from_slice(&self.coefficients);
         out
     }
+
+    /// The raw-unit weights, intercept last.
+    pub fn weights(&self) -> [f64; FEATURES.len() + 1] {
+        std::array::from_fn(|k| self.coefficients.get(k).copied().unwrap_or(self.intercept))
+    }
+
+    /// The weights as table rows (no intervals: they need the training data).
+    pub fn weight_rows(&self) -> Vec<WeightRow> {
+        let p = FEATURES.len();
+        // The average training user's log-odds: the intercept per standard
+        // deviation.
+        let average = self.intercept
+            + (0..p)
+                .map(|j| self.coefficients[j] * self.scaler.mean[j])
+                .sum::<f64>();
+        let per_sd: [f64; FEATURES.len() + 1] = std::array::from_fn(|k| {
+            self.standardized_coefficients
+                .get(k)
+                .copied()
+                .unwrap_or(average)
+        });
+        weight_rows(
+            &self.weights(),
+            &per_sd,
+            &included(&self.training.fit.leave_out),
+            None,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -301,6 +400,30 @@ mod tests {
     }
 
     #[test]
+    fn schema_1_files_still_read() {
+        // A file as `conversion fit --output` wrote it before schema 2.
+        let v1 = r#"{"schemaVersion": 1, "contractVersion": 1,
+          "features": ["days_since_signup", "sessions_7d", "content_hours_7d", "downloads_7d", "paywall_views_7d", "tier_2", "tier_3"],
+          "coefficients": [-0.02, 0.27, 0.23, 0.46, 0.37, -0.47, -0.9], "intercept": 0.65,
+          "standardizedCoefficients": [-0.3, 0.47, 0.5, 0.46, 0.41, -0.23, -0.39],
+          "scaler": {"mean": [30, 3, 3, 1, 1.2, 0.4, 0.25], "stdDev": [17, 1.7, 2.1, 1, 1.1, 0.49, 0.43]},
+          "thresholds": {"high": 0.7, "medium": 0.4},
+          "training": {"rows": 4000, "seed": null,
+            "fit": {"testFraction": 0.2, "splitSeed": 42, "l2": 0, "tolerance": 1e-6, "maxIterations": 5000},
+            "iterations": 24, "stopReason": "looks_separable", "finalLoss": 0.36,
+            "metrics": {"users": 1000, "inSample": false, "logLoss": 0.37, "accuracy": 0.86,
+              "precision": 0.87, "recall": 0.98, "auc": 0.74, "ceilingAuc": null},
+            "warnings": []}}"#;
+        let a = ModelArtifact::from_json(v1).unwrap();
+        assert_eq!(a.training.start, Start::Cold);
+        assert_eq!(a.training.objective, 0.36);
+        assert_eq!(a.training.stop_reason, StopReason::IterationCap);
+        assert_eq!(a.training.fit, FitParams::default());
+        assert_eq!(a.training.metrics.as_ref().unwrap().threshold, 0.5);
+        assert_eq!(a.weights()[7], 0.65);
+    }
+
+    #[test]
     fn malformed_files_are_refused_with_the_reason() {
         let good: serde_json::Value = serde_json::from_str(&artifact().to_json()).unwrap();
         let refused = |v: &serde_json::Value| {
@@ -309,10 +432,10 @@ mod tests {
                 .to_string()
         };
         let mut v = good.clone();
-        v["schemaVersion"] = 2.into();
+        v["schemaVersion"] = 3.into();
         assert_eq!(
             refused(&v),
-            "schemaVersion is not supported: this build reads version 1 (got 2)"
+            "schemaVersion is not supported: this build reads versions 1 to 2 (got 3)"
         );
         let mut v = good.clone();
         v.as_object_mut().unwrap().remove("intercept");
@@ -332,6 +455,16 @@ mod tests {
         let mut v = good.clone();
         v["coefficients"][0] = "x".into();
         assert_eq!(refused(&v), "coefficients[0] must be a number (got \"x\")");
+        let mut v = good.clone();
+        v["training"]["fit"]["leaveOut"] = serde_json::json!(["downloads_7d"]);
+        assert!(refused(&v).starts_with("coefficients[3] must be 0: downloads_7d is left out"));
+        let mut v = good.clone();
+        v["training"]["fit"]["optimizer"] = "adam".into();
+        assert!(
+            refused(&v).starts_with("training.fit.optimizer must be one of gd, nesterov, whitened"),
+            "{}",
+            refused(&v)
+        );
         let mut v = good.clone();
         v["training"]["stopReason"] = "tired".into();
         assert!(refused(&v).starts_with("training.stopReason must be one of running, converged"));

@@ -31,8 +31,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A fresh CSV of `rows` users of seed 3 (each call its own file: the
+/// tests run in parallel).
 fn users_csv(rows: &str) -> PathBuf {
-    let file = temp(&format!("users-{rows}.csv"));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = temp(&format!("users-{rows}-{call}.csv"));
     let out = conversion(
         &[
             "generate",
@@ -230,9 +234,168 @@ fn bad_inputs_are_named_never_a_panic() {
     assert!(!out.status.success());
     assert!(
         text(&out.stderr)
-            .contains("schemaVersion is not supported: this build reads version 1 (got 9)"),
+            .contains("schemaVersion is not supported: this build reads versions 1 to 2 (got 9)"),
         "{}",
         text(&out.stderr)
     );
     assert!(!text(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn fit_prints_intervals_and_with_the_parameters_the_truth() {
+    let csv = users_csv("20000");
+    let params = temp("params-3.json");
+    let out = conversion(
+        &[
+            "generate",
+            "--rows",
+            "20000",
+            "--seed",
+            "3",
+            "--print-params",
+        ],
+        "",
+    );
+    std::fs::write(&params, &out.stdout).unwrap();
+    let out = conversion(
+        &[
+            "fit",
+            csv.to_str().unwrap(),
+            "--params",
+            params.to_str().unwrap(),
+        ],
+        "",
+    );
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for needle in [
+        "95% interval",
+        "(95% intervals from the observed Fisher information at the optimum)",
+        "the truth (the parameters draw this very file, byte for byte)",
+        "best possible",
+        "irreducible       0.",
+        "best achievable   0.",
+        "oracle            0.",
+        "unreachable",
+        "know-nothing",
+        "always predicting the majority class",
+        "q(x)",
+    ] {
+        assert!(report.contains(needle), "{needle} missing from:\n{report}");
+    }
+    // The downloads row: generating 0.5, best possible about 0.46.
+    let row = report
+        .lines()
+        .find(|l| l.trim_start().starts_with("downloads_7d") && l.contains("0.5000"))
+        .expect("a truth row for downloads_7d");
+    let best: f64 = row.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!((best - 0.461).abs() < 0.005, "{row}");
+
+    // Another seed's parameters do not draw this file: the truth is unknown.
+    let other = temp("params-4.json");
+    let out = conversion(
+        &[
+            "generate",
+            "--rows",
+            "20000",
+            "--seed",
+            "4",
+            "--print-params",
+        ],
+        "",
+    );
+    std::fs::write(&other, &out.stdout).unwrap();
+    let out = conversion(
+        &[
+            "fit",
+            csv.to_str().unwrap(),
+            "--params",
+            other.to_str().unwrap(),
+        ],
+        "",
+    );
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("the truth is unknown for this file"),
+        "{report}"
+    );
+    assert!(
+        report.contains("is not this file, byte for byte"),
+        "{report}"
+    );
+    assert!(!report.contains("best achievable"));
+    let out = conversion(&["fit", csv.to_str().unwrap()], "");
+    assert!(text(&out.stdout)
+        .contains("the truth is unknown for this file: the noise draws are in no CSV"));
+}
+
+#[test]
+fn optimizers_learning_rates_l2_and_left_out_signals() {
+    let csv = users_csv("5000");
+    let fit = |extra: &[&str]| {
+        let mut args = vec!["fit", csv.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let out = conversion(&args, "");
+        assert!(out.status.success(), "{extra:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let gd = fit(&["--optimizer", "gd", "--learning-rate", "2"]);
+    assert!(
+        gd.contains("plain gradient descent, learning rate 2"),
+        "{gd}"
+    );
+    assert!(gd.contains("converged"));
+    let wild = fit(&["--optimizer", "gd", "--learning-rate", "500"]);
+    assert!(wild.contains("diverged: the loss rose"), "{wild}");
+    assert!(!wild.contains("NaN"));
+    let penalised = fit(&["--l2", "0.05"]);
+    assert!(penalised.contains("penalised objective"), "{penalised}");
+    assert!(penalised.contains("approximate: with L2"));
+    let without = fit(&["--leave-out", "sessions_7d,country_tier"]);
+    let left_out: Vec<&str> = without.lines().filter(|l| l.contains("left out")).collect();
+    assert_eq!(left_out.len(), 3, "{without}");
+    let out = conversion(
+        &["fit", csv.to_str().unwrap(), "--leave-out", "sessions"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--leave-out must name signals among"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = conversion(&["fit", csv.to_str().unwrap(), "--learning-rate", "0"], "");
+    assert!(
+        text(&out.stderr).contains("--learning-rate must be from"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = conversion(&["fit", csv.to_str().unwrap(), "--threshold", "2"], "");
+    assert!(
+        text(&out.stderr).contains("--threshold must be a probability"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn separable_data_are_named_even_when_the_fit_converges() {
+    let file = temp("separable.csv");
+    let mut csv = String::from("days_since_signup,sessions_7d,content_hours_7d,downloads_7d,paywall_views_7d,country_tier,converted\n");
+    for i in 0..400 {
+        let sessions = i % 7;
+        csv += &format!(
+            "{},{sessions},1.00,{},1,tier_1,{}\n",
+            1 + i % 50,
+            i % 3,
+            u8::from(sessions >= 3)
+        );
+    }
+    std::fs::write(&file, csv).unwrap();
+    let out = conversion(&["fit", file.to_str().unwrap()], "");
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("warning: the data are perfectly separable"),
+        "{report}"
+    );
 }

@@ -1,8 +1,76 @@
-//! How good a probability is: log-loss, accuracy and the confusion matrix at
-//! a threshold, exact ROC AUC (ties counted half) and its curve, calibration
-//! by probability bin, and cumulative gains with lift.
+//! How good a probability is, measured on a sample of users, each figure
+//! with its 95% interval so a difference smaller than the sample's noise
+//! reads as noise: log-loss beside the know-nothing baseline (predict the
+//! base rate) and, in a known world, the irreducible log-loss; accuracy at a
+//! threshold beside the majority-class baseline, with the confusion matrix,
+//! precision and recall; exact ROC AUC (ties counted half) beside the best
+//! achievable AUC (that of q(x)) and the unreachable oracle's (that of each
+//! user's own p); and the curves of [`super::curves`].
 
 use serde::Serialize;
+
+use super::curves::{calibration, curves_ranked, gains_ranked, CalibrationBin, CurvePoint, Gain};
+use crate::world::truth::entropy;
+
+/// A figure measured on a sample of users, with its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimate {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The normal quantile of a two-sided 95% interval.
+const Z: f64 = crate::model::Z_95;
+
+/// The mean of `values` with a normal-approximation interval (the central
+/// limit theorem: mean ± 1.96·sd/√n).
+pub fn mean_estimate(values: &[f64]) -> Estimate {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = if values.len() > 1 {
+        values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    let half = Z * (variance / n).sqrt();
+    Estimate {
+        value: mean,
+        low: mean - half,
+        high: mean + half,
+    }
+}
+
+/// A share `successes / trials` with the Wilson score interval (sound near
+/// 0 and 1, unlike the normal approximation).
+pub fn wilson(successes: usize, trials: usize) -> Estimate {
+    if trials == 0 {
+        return Estimate {
+            value: 0.0,
+            low: 0.0,
+            high: 1.0,
+        };
+    }
+    let n = trials as f64;
+    let p = successes as f64 / n;
+    let z2 = Z * Z;
+    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+    let half = Z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    Estimate {
+        value: p,
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+    }
+}
+
+pub(super) fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
 
 /// Counts of a confusion matrix at one threshold ("predicted convert" means
 /// probability ≥ threshold).
@@ -31,42 +99,33 @@ impl Confusion {
     }
 
     /// Share of users classified correctly.
-    pub fn accuracy(&self) -> f64 {
+    pub fn accuracy(&self) -> Estimate {
         let total =
             self.true_positives + self.false_positives + self.true_negatives + self.false_negatives;
-        ratio(self.true_positives + self.true_negatives, total)
+        wilson(self.true_positives + self.true_negatives, total)
     }
 
     /// Of the users predicted to convert, the share who did.
-    pub fn precision(&self) -> f64 {
-        ratio(
+    pub fn precision(&self) -> Estimate {
+        wilson(
             self.true_positives,
             self.true_positives + self.false_positives,
         )
     }
 
     /// Of the users who converted, the share predicted to.
-    pub fn recall(&self) -> f64 {
-        ratio(
+    pub fn recall(&self) -> Estimate {
+        wilson(
             self.true_positives,
             self.true_positives + self.false_negatives,
         )
     }
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
-
-/// Mean log-loss of probabilities `p` for labels `y`, with p clamped to
+/// Each user's log-loss for probability `p`, clamped to
 /// [1e-15, 1 − 1e-15] so a confident mistake costs a lot but not infinity.
-pub fn log_loss(y: &[bool], p: &[f64]) -> f64 {
-    let total: f64 = y
-        .iter()
+fn losses(y: &[bool], p: &[f64]) -> Vec<f64> {
+    y.iter()
         .zip(p)
         .map(|(&label, &prob)| {
             let q = prob.clamp(1e-15, 1.0 - 1e-15);
@@ -76,15 +135,14 @@ pub fn log_loss(y: &[bool], p: &[f64]) -> f64 {
                 libm::log(1.0 - q)
             }
         })
-        .sum();
-    total / y.len().max(1) as f64
+        .collect()
 }
 
 /// The users' scores and labels in ascending order of score, ties in user
-/// order: what the AUC, the ROC curve and the gains walk through, in order.
-struct Ranked {
-    scores: Vec<f64>,
-    labels: Vec<bool>,
+/// order: what the AUC, the curves and the gains walk through, in order.
+pub(super) struct Ranked {
+    pub(super) scores: Vec<f64>,
+    pub(super) labels: Vec<bool>,
 }
 
 /// `f64::total_cmp`'s order as an integer (its own inverse).
@@ -99,7 +157,7 @@ fn total_order_key(bits: i64) -> i64 {
 /// and the label rides along, so nothing is looked up at random afterwards.
 /// (A stable sort by indirect comparison, done three times, was a third of
 /// `conversion fit` on a million rows.)
-fn rank(y: &[bool], scores: &[f64]) -> Ranked {
+pub(super) fn rank(y: &[bool], scores: &[f64]) -> Ranked {
     let mut keyed: Vec<(i64, u64)> = scores
         .iter()
         .zip(y)
@@ -121,184 +179,75 @@ fn rank(y: &[bool], scores: &[f64]) -> Ranked {
     }
 }
 
-/// Exact area under the ROC curve: the probability that a random converter
-/// scores above a random non-converter, ties counting one half (the
-/// Mann–Whitney statistic with mid-ranks). `None` without both classes.
-pub fn roc_auc(y: &[bool], scores: &[f64]) -> Option<f64> {
+/// Exact area under the ROC curve, the probability that a random converter
+/// scores above a random non-converter (ties count one half), with DeLong's
+/// interval: each user's placement (the share of the other class they
+/// outrank) gives the variance, var(V₁₀)/n₁ + var(V₀₁)/n₀. `None` without
+/// both classes.
+pub fn roc_auc(y: &[bool], scores: &[f64]) -> Option<Estimate> {
     auc_ranked(&rank(y, scores))
 }
 
-fn auc_ranked(r: &Ranked) -> Option<f64> {
+pub(super) fn auc_ranked(r: &Ranked) -> Option<Estimate> {
     let n = r.labels.len();
-    let positives = r.labels.iter().filter(|&&c| c).count();
-    let negatives = n - positives;
-    if positives == 0 || negatives == 0 {
+    let n1 = r.labels.iter().filter(|&&c| c).count();
+    let n0 = n - n1;
+    if n1 == 0 || n0 == 0 {
         return None;
     }
+    let (f1, f0) = (n1 as f64, n0 as f64);
+    let (mut below1, mut below0) = (0usize, 0usize);
     let mut rank_sum = 0.0;
+    let mut v10 = Vec::with_capacity(n1);
+    let mut v01 = Vec::with_capacity(n0);
     let mut start = 0;
     while start < n {
         let mut end = start + 1;
         while end < n && r.scores[end] == r.scores[start] {
             end += 1;
         }
+        let a = r.labels[start..end].iter().filter(|&&c| c).count();
+        let b = (end - start) - a;
         // Ranks start+1 ..= end share their mean.
-        let mid_rank = (start + 1 + end) as f64 / 2.0;
-        rank_sum += mid_rank * r.labels[start..end].iter().filter(|&&c| c).count() as f64;
+        rank_sum += (start + 1 + end) as f64 / 2.0 * a as f64;
+        // A converter in this group outranks every non-converter below it
+        // and half of those tied with it; a non-converter is outranked by
+        // every converter above it and half of those tied.
+        let placement1 = (below0 as f64 + b as f64 / 2.0) / f0;
+        let placement0 = (f1 - below1 as f64 - a as f64 / 2.0) / f1;
+        v10.extend(std::iter::repeat_n(placement1, a));
+        v01.extend(std::iter::repeat_n(placement0, b));
+        below1 += a;
+        below0 += b;
         start = end;
     }
-    let (pos, neg) = (positives as f64, negatives as f64);
-    Some((rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg))
-}
-
-/// One point of the ROC curve: contacting everyone scoring ≥ `threshold`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RocPoint {
-    pub threshold: f64,
-    pub false_positive_rate: f64,
-    pub true_positive_rate: f64,
-}
-
-/// The ROC curve at every distinct score, thinned to at most `max_points`
-/// (the two ends always kept).
-pub fn roc_curve(y: &[bool], scores: &[f64], max_points: usize) -> Vec<RocPoint> {
-    curve_ranked(&rank(y, scores), max_points)
-}
-
-fn curve_ranked(r: &Ranked, max_points: usize) -> Vec<RocPoint> {
-    let positives = r.labels.iter().filter(|&&c| c).count().max(1) as f64;
-    let negatives = r.labels.iter().filter(|&&c| !c).count().max(1) as f64;
-    let mut points = vec![RocPoint {
-        threshold: f64::INFINITY,
-        false_positive_rate: 0.0,
-        true_positive_rate: 0.0,
-    }];
-    let (mut tp, mut fp) = (0.0, 0.0);
-    // Highest score first.
-    let mut i = r.scores.len();
-    while i > 0 {
-        let s = r.scores[i - 1];
-        while i > 0 && r.scores[i - 1] == s {
-            if r.labels[i - 1] {
-                tp += 1.0;
-            } else {
-                fp += 1.0;
-            }
-            i -= 1;
+    // The Mann–Whitney statistic with mid-ranks (the same number as the
+    // placements' mean, in the form that gives the same bits as always).
+    let auc = (rank_sum - f1 * (f1 + 1.0) / 2.0) / (f1 * f0);
+    let spread = |v: &[f64]| {
+        if v.len() < 2 {
+            return 0.0;
         }
-        points.push(RocPoint {
-            threshold: s,
-            false_positive_rate: fp / negatives,
-            true_positive_rate: tp / positives,
-        });
-    }
-    thin(points, max_points)
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (v.len() - 1) as f64
+    };
+    let half = Z * (spread(&v10) / f1 + spread(&v01) / f0).sqrt();
+    Some(Estimate {
+        value: auc,
+        low: (auc - half).max(0.0),
+        high: (auc + half).min(1.0),
+    })
 }
 
-/// Keeps at most `max` points, evenly spread, always the first and last.
-fn thin<T: Copy>(points: Vec<T>, max: usize) -> Vec<T> {
-    if points.len() <= max || max < 2 {
-        return points;
-    }
-    let last = points.len() - 1;
-    (0..max).map(|k| points[k * last / (max - 1)]).collect()
-}
-
-/// One probability bin of a calibration table.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CalibrationBin {
-    /// The bin holds predictions in [lower, upper) (the last bin includes 1).
-    pub lower: f64,
-    pub upper: f64,
-    pub users: usize,
-    /// Mean predicted probability in the bin (`None` when empty).
-    pub mean_predicted: Option<f64>,
-    /// Share who converted.
-    pub observed_rate: Option<f64>,
-    /// Mean true probability, when the data were generated here.
-    pub mean_true_probability: Option<f64>,
-}
-
-/// Predicted versus observed conversion in `bins` equal-width bins of
-/// predicted probability; with `truth`, the mean true probability too.
-pub fn calibration(
-    y: &[bool],
-    p: &[f64],
-    truth: Option<&[f64]>,
-    bins: usize,
-) -> Vec<CalibrationBin> {
-    let bins = bins.max(1);
-    let mut users = vec![0usize; bins];
-    let mut predicted = vec![0.0; bins];
-    let mut converted = vec![0usize; bins];
-    let mut true_p = vec![0.0; bins];
-    for (i, (&label, &prob)) in y.iter().zip(p).enumerate() {
-        let b = ((prob * bins as f64) as usize).min(bins - 1);
-        users[b] += 1;
-        predicted[b] += prob;
-        converted[b] += usize::from(label);
-        if let Some(t) = truth {
-            true_p[b] += t[i];
-        }
-    }
-    (0..bins)
-        .map(|b| {
-            let n = users[b] as f64;
-            let mean = |total: f64| (users[b] > 0).then(|| total / n);
-            CalibrationBin {
-                lower: b as f64 / bins as f64,
-                upper: (b + 1) as f64 / bins as f64,
-                users: users[b],
-                mean_predicted: mean(predicted[b]),
-                observed_rate: mean(converted[b] as f64),
-                mean_true_probability: truth.and_then(|_| mean(true_p[b])),
-            }
-        })
-        .collect()
-}
-
-/// Cumulative gains at the top `share` of users by predicted probability.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Gain {
-    /// Share of users contacted, highest probability first.
-    pub share_contacted: f64,
-    /// Share of all conversions among them.
-    pub share_of_conversions: f64,
-    /// Their conversion rate over the overall rate.
-    pub lift: f64,
-}
-
-/// Gains and lift at each of `shares` (e.g. 0.1 for the top 10%).
-pub fn gains(y: &[bool], p: &[f64], shares: &[f64]) -> Vec<Gain> {
-    gains_ranked(&rank(y, p), shares)
-}
-
-fn gains_ranked(r: &Ranked, shares: &[f64]) -> Vec<Gain> {
-    let y = &r.labels;
-    let total = y.iter().filter(|&&c| c).count();
-    let overall = ratio(total, y.len());
-    let mut prefix = Vec::with_capacity(y.len() + 1);
-    prefix.push(0usize);
-    for &label in y.iter().rev() {
-        prefix.push(prefix.last().copied().unwrap_or(0) + usize::from(label));
-    }
-    shares
-        .iter()
-        .map(|&share| {
-            let k = ((share * y.len() as f64).round() as usize)
-                .clamp(usize::from(!y.is_empty()), y.len());
-            let caught = prefix[k];
-            let rate = ratio(caught, k);
-            Gain {
-                share_contacted: share,
-                share_of_conversions: ratio(caught, total),
-                lift: if overall > 0.0 { rate / overall } else { 0.0 },
-            }
-        })
-        .collect()
+/// What the world knows about the measured users (generated worlds only).
+#[derive(Clone, Copy, Debug)]
+pub struct Truth<'a> {
+    /// Each user's noise-averaged probability q(x): the best any model of
+    /// the signals can predict.
+    pub best: &'a [f64],
+    /// Each user's own probability p, with their noise draw: an oracle no
+    /// model of the signals reaches.
+    pub oracle: &'a [f64],
 }
 
 /// Every metric for one set of predictions.
@@ -308,50 +257,90 @@ pub struct Metrics {
     pub users: usize,
     /// True when measured on the training users (no held-out split).
     pub in_sample: bool,
-    pub log_loss: f64,
+    /// Share of these users who converted.
+    pub base_rate: f64,
+    /// Mean log-loss of the predictions.
+    pub log_loss: Estimate,
+    /// The log-loss of knowing nothing: predicting the base rate for
+    /// everyone (the entropy of the labels).
+    pub baseline_log_loss: f64,
+    /// The mean entropy of q(x) over these users: the log-loss no model of
+    /// the signals can beat (known worlds only).
+    pub irreducible_log_loss: Option<f64>,
+    /// Log-loss above the irreducible, user by user: below 0 only by noise.
+    pub excess_log_loss: Option<Estimate>,
     /// Threshold of the accuracy and the confusion matrix.
     pub threshold: f64,
-    pub accuracy: f64,
     pub confusion: Confusion,
-    pub precision: f64,
-    pub recall: f64,
+    pub accuracy: Estimate,
+    /// Accuracy of always predicting the more common class.
+    pub majority_accuracy: f64,
+    pub precision: Estimate,
+    pub recall: Estimate,
     /// `None` when only one class is present.
-    pub auc: Option<f64>,
-    /// AUC of the true probabilities: the best any model could do on these
-    /// users (generated data only).
-    pub ceiling_auc: Option<f64>,
-    pub roc: Vec<RocPoint>,
+    pub auc: Option<Estimate>,
+    /// AUC of q(x): the best any model of the signals can rank.
+    pub best_auc: Option<Estimate>,
+    /// AUC of each user's own p (with their noise): unreachable by any model
+    /// of the signals.
+    pub oracle_auc: Option<Estimate>,
+    /// Area under the precision–recall steps (the honest summary in a rare
+    /// world, where it starts from the base rate, not 0.5).
+    pub average_precision: Option<f64>,
+    /// ROC and precision–recall points, one per distinct probability (at most
+    /// 201), from contacting no one to everyone.
+    pub curve: Vec<CurvePoint>,
+    /// Where the threshold sits on both curves.
+    pub at_threshold: CurvePoint,
     pub calibration: Vec<CalibrationBin>,
     /// Top 10%, 20%, … 100%.
     pub gains: Vec<Gain>,
 }
 
-/// Measures predictions `p` against labels `y`; `truth` holds the true
-/// probabilities when known.
+/// Measures predictions `p` against labels `y`, at classification
+/// `threshold`; `truth` holds what the world knows when it is known.
 pub fn evaluate(
     y: &[bool],
     p: &[f64],
-    truth: Option<&[f64]>,
+    truth: Option<Truth<'_>>,
     threshold: f64,
     in_sample: bool,
 ) -> Metrics {
     let confusion = Confusion::new(y, p, threshold);
-    // One ranking of the users serves the AUC, the ROC curve and the gains.
-    let ranked = rank(y, p);
     let deciles: Vec<f64> = (1..=10).map(|k| f64::from(k) / 10.0).collect();
+    let positives = y.iter().filter(|&&c| c).count();
+    let base_rate = ratio(positives, y.len());
+    let per_user = losses(y, p);
+    // One ranking of the users serves the AUC, the curves and the gains.
+    let ranked = rank(y, p);
+    let (curve, average_precision) = curves_ranked(&ranked, 201);
+    let entropies = truth.map(|t| t.best.iter().map(|&q| entropy(q)).collect::<Vec<f64>>());
     Metrics {
         users: y.len(),
         in_sample,
-        log_loss: log_loss(y, p),
+        base_rate,
+        log_loss: mean_estimate(&per_user),
+        baseline_log_loss: entropy(base_rate),
+        irreducible_log_loss: entropies
+            .as_ref()
+            .map(|h| h.iter().sum::<f64>() / h.len().max(1) as f64),
+        excess_log_loss: entropies.as_ref().map(|h| {
+            let excess: Vec<f64> = per_user.iter().zip(h).map(|(l, e)| l - e).collect();
+            mean_estimate(&excess)
+        }),
         threshold,
-        accuracy: confusion.accuracy(),
         confusion,
+        accuracy: confusion.accuracy(),
+        majority_accuracy: base_rate.max(1.0 - base_rate),
         precision: confusion.precision(),
         recall: confusion.recall(),
         auc: auc_ranked(&ranked),
-        ceiling_auc: truth.and_then(|t| roc_auc(y, t)),
-        roc: curve_ranked(&ranked, 201),
-        calibration: calibration(y, p, truth, 10),
+        best_auc: truth.and_then(|t| roc_auc(y, t.best)),
+        oracle_auc: truth.and_then(|t| roc_auc(y, t.oracle)),
+        average_precision,
+        curve,
+        at_threshold: CurvePoint::at(threshold, &confusion),
+        calibration: calibration(y, p, truth.map(|t| t.best), 10),
         gains: gains_ranked(&ranked, &deciles),
     }
 }
@@ -367,9 +356,9 @@ mod tests {
         // AUC = (2 + 3) / 6.
         let y = [true, true, true, false, false];
         let s = [0.9, 0.5, 0.5, 0.5, 0.1];
-        assert!((roc_auc(&y, &s).unwrap() - 5.0 / 6.0).abs() < 1e-15);
+        assert!((roc_auc(&y, &s).unwrap().value - 5.0 / 6.0).abs() < 1e-15);
         assert_eq!(roc_auc(&[true, true], &[0.1, 0.2]), None);
-        assert_eq!(roc_auc(&[true, false], &[0.3, 0.3]), Some(0.5));
+        assert_eq!(roc_auc(&[true, false], &[0.3, 0.3]).unwrap().value, 0.5);
     }
 
     #[test]
@@ -396,50 +385,74 @@ mod tests {
     }
 
     #[test]
-    fn auc_equals_the_area_under_its_curve() {
-        let y: Vec<bool> = (0..500).map(|i| (i * 7919) % 13 < 6).collect();
-        let s: Vec<f64> = (0..500)
-            .map(|i| ((i * 104_729) % 97) as f64 / 97.0 + if y[i] { 0.2 } else { 0.0 })
-            .collect();
-        let curve = roc_curve(&y, &s, usize::MAX);
-        let area: f64 = curve
-            .windows(2)
-            .map(|w| {
-                (w[1].false_positive_rate - w[0].false_positive_rate)
-                    * (w[1].true_positive_rate + w[0].true_positive_rate)
-                    / 2.0
-            })
-            .sum();
-        assert!((area - roc_auc(&y, &s).unwrap()).abs() < 1e-12);
-        assert_eq!(roc_curve(&y, &s, 50).len(), 50);
+    fn delong_variance_matches_the_textbook_example() {
+        // DeLong, DeLong & Clarke-Pearson (1988) in miniature: placements by
+        // hand. Positives {0.8, 0.6}, negatives {0.7, 0.2, 0.1}.
+        // V10 = (1, 2/3): 0.8 outranks all three negatives, 0.6 two of them.
+        // V01 = (1/2, 1, 1): 0.7 is outranked by one of two positives.
+        // var(V10) = 1/18, var(V01) = 1/12 (n − 1 denominators);
+        // Var(AUC) = (1/18)/2 + (1/12)/3 = 1/18.
+        let y = [true, true, false, false, false];
+        let s = [0.8, 0.6, 0.7, 0.2, 0.1];
+        let auc = roc_auc(&y, &s).unwrap();
+        assert!((auc.value - 5.0 / 6.0).abs() < 1e-15);
+        let half = Z * (1.0f64 / 18.0).sqrt();
+        assert!(
+            (auc.high - (auc.value + half).min(1.0)).abs() < 1e-12,
+            "{auc:?}"
+        );
+        assert!((auc.low - (auc.value - half)).abs() < 1e-12);
     }
 
     #[test]
-    fn confusion_log_loss_calibration_and_gains() {
-        let y = [true, false, true, false];
-        let p = [0.8, 0.6, 0.3, 0.1];
-        let c = Confusion::new(&y, &p, 0.5);
-        assert_eq!(
-            (
-                c.true_positives,
-                c.false_positives,
-                c.true_negatives,
-                c.false_negatives
-            ),
-            (1, 1, 1, 1)
+    fn wilson_interval_by_hand() {
+        // 8 of 10: centre (0.8 + 1.92/20)/(1.384) …: the published values
+        // for z = 1.96 are 0.490 and 0.943.
+        let e = wilson(8, 10);
+        assert_eq!(e.value, 0.8);
+        assert!(
+            (e.low - 0.4902).abs() < 1e-3 && (e.high - 0.9433).abs() < 1e-3,
+            "{e:?}"
         );
-        assert_eq!((c.accuracy(), c.precision(), c.recall()), (0.5, 0.5, 0.5));
+        let zero = wilson(0, 50);
+        assert_eq!(zero.low, 0.0);
+        assert!(zero.high > 0.05 && zero.high < 0.1);
+    }
+
+    #[test]
+    fn baselines_and_the_truth() {
+        let y = [true, false, true, true];
+        let p = [0.8, 0.6, 0.3, 0.9];
+        let best = [0.7, 0.4, 0.6, 0.8];
+        let oracle = [0.9, 0.1, 0.8, 0.95];
+        let m = evaluate(
+            &y,
+            &p,
+            Some(Truth {
+                best: &best,
+                oracle: &oracle,
+            }),
+            0.5,
+            false,
+        );
+        assert_eq!(m.base_rate, 0.75);
+        assert_eq!(m.majority_accuracy, 0.75);
+        assert!((m.baseline_log_loss - entropy(0.75)).abs() < 1e-15);
         let expected = -(0.8f64.ln() + 0.4f64.ln() + 0.3f64.ln() + 0.9f64.ln()) / 4.0;
-        assert!((log_loss(&y, &p) - expected).abs() < 1e-12);
-        let cal = calibration(&y, &p, Some(&[0.7, 0.5, 0.4, 0.2]), 2);
-        assert_eq!((cal[0].users, cal[1].users), (2, 2));
-        assert_eq!(cal[1].observed_rate, Some(0.5));
-        assert!((cal[1].mean_predicted.unwrap() - 0.7).abs() < 1e-12);
-        assert!((cal[1].mean_true_probability.unwrap() - 0.6).abs() < 1e-12);
-        let g = gains(&y, &p, &[0.25, 0.5, 1.0]);
-        assert_eq!(g[0].share_of_conversions, 0.5);
-        assert_eq!(g[0].lift, 2.0);
-        assert_eq!(g[2].share_of_conversions, 1.0);
-        assert_eq!(g[2].lift, 1.0);
+        assert!((m.log_loss.value - expected).abs() < 1e-12);
+        assert!(m.log_loss.low < expected && m.log_loss.high > expected);
+        let irreducible = best.iter().map(|&q| entropy(q)).sum::<f64>() / 4.0;
+        assert!((m.irreducible_log_loss.unwrap() - irreducible).abs() < 1e-15);
+        assert!((m.excess_log_loss.unwrap().value - (expected - irreducible)).abs() < 1e-12);
+        assert_eq!(m.oracle_auc.unwrap().value, 1.0);
+        assert_eq!(m.best_auc.unwrap().value, 1.0);
+        assert_eq!(m.auc.unwrap().value, 2.0 / 3.0);
+        let c = m.confusion;
+        assert_eq!(
+            (c.true_positives, c.false_positives, c.false_negatives),
+            (2, 1, 1)
+        );
+        assert_eq!(m.at_threshold.precision, 2.0 / 3.0);
+        assert_eq!(m.at_threshold.true_positive_rate, 2.0 / 3.0);
     }
 }

@@ -1,9 +1,10 @@
 //! From a probability to a decision: how good the probabilities are
-//! (metrics), the intent bands a policy draws on them, and what contacting
-//! users is worth. Everything here works on plain slices of labels and
-//! probabilities, whatever produced them.
+//! (metrics and their curves), the intent bands a policy draws on them, and
+//! what contacting users is worth. Everything here works on plain slices of
+//! labels and probabilities, whatever produced them.
 
 pub mod bands;
+pub mod curves;
 pub mod economics;
 pub mod metrics;
 

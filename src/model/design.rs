@@ -1,6 +1,7 @@
 //! The training rows, standardized, ready for the descent: the design
-//! matrix column by column, its Gram matrix, and the loss and gradient at a
-//! point.
+//! matrix column by column, its Gram matrix, the loss and gradient at a
+//! point, and the curvature (Hessian and the score's spread) for Newton's
+//! method and the weights' standard errors.
 
 // Small dense matrix maths (8×8) reads clearest with index loops.
 #![allow(clippy::needless_range_loop)]
@@ -23,12 +24,14 @@ pub(super) struct Design {
     /// stage of an iteration is a straight loop over contiguous numbers that
     /// the compiler turns into vector instructions.
     pub(super) x: Vec<f32>,
-    /// Labels, 0 or 1.
+    /// Labels: 0 or 1, or a probability for a fit to fractional labels.
     pub(super) y: Vec<f64>,
     pub(super) mean: [f64; P],
     pub(super) std_dev: [f64; P],
-    /// False for a constant column: its weight stays 0.
+    /// False for a constant or left-out column: its weight stays 0.
     pub(super) active: [bool; P],
+    /// False for a constant column (which can never take part).
+    pub(super) varies: [bool; P],
     /// Threads an iteration runs on (1 in the browser and for small data).
     pub(super) threads: usize,
 }
@@ -52,40 +55,138 @@ fn gather(data: &Dataset, j: usize, rows: &[usize], out: &mut Vec<f64>) {
     }
 }
 
+/// The mean and standard deviation each column is standardized with, and
+/// which columns take part (a constant or left-out column does not).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Scaler {
+    pub(super) mean: [f64; P],
+    pub(super) std_dev: [f64; P],
+    pub(super) active: [bool; P],
+    pub(super) varies: [bool; P],
+}
+
+/// What a design's rows are labelled with.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Labels<'a> {
+    /// Each user's `converted`, 0 or 1.
+    Converted,
+    /// A probability per user of the dataset (indexed like it): a fit to
+    /// fractional labels.
+    Probabilities(&'a [f64]),
+}
+
+impl Labels<'_> {
+    pub(super) fn gather(self, data: &Dataset, rows: &[usize]) -> Vec<f64> {
+        match self {
+            Labels::Converted => rows
+                .iter()
+                .map(|&i| f64::from(u8::from(data.converted[i])))
+                .collect(),
+            Labels::Probabilities(q) => rows.iter().map(|&i| q[i]).collect(),
+        }
+    }
+}
+
+/// Sums over rows of the loss's curvature at one point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Curvature {
+    /// Mean log-loss.
+    pub(super) loss: f64,
+    /// Mean gradient.
+    pub(super) gradient: [f64; Q],
+    /// Mean Hessian: Σ p(1 − p) x xᵀ / n (the observed Fisher information
+    /// per user).
+    pub(super) hessian: [[f64; Q]; Q],
+    /// Mean outer product of the score: Σ (p − y)² x xᵀ / n (the sandwich's
+    /// meat), when asked for.
+    pub(super) meat: Option<[[f64; Q]; Q]>,
+}
+
 impl Design {
-    pub(super) fn new(data: &Dataset, rows: &[usize]) -> Design {
+    /// Rows `rows` of `data` with their `converted` labels, standardized with
+    /// their own means and standard deviations; the columns not `used` are
+    /// left out (kept at 0).
+    pub(super) fn new(data: &Dataset, rows: &[usize], used: [bool; P]) -> Design {
+        Design::with_labels(data, rows, used, Labels::Converted)
+    }
+
+    /// As [`Design::new`], labelled with `labels`.
+    pub(super) fn with_labels(
+        data: &Dataset,
+        rows: &[usize],
+        used: [bool; P],
+        labels: Labels<'_>,
+    ) -> Design {
         let n = rows.len();
-        let mut x = Vec::with_capacity(n * P);
-        let mut mean = [0.0; P];
-        let mut std_dev = [0.0; P];
-        let mut active = [false; P];
+        let mut scaler = Scaler {
+            mean: [0.0; P],
+            std_dev: [1.0; P],
+            active: [false; P],
+            varies: [false; P],
+        };
         let mut column = Vec::with_capacity(n);
         for j in 0..P {
             gather(data, j, rows, &mut column);
             let count = n.max(1) as f64;
             let m = sum_lanes(&column) / count;
-            let var = sum_squared_deviations(&column, m) / count;
-            let sd = var.sqrt();
-            active[j] = sd > 1e-12 * m.abs().max(1.0);
-            mean[j] = m;
-            std_dev[j] = if active[j] { sd } else { 1.0 };
-            if active[j] {
+            let sd = (sum_squared_deviations(&column, m) / count).sqrt();
+            let varies = sd > 1e-12 * m.abs().max(1.0);
+            scaler.active[j] = used[j] && varies;
+            scaler.varies[j] = varies;
+            scaler.mean[j] = m;
+            scaler.std_dev[j] = if varies { sd } else { 1.0 };
+        }
+        Design::scaled(data, rows, &scaler, labels)
+    }
+
+    /// Rows `rows` of `data` standardized with another design's `scaler`
+    /// (the held-out users, measured on the training users' scale). Columns
+    /// that vary are stored even when left out, so [`Design::use_columns`]
+    /// can bring them back.
+    pub(super) fn scaled(
+        data: &Dataset,
+        rows: &[usize],
+        scaler: &Scaler,
+        labels: Labels<'_>,
+    ) -> Design {
+        let n = rows.len();
+        let mut x = Vec::with_capacity(n * P);
+        let mut column = Vec::with_capacity(n);
+        for j in 0..P {
+            if scaler.varies[j] {
+                gather(data, j, rows, &mut column);
+                let (m, sd) = (scaler.mean[j], scaler.std_dev[j]);
                 x.extend(column.iter().map(|&v| ((v - m) / sd) as f32));
             } else {
                 x.resize(x.len() + n, 0.0);
             }
         }
-        let y = rows
-            .iter()
-            .map(|&i| f64::from(u8::from(data.converted[i])))
-            .collect();
         Design {
             x,
-            y,
-            mean,
-            std_dev,
-            active,
+            y: labels.gather(data, rows),
+            mean: scaler.mean,
+            std_dev: scaler.std_dev,
+            active: scaler.active,
+            varies: scaler.varies,
             threads: threads_for(n),
+        }
+    }
+
+    /// The scale this design was standardized with.
+    pub(super) fn scaler(&self) -> Scaler {
+        Scaler {
+            mean: self.mean,
+            std_dev: self.std_dev,
+            active: self.active,
+            varies: self.varies,
+        }
+    }
+
+    /// Takes the columns `used` (those that vary) into the model, the others
+    /// out.
+    pub(super) fn use_columns(&mut self, used: [bool; P]) {
+        for j in 0..P {
+            self.active[j] = used[j] && self.varies[j];
         }
     }
 
@@ -246,6 +347,129 @@ impl Design {
         (loss, grad)
     }
 
+    /// The loss, gradient and curvature at `beta` (intercept last), with the
+    /// score's spread (`meat`) when `sandwich`: one pass, in the same fixed
+    /// order of parts as the gradient, so every platform gets the same bits.
+    pub(super) fn curvature(&self, beta: &[f64; Q], sandwich: bool) -> Curvature {
+        let n = self.rows();
+        let mut total = Curvature {
+            loss: 0.0,
+            gradient: [0.0; Q],
+            hessian: [[0.0; Q]; Q],
+            meat: sandwich.then_some([[0.0; Q]; Q]),
+        };
+        for range in part_ranges(n) {
+            let part = self.part_curvature(beta, range, sandwich);
+            total.loss += part.loss;
+            for a in 0..Q {
+                total.gradient[a] += part.gradient[a];
+                for b in 0..Q {
+                    total.hessian[a][b] += part.hessian[a][b];
+                }
+            }
+            if let (Some(t), Some(p)) = (total.meat.as_mut(), part.meat) {
+                for a in 0..Q {
+                    for b in 0..Q {
+                        t[a][b] += p[a][b];
+                    }
+                }
+            }
+        }
+        let count = n.max(1) as f64;
+        total.loss /= count;
+        total.gradient.iter_mut().for_each(|g| *g /= count);
+        let mut matrices = vec![&mut total.hessian];
+        if let Some(meat) = total.meat.as_mut() {
+            matrices.push(meat);
+        }
+        for m in matrices {
+            for a in 0..Q {
+                for b in a..Q {
+                    m[a][b] /= count;
+                    m[b][a] = m[a][b];
+                }
+            }
+        }
+        total
+    }
+
+    fn part_curvature(&self, beta: &[f64; Q], range: Range<usize>, sandwich: bool) -> Curvature {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the processor has AVX2, checked just above.
+                return unsafe { self.part_curvature_avx2(beta, range, sandwich) };
+            }
+        }
+        self.part_curvature_with(beta, range, sandwich)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn part_curvature_avx2(
+        &self,
+        beta: &[f64; Q],
+        range: Range<usize>,
+        sandwich: bool,
+    ) -> Curvature {
+        self.part_curvature_with(beta, range, sandwich)
+    }
+
+    /// Sums (not yet means) over rows `range`; only the upper triangle of
+    /// the matrices is filled.
+    #[inline(always)]
+    fn part_curvature_with(
+        &self,
+        beta: &[f64; Q],
+        range: Range<usize>,
+        sandwich: bool,
+    ) -> Curvature {
+        let mut out = Curvature {
+            loss: 0.0,
+            gradient: [0.0; Q],
+            hessian: [[0.0; Q]; Q],
+            meat: sandwich.then_some([[0.0; Q]; Q]),
+        };
+        let mut eta = [0.0f64; BLOCK];
+        let mut e = [0.0f64; BLOCK];
+        let mut residual = [0.0f64; BLOCK];
+        let mut weight = [0.0f64; BLOCK];
+        let mut weighted = [0.0f64; BLOCK];
+        for start in range.clone().step_by(BLOCK) {
+            let m = BLOCK.min(range.end - start);
+            let (eta, e, residual) = (&mut eta[..m], &mut e[..m], &mut residual[..m]);
+            let (weight, weighted) = (&mut weight[..m], &mut weighted[..m]);
+            let ys = &self.y[start..start + m];
+            self.scores(beta, start, eta);
+            for (e_i, &eta_i) in e.iter_mut().zip(&*eta) {
+                *e_i = exp_non_positive(-eta_i.abs());
+            }
+            for (((r, w), (&eta_i, &e_i)), &y) in residual
+                .iter_mut()
+                .zip(weight.iter_mut())
+                .zip(eta.iter().zip(&*e))
+                .zip(ys)
+            {
+                let p = sigmoid_from_exp(eta_i, e_i);
+                *r = p - y;
+                *w = p * (1.0 - p);
+            }
+            out.loss += linear_loss(eta, ys) + log_product(e);
+            for j in 0..P {
+                out.gradient[j] += dot_f32(residual, &self.column(j)[start..start + m]);
+            }
+            out.gradient[P] += sum_lanes(residual);
+            accumulate(self, &mut out.hessian, weight, weighted, start);
+            if let Some(meat) = out.meat.as_mut() {
+                for (w, &r) in weight.iter_mut().zip(&*residual) {
+                    *w = r * r;
+                }
+                accumulate(self, meat, weight, weighted, start);
+            }
+        }
+        out
+    }
+
     /// True when every training row is on the right side of 0.5 at `beta`.
     pub(super) fn separates(&self, beta: &[f64; Q]) -> bool {
         let n = self.rows();
@@ -259,6 +483,27 @@ impl Design {
                 .all(|(&e, &y)| (e > 0.0) == (y > 0.5))
         })
     }
+}
+
+/// Adds Σ w x xᵀ over the block at `start` to the upper triangle of `m`
+/// (`scratch` holds w·x of one column at a time).
+#[inline(always)]
+fn accumulate(d: &Design, m: &mut [[f64; Q]; Q], w: &[f64], scratch: &mut [f64], start: usize) {
+    let len = w.len();
+    for a in 0..P {
+        if !d.active[a] {
+            continue;
+        }
+        let column = &d.column(a)[start..start + len];
+        for ((s, &wi), &x) in scratch.iter_mut().zip(w).zip(column) {
+            *s = wi * f64::from(x);
+        }
+        for b in a..P {
+            m[a][b] += dot_f32(scratch, &d.column(b)[start..start + len]);
+        }
+        m[a][P] += sum_lanes(scratch);
+    }
+    m[P][P] += sum_lanes(w);
 }
 
 #[cfg(test)]
@@ -281,11 +526,61 @@ mod tests {
             .unwrap(),
         );
         let rows: Vec<usize> = (0..data.len()).collect();
-        let design = Design::new(&data, &rows);
+        let design = Design::new(&data, &rows, [true; P]);
         let beta = [-0.3, 0.5, 0.6, 0.45, 0.4, -0.25, -0.4, 2.1];
         let baseline = design.part_loss_gradient_with(&beta, 0..design.rows());
         let dispatched = design.part_loss_gradient(&beta, 0..design.rows());
         assert_eq!(baseline.0.to_bits(), dispatched.0.to_bits());
         assert_eq!(baseline.1.map(f64::to_bits), dispatched.1.map(f64::to_bits));
+        let baseline = design.part_curvature_with(&beta, 0..design.rows(), true);
+        let dispatched = design.part_curvature(&beta, 0..design.rows(), true);
+        assert_eq!(baseline, dispatched);
+    }
+
+    #[test]
+    fn curvature_is_the_gradients_derivative() {
+        // The Hessian against finite differences of the gradient, and the
+        // loss and gradient against the descent's own pass.
+        let data = generate(
+            &GeneratorParams {
+                rows: 3_000,
+                ..Default::default()
+            }
+            .validate(MAX_ROWS_IN_MEMORY)
+            .unwrap(),
+        );
+        let rows: Vec<usize> = (0..data.len()).collect();
+        let design = Design::new(&data, &rows, [true; P]);
+        let beta = [-0.3, 0.5, 0.6, 0.45, 0.4, -0.25, -0.4, 2.1];
+        let c = design.curvature(&beta, true);
+        let (loss, gradient) = design.loss_and_gradient(&beta);
+        assert!((c.loss - loss).abs() < 1e-12);
+        for a in 0..Q {
+            assert!((c.gradient[a] - gradient[a]).abs() < 1e-12);
+            let h = 1e-5;
+            let mut up = beta;
+            up[a] += h;
+            let mut down = beta;
+            down[a] -= h;
+            let (_, g_up) = design.loss_and_gradient(&up);
+            let (_, g_down) = design.loss_and_gradient(&down);
+            for b in 0..Q {
+                let numeric = (g_up[b] - g_down[b]) / (2.0 * h);
+                assert!((c.hessian[a][b] - numeric).abs() < 1e-7, "{a},{b}");
+            }
+        }
+        // The meat is Σ (p − y)² x xᵀ / n: its intercept entry is the mean
+        // squared residual.
+        let meat = c.meat.unwrap();
+        let mean_square: f64 = (0..design.rows())
+            .map(|i| {
+                let x = |j: usize| f64::from(design.column(j)[i]);
+                let eta = beta[P] + (0..P).map(|j| beta[j] * x(j)).sum::<f64>();
+                let p = 1.0 / (1.0 + (-eta).exp());
+                (p - design.y[i]).powi(2)
+            })
+            .sum::<f64>()
+            / design.rows() as f64;
+        assert!((meat[P][P] - mean_square).abs() < 1e-12);
     }
 }

@@ -1,20 +1,24 @@
-//! How a fitted model does on its held-out users (in-sample when none are
-//! held out): the metrics, the intent bands and, given the economics, the
-//! profit curve. The one place that gathers the evaluation rows; both the
-//! CLI and the page call it.
+//! How a model does on a world's users: the metrics (with the truth's
+//! ceilings when the world is known), the intent bands and, given the
+//! economics, the profit curve. The one place that gathers the evaluation
+//! rows; the CLI, the page's own fit and the explicit evaluation of a model
+//! on another world ([`super::evaluate_on_world`]) all call it.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::fitted::FittedModel;
+use super::features::Q;
+use super::fitted::predict;
 use super::split::Split;
 use crate::decide::bands::{bands, Band, Thresholds};
 use crate::decide::economics::{profit_curve, Economics, ProfitPoint};
-use crate::decide::metrics::{evaluate, Metrics};
+use crate::decide::metrics::{evaluate, Metrics, Truth};
 use crate::decide::DecideError;
 use crate::errors::got_number;
 use crate::input::Object;
 use crate::world::dataset::Dataset;
+use crate::world::params::GeneratorParams;
+use crate::world::truth::noise_averaged;
 
 /// What to measure besides the model itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -90,21 +94,29 @@ pub struct Evaluation {
     pub best_threshold: Option<ProfitPoint>,
 }
 
-/// Measures `model` on `split`'s evaluation users of `data`: the held-out
-/// ones, or every training user (in-sample, and said so) without a split.
+/// Measures the model with raw `weights` (intercept last) on `split`'s
+/// evaluation users of `data`: the held-out ones, or every training user
+/// (in-sample, and said so) without a split. `generated_by` is the
+/// parameters that drew `data`, when they are known: then q(x) and each
+/// user's true p give the ceilings.
 pub fn evaluate_model(
-    model: &FittedModel,
+    weights: &[f64; Q],
     data: &Dataset,
     split: &Split,
     options: &EvaluateOptions,
+    generated_by: Option<&GeneratorParams>,
 ) -> Evaluation {
     let (rows, in_sample) = split.evaluation_rows();
     let y: Vec<bool> = rows.iter().map(|&i| data.converted[i]).collect();
-    let p = model.predict(data, rows);
-    let truth: Option<Vec<f64>> = data
-        .latent
-        .as_ref()
-        .map(|l| rows.iter().map(|&i| l.probability[i]).collect());
+    let p = predict(weights, data, rows);
+    let known = generated_by.zip(data.latent.as_ref());
+    let best = known.map(|(params, _)| noise_averaged(params, data, rows));
+    let oracle: Option<Vec<f64>> =
+        known.map(|(_, l)| rows.iter().map(|&i| l.probability[i]).collect());
+    let truth = best
+        .as_deref()
+        .zip(oracle.as_deref())
+        .map(|(best, oracle)| Truth { best, oracle });
     let (profit_curve, best_threshold) = match options.economics {
         Some(e) => {
             let (curve, best) = profit_curve(&p, e);
@@ -113,7 +125,7 @@ pub fn evaluate_model(
         None => (None, None),
     };
     Evaluation {
-        metrics: evaluate(&y, &p, truth.as_deref(), options.threshold, in_sample),
+        metrics: evaluate(&y, &p, truth, options.threshold, in_sample),
         bands: bands(&y, &p, options.thresholds, options.economics),
         profit_curve,
         best_threshold,

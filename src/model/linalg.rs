@@ -58,3 +58,58 @@ pub(super) fn solve_lower_transposed(r: &[[f64; Q]; Q], h: &[f64; Q]) -> [f64; Q
 pub(super) fn norm(v: &[f64; Q]) -> f64 {
     v.iter().map(|x| x * x).sum::<f64>().sqrt()
 }
+
+/// The inverse of a symmetric positive definite matrix, through its
+/// Cholesky factor (`None` when it is not positive definite).
+pub(super) fn inverse_spd(g: &[[f64; Q]; Q]) -> Option<[[f64; Q]; Q]> {
+    let r = cholesky(g, 0.0)?;
+    let mut inverse = [[0.0; Q]; Q];
+    for k in 0..Q {
+        let mut e = [0.0; Q];
+        e[k] = 1.0;
+        // G⁻¹ e = R⁻¹ R⁻ᵀ e.
+        let column = solve_upper(&r, &solve_lower_transposed(&r, &e));
+        for i in 0..Q {
+            inverse[i][k] = column[i];
+        }
+    }
+    Some(inverse)
+}
+
+/// a · b for 8×8 matrices.
+pub(super) fn multiply(a: &[[f64; Q]; Q], b: &[[f64; Q]; Q]) -> [[f64; Q]; Q] {
+    let mut out = [[0.0; Q]; Q];
+    for i in 0..Q {
+        for k in 0..Q {
+            for j in 0..Q {
+                out[i][j] += a[i][k] * b[k][j];
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverse_times_matrix_is_the_identity() {
+        let mut g = [[0.0; Q]; Q];
+        for i in 0..Q {
+            for j in 0..Q {
+                g[i][j] = 1.0 / (1.0 + i as f64 + j as f64) + if i == j { 1.0 } else { 0.0 };
+            }
+        }
+        let product = multiply(&inverse_spd(&g).unwrap(), &g);
+        for i in 0..Q {
+            for j in 0..Q {
+                let expected = if i == j { 1.0 } else { 0.0 };
+                assert!((product[i][j] - expected).abs() < 1e-12);
+            }
+        }
+        let mut singular = g;
+        singular[3] = [0.0; Q];
+        assert!(inverse_spd(&singular).is_none());
+    }
+}

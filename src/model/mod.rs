@@ -4,28 +4,43 @@
 //!
 //! Three types, as in linfa: [`FitParams`] (what a person asked for),
 //! [`ValidFitParams`] (checked) and [`FittedModel`] (what came out). A
-//! [`Fitter`] runs the descent a given number of iterations at a time.
+//! [`Fitter`] runs the descent a given number of iterations at a time;
+//! [`LiveFit`] ties one to the world it fits. [`fit_probabilities`] fits the
+//! same model to known probabilities (the best-possible model of
+//! [`crate::world::truth`]).
 
 mod design;
 pub mod evaluation;
 mod features;
 mod fitted;
 mod fitter;
+mod fractional;
+mod intervals;
 mod kernels;
 mod linalg;
+mod live;
 mod params;
+mod reroll;
 mod split;
 
 pub use evaluation::{evaluate_model, EvaluateOptions, Evaluation};
-pub use features::{feature_vector, FEATURES};
-pub use fitted::FittedModel;
+pub use features::{feature_vector, included, Signal, FEATURES};
+pub use fitted::{weight_rows, FittedModel, Start, WeightRow};
 pub use fitter::{FitProgress, Fitter};
-pub use params::{FitError, FitParams, StopReason, ValidFitParams, MAX_ITERATIONS};
+pub use fractional::{fit_probabilities, ProbabilityFit, ProbabilityFitter};
+pub use intervals::{IntervalMethod, Intervals, METHOD, Z_95};
+pub use live::{evaluate_on_world, Follow, LiveFit};
+pub use params::{
+    FitError, FitParams, Optimizer, Pace, Separation, StopReason, ValidFitParams, LEARNING_RATES,
+    MAX_ITERATIONS,
+};
+pub use reroll::{fit_seed, reroll_seeds, SeedFit};
 pub use split::Split;
 
 use crate::world::dataset::Dataset;
 
-/// Fits to the end in one call; returns the model and the split it used.
+/// Fits to the end in one call, from a cold start; returns the model and the
+/// split it used.
 pub fn fit(data: &Dataset, params: &FitParams) -> Result<(FittedModel, Split), FitError> {
     let valid = params.validate()?;
     let mut fitter = Fitter::new(data, &valid)?;

@@ -95,7 +95,7 @@ pub fn run(args: BenchFitArgs) -> Result<ExitCode, Failure> {
                 median(times) * 1e3,
                 format!("({:.1} ms)", median(setups) * 1e3),
                 model.iterations,
-                model.final_loss,
+                model.objective,
                 model.stop.describe()
             )?;
         }
@@ -143,7 +143,7 @@ fn stages(csv: &Path, runs: usize) -> Result<ExitCode, Failure> {
         let model = fitter.model();
         mark(2);
         let options = EvaluateOptions::default();
-        let evaluation = evaluate_model(&model, &data, fitter.split(), &options);
+        let evaluation = evaluate_model(&model.weights(), &data, fitter.split(), &options, None);
         mark(3);
         let artifact = ModelArtifact::new(
             &model,

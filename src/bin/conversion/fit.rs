@@ -1,24 +1,27 @@
 //! `conversion fit`: fit the baseline model to a contract CSV and explain it.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
 use conversion_playground::artifact::ModelArtifact;
 use conversion_playground::decide::bands::Thresholds;
 use conversion_playground::decide::economics::Economics;
-use conversion_playground::decide::metrics::Metrics;
 use conversion_playground::model::{
-    evaluate_model, fit, EvaluateOptions, Evaluation, FitParams, FittedModel, FEATURES,
+    evaluate_model, fit, EvaluateOptions, FitError, FitParams, Optimizer, Signal,
 };
 use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
 use conversion_playground::world::csv_read::CsvLimits;
 use conversion_playground::world::dataset::Dataset;
+use conversion_playground::world::params::GeneratorParams;
+use conversion_playground::world::truth::{best_possible, latent_of_file, Unknown};
 
-use crate::files::{read_csv, write_atomically};
+use crate::files::{read_csv, read_small, write_atomically};
+use crate::fit_report::{bands_report, metrics_report, model_report, truth_report, Truth};
 use crate::flags;
 use crate::output::{self, Failure};
-use crate::text::{decimal, money, percent, thousands};
 
 #[derive(Args, Debug)]
 #[command(allow_negative_numbers = true)]
@@ -28,12 +31,34 @@ pub struct FitArgs {
     /// Write the model artifact (JSON) to this file.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// The parameters that generated FILE (the page's "Download
+    /// parameters", or `conversion generate --print-params`). The world is
+    /// drawn again from them; if it is FILE, byte for byte, the report adds
+    /// the generating and best-possible weights, the irreducible log-loss
+    /// and the AUC ceilings.
+    #[arg(long)]
+    params: Option<PathBuf>,
     /// Share of users held out for the metrics [default 0.2]; 0 fits on every user.
     #[arg(long, default_value_t = 0.2, allow_hyphen_values = true)]
     test_fraction: f64,
     /// Seed of the train/test split [default 42].
     #[arg(long, default_value_t = 42)]
     split_seed: u64,
+    /// How the descent moves: `whitened` (Nesterov momentum in whitened
+    /// coordinates, its step from the data: about 24 iterations), `nesterov`
+    /// or `gd` (momentum or plain gradient descent on standardized features,
+    /// with --learning-rate) [default whitened].
+    #[arg(long, default_value = "whitened", value_parser = ["whitened", "nesterov", "gd"])]
+    optimizer: String,
+    /// Step size of `gd` and `nesterov` on standardized features: too high
+    /// diverges, too low crawls [default 1].
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true)]
+    learning_rate: f64,
+    /// Signals to leave out of the model, comma separated: any of
+    /// days_since_signup, sessions_7d, content_hours_7d, downloads_7d,
+    /// paywall_views_7d, country_tier [default none].
+    #[arg(long, value_delimiter = ',')]
+    leave_out: Vec<String>,
     /// L2 penalty on the standardized weights [default 0, off].
     #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
     l2: f64,
@@ -43,6 +68,10 @@ pub struct FitArgs {
     /// Stop after this many iterations at the latest [default 5000].
     #[arg(long, default_value_t = 5000)]
     max_iterations: usize,
+    /// Classification threshold of accuracy, precision, recall and the
+    /// confusion matrix [default 0.5].
+    #[arg(long, default_value_t = 0.5, allow_hyphen_values = true)]
+    threshold: f64,
     /// High-intent threshold [default 0.7].
     #[arg(long, default_value_t = 0.7, allow_hyphen_values = true)]
     high: f64,
@@ -62,6 +91,70 @@ pub struct FitArgs {
 /// file of its size can hold, so the columns never grow by copying.
 const SHORTEST_ROW: u64 = 21;
 
+/// Largest parameters file read (a parameters file is about 1 KB).
+const MAX_PARAMS_BYTES: u64 = 1 << 20;
+
+impl FitArgs {
+    /// The fit options as the core reads them.
+    fn fit_params(&self) -> Result<FitParams, String> {
+        let leave_out = self
+            .leave_out
+            .iter()
+            .map(|name| {
+                Signal::parse(name.trim()).ok_or_else(|| {
+                    let names = Signal::ALL.map(Signal::as_str).join(", ");
+                    flags::message(&FitError::new(
+                        "leaveOut",
+                        format!("must name signals among {names} (got \"{name}\")"),
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FitParams {
+            test_fraction: self.test_fraction,
+            split_seed: self.split_seed,
+            l2: self.l2,
+            tolerance: self.tolerance,
+            max_iterations: self.max_iterations,
+            optimizer: Optimizer::parse(&self.optimizer).unwrap_or_default(),
+            learning_rate: self.learning_rate,
+            leave_out,
+        })
+    }
+
+    /// The generating parameters given with --params, read (bounded).
+    fn generating_params(&self) -> Result<Option<(PathBuf, GeneratorParams)>, Failure> {
+        let Some(path) = &self.params else {
+            return Ok(None);
+        };
+        let text = read_small(path, MAX_PARAMS_BYTES, "the parameters file")?;
+        let params = GeneratorParams::from_json(&text)
+            .map_err(|e| format!("{} in {} {}", e.field, path.display(), e.problem))?;
+        Ok(Some((path.clone(), params)))
+    }
+}
+
+/// True when the file at `path` holds exactly `expected`, compared a chunk
+/// at a time.
+fn same_bytes(path: &Path, expected: &[u8]) -> Result<bool, Failure> {
+    let cannot = |e: io::Error| Failure::Message(format!("cannot read {}: {e}", path.display()));
+    let mut file = File::open(path).map_err(cannot)?;
+    let mut buffer = vec![0u8; 1 << 18];
+    let mut at = 0;
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => return Ok(at == expected.len()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(cannot(e)),
+        };
+        if expected.get(at..at + n) != Some(&buffer[..n]) {
+            return Ok(false);
+        }
+        at += n;
+    }
+}
+
 pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
     let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
     let mut data = Dataset::with_capacity((size / SHORTEST_ROW).min(MAX_ROWS_IN_MEMORY) as usize);
@@ -77,24 +170,50 @@ pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
         _ => None,
     };
     let options = EvaluateOptions {
+        threshold: args.threshold,
         thresholds: Thresholds {
             high: args.high,
             medium: args.medium,
         },
         economics,
-        ..Default::default()
     }
     .validate()
     .map_err(|e| flags::message(&e))?;
-    let params = FitParams {
-        test_fraction: args.test_fraction,
-        split_seed: args.split_seed,
-        l2: args.l2,
-        tolerance: args.tolerance,
-        max_iterations: args.max_iterations,
+    let params = args.fit_params()?;
+    params.validate().map_err(|e| flags::message(&e))?;
+    // The truth, when the parameters draw this very file.
+    let truth = match args.generating_params()? {
+        None => Truth::NoParams,
+        Some((path, p)) => {
+            let valid = p
+                .validate(MAX_ROWS_IN_MEMORY)
+                .map_err(|e| format!("{} in {} {}", e.field, path.display(), e.problem))?;
+            let mut matches = Ok(false);
+            let known = latent_of_file(&valid, data.len(), |csv| {
+                matches = same_bytes(&args.file, csv);
+                matches.as_ref().is_ok_and(|&same| same)
+            });
+            matches?;
+            match known {
+                Ok(latent) => {
+                    data.latent = Some(latent);
+                    let best = best_possible(&p, &data, &params.leave_out, None)
+                        .map_err(|e| flags::message(&e))?;
+                    Truth::Known {
+                        params: Box::new(p),
+                        best: Box::new(best),
+                    }
+                }
+                Err(why) => Truth::Unknown { path, why },
+            }
+        }
     };
     let (model, split) = fit(&data, &params).map_err(|e| flags::message(&e))?;
-    let evaluation = evaluate_model(&model, &data, &split, &options);
+    let known = match &truth {
+        Truth::Known { params, .. } => Some(params.as_ref()),
+        _ => None,
+    };
+    let evaluation = evaluate_model(&model.weights(), &data, &split, &options, known);
     // The model file first, whole or not at all: a report cut short (a
     // closed pipe, a full disk) never costs the model.
     if let Some(path) = &args.output {
@@ -107,7 +226,9 @@ pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
         );
         write_atomically(path, artifact.to_json().as_bytes())?;
     }
-    let mut text = report(&model, &evaluation.metrics, &params, data.len());
+    let mut text = model_report(&model, &params, data.len());
+    text += &truth_report(&truth, &model, data.len());
+    text += &metrics_report(&evaluation.metrics, &params, data.len());
     text += &bands_report(&evaluation, &options);
     if let Some(path) = &args.output {
         text += &format!("\nmodel written to {}\n", path.display());
@@ -116,178 +237,12 @@ pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(model: &FittedModel, m: &Metrics, params: &FitParams, users: usize) -> String {
-    let mut out = format!(
-        "fitted on {} of {} users; {} iterations, final training log-loss {:.6}: {}\n\n",
-        thousands(model.training_rows as u64),
-        thousands(users as u64),
-        model.iterations,
-        model.final_loss,
-        model.stop.describe()
-    );
-    out += &format!(
-        "{:<18} {:>12} {:>14} {:>14}\n",
-        "signal", "weight/unit", "odds × /unit", "weight/std dev"
-    );
-    for (j, name) in FEATURES.iter().enumerate() {
-        out += &format!(
-            "{:<18} {:>12} {:>14} {:>14}\n",
-            name,
-            decimal(model.coefficients[j], 4),
-            decimal(model.coefficients[j].exp(), 4),
-            decimal(model.standardized_coefficients[j], 4)
-        );
-    }
-    out += &format!(
-        "{:<18} {:>12} {:>14} {:>14}\n",
-        "intercept",
-        decimal(model.intercept, 4),
-        "",
-        decimal(model.standardized_intercept, 4)
-    );
-    out += "  (tier_2 and tier_3 are contrasts against tier_1; odds × /unit is how the odds of converting multiply per unit)\n";
-    for w in &model.warnings {
-        out += &format!("warning: {w}\n");
-    }
-    let scope = if m.in_sample && params.test_fraction == 0.0 {
-        "in-sample (--test-fraction 0: measured on the training users)".to_string()
-    } else if m.in_sample {
-        format!(
-            "in-sample (only {} users: a {}% test split holds none out, so measured on the training users)",
-            thousands(users as u64),
-            params.test_fraction * 100.0
-        )
-    } else {
-        format!(
-            "on {} held-out users ({}% test split, seed {})",
-            thousands(m.users as u64),
-            params.test_fraction * 100.0,
-            params.split_seed
-        )
-    };
-    out += &format!("\nmetrics {scope}:\n");
-    out += &format!("  log-loss            {:.4}\n", m.log_loss);
-    out += &format!("  accuracy at 0.5     {}\n", percent(m.accuracy));
-    out += &format!(
-        "  precision / recall  {} / {}\n",
-        percent(m.precision),
-        percent(m.recall)
-    );
-    let auc = |a: Option<f64>| a.map_or("– (one class only)".into(), |a| format!("{a:.4}"));
-    out += &format!("  ROC AUC             {}\n", auc(m.auc));
-    if m.ceiling_auc.is_some() {
-        out += &format!(
-            "  ceiling AUC         {} (a model knowing each user's true probability)\n",
-            auc(m.ceiling_auc)
-        );
-    }
-    let c = &m.confusion;
-    out += &format!(
-        "  confusion at 0.5    predicted convert: {} right, {} wrong; predicted not: {} right, {} wrong\n",
-        thousands(c.true_positives as u64),
-        thousands(c.false_positives as u64),
-        thousands(c.true_negatives as u64),
-        thousands(c.false_negatives as u64)
-    );
-    out += "\ngains (users ranked by predicted probability, highest first):\n";
-    out += &format!(
-        "  {:<12} {:>12} {:>6}\n",
-        "contact top", "conversions", "lift"
-    );
-    for g in m.gains.iter().filter(|g| {
-        [0.1, 0.2, 0.3, 0.5]
-            .iter()
-            .any(|s| (g.share_contacted - s).abs() < 1e-9)
-    }) {
-        out += &format!(
-            "  {:<12} {:>12} {:>6.2}\n",
-            format!("{:.0}%", g.share_contacted * 100.0),
-            percent(g.share_of_conversions),
-            g.lift
-        );
-    }
-    out += "\ncalibration (predicted against observed conversion, by predicted probability):\n";
-    let truth = m
-        .calibration
-        .iter()
-        .any(|b| b.mean_true_probability.is_some());
-    out += &format!(
-        "  {:<11} {:>9} {:>10} {:>9}{}\n",
-        "predicted",
-        "users",
-        "predicted",
-        "observed",
-        if truth { "  true p" } else { "" }
-    );
-    for b in m.calibration.iter().filter(|b| b.users > 0) {
-        let opt = |x: Option<f64>| x.map_or("–".into(), percent);
-        out += &format!(
-            "  {:<11} {:>9} {:>10} {:>9}{}\n",
-            format!("{:.0}–{:.0}%", b.lower * 100.0, b.upper * 100.0),
-            thousands(b.users as u64),
-            opt(b.mean_predicted),
-            opt(b.observed_rate),
-            if truth {
-                format!("  {:>6}", opt(b.mean_true_probability))
-            } else {
-                String::new()
-            }
-        );
-    }
-    out
-}
-
-/// The intent bands, with each band's expected profit and the best
-/// threshold when the economics are given.
-fn bands_report(evaluation: &Evaluation, options: &EvaluateOptions) -> String {
-    let thresholds = options.thresholds;
-    let mut out = format!(
-        "\nintent bands (high ≥ {}, medium ≥ {}; {}):\n",
-        thresholds.high,
-        thresholds.medium,
-        if evaluation.metrics.in_sample {
-            "in-sample"
-        } else {
-            "held-out users"
+/// Why the truth is unknown, in words.
+pub fn unknown_reason(why: Unknown) -> String {
+    match why {
+        Unknown::RowCount { file, generated } => {
+            format!("they generate {generated} users and this file holds {file}")
         }
-    );
-    out += &format!(
-        "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}{}\n",
-        "band",
-        "users",
-        "share",
-        "converted",
-        "predicted",
-        "lift",
-        "conversions",
-        if options.economics.is_some() {
-            format!(" {:>16}", "expected profit")
-        } else {
-            String::new()
-        }
-    );
-    for b in &evaluation.bands {
-        let opt = |x: Option<f64>| x.map_or("–".into(), percent);
-        out += &format!(
-            "  {:<14} {:>9} {:>7} {:>10} {:>10} {:>6} {:>12}{}\n",
-            b.segment.as_str(),
-            thousands(b.users as u64),
-            percent(b.share),
-            opt(b.conversion_rate),
-            opt(b.mean_predicted),
-            b.lift.map_or("–".into(), |l| format!("{l:.2}")),
-            percent(b.share_of_conversions),
-            b.expected_profit
-                .map_or(String::new(), |v| format!(" {:>16}", money(v)))
-        );
+        Unknown::Bytes => "the world they generate is not this file, byte for byte".into(),
     }
-    if let Some(best) = evaluation.best_threshold {
-        out += &format!(
-            "  most profitable: contact users with p ≥ {:.2} ({} users), expected profit {}\n",
-            best.threshold,
-            thousands(best.contacted as u64),
-            money(best.expected_profit)
-        );
-    }
-    out
 }
