@@ -2,16 +2,18 @@
 //! compiled for `wasm32` only.
 //!
 //! Long-lived data stays in Rust behind opaque handles ([`World`],
-//! [`ModelFit`]); JS gets small results back. Input crosses as JSON (read by
+//! [`ModelFit`], [`FixedModel`], [`Truth`]); JS gets small results back. Input crosses as JSON (read by
 //! the core's [`crate::input`], so messages are plain and nesting is
 //! bounded); every failure reaches JS as an `Error` whose `field` and
 //! `problem` properties say what was wrong, so the page routes it to its
 //! control without parsing the message. No maths lives here.
 
 mod model;
+mod truth;
 mod world;
 
-pub use model::{baseline_for_rate, ModelFit};
+pub use model::{baseline_for_rate, FixedModel, ModelFit};
+pub use truth::{reroll_seed, Truth};
 pub use world::World;
 
 use serde::Serialize;

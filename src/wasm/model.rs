@@ -1,40 +1,80 @@
-//! The model behind an opaque handle: a stepwise fit of a [`World`]'s users
-//! that a page can animate (a few iterations per frame), cancel (drop it:
-//! `free()`), warm-start after a slider moves labels, evaluate, export, and
-//! score single users with.
+//! The model behind opaque handles: [`ModelFit`], a live fit of a world's
+//! users that a page animates (a few iterations per frame), cancels (drop
+//! it: `free()`), keeps following the world warm, evaluates and exports; and
+//! [`FixedModel`], a model that no longer fits its world (frozen) or never
+//! did (imported), evaluated on a world only through the explicit
+//! `evaluateOnWorld`.
 
 use wasm_bindgen::prelude::*;
 
 use super::{field_error, read_value, to_js, World};
 use crate::artifact::ModelArtifact;
 use crate::decide::bands::Thresholds;
-use crate::model::{evaluate_model, EvaluateOptions, FitParams, Fitter};
+use crate::model::{evaluate_on_world, EvaluateOptions, FitParams, LiveFit};
 use crate::scoring::{score, user_from_json};
 use crate::world::base_rate;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_MODEL: &'static str = r#"
-/** How to fit (defaults: testFraction 0.2, splitSeed 42, l2 0, tolerance 1e-6, maxIterations 5000). */
-export interface FitOptions { testFraction?: number; splitSeed?: number; l2?: number; tolerance?: number; maxIterations?: number; }
-export type StopReason = "running" | "converged" | "iteration_cap" | "looks_separable" | "one_class";
-export interface FitProgress { iterations: number; lossHistory: number[]; gradientNorm: number; stop: StopReason; done: boolean; }
+type FeatureName = "days_since_signup" | "sessions_7d" | "content_hours_7d" | "downloads_7d" | "paywall_views_7d" | "tier_2" | "tier_3";
+type SignalName = Signal | "country_tier";
+export type Optimizer = "gd" | "nesterov" | "whitened";
+/** How to fit (defaults: testFraction 0.2, splitSeed 42, l2 0, tolerance 1e-6, maxIterations 5000, optimizer "whitened", learningRate 1, leaveOut []). */
+export interface FitOptions {
+  testFraction?: number; splitSeed?: number; l2?: number; tolerance?: number; maxIterations?: number;
+  optimizer?: Optimizer; learningRate?: number; leaveOut?: SignalName[];
+}
+export type StopReason = "running" | "converged" | "iteration_cap" | "diverged" | "one_class";
+/** How a descent is going: steady, overshooting (learning rate too high) or crawling (too low). */
+export type Pace = { kind: "steady" } | { kind: "overshooting" } | { kind: "crawling"; iterationsNeeded: number };
+export type Separation = "separable" | "nearly_separable";
+export interface FitProgress {
+  iterations: number;
+  /** The histories start after this iteration. */
+  historyFrom: number;
+  /** Training objective (log-loss + L2 term) per iteration. */
+  lossHistory: number[];
+  /** Held-out log-loss per iteration (empty without held-out users). */
+  heldOutHistory: number[];
+  gradientNorm: number; stop: StopReason; pace: Pace | null; done: boolean;
+}
+export interface Intervals {
+  method: "fisher" | "sandwich";
+  /** True with L2 > 0. */
+  approximate: boolean;
+  /** Raw units, FEATURES order then the intercept. */
+  standardErrors: number[]; standardizedStandardErrors: number[]; low: number[]; high: number[];
+}
 /** Weights in FEATURES order: days_since_signup, sessions_7d, content_hours_7d, downloads_7d, paywall_views_7d, tier_2, tier_3. */
 export interface FittedModel {
   coefficients: number[]; intercept: number; standardizedCoefficients: number[]; standardizedIntercept: number;
-  mean: number[]; stdDev: number[]; iterations: number; finalLoss: number; gradientNorm: number;
-  stop: StopReason; warnings: string[]; trainingRows: number;
+  mean: number[]; stdDev: number[]; used: boolean[]; optimizer: Optimizer; start: "cold" | "warm";
+  iterations: number; objective: number; trainingLogLoss: number | null; gradientNorm: number;
+  stop: StopReason; separation: Separation | null; intervals: Intervals | null; warnings: string[]; trainingRows: number;
+}
+/** One weight as a table shows it (`intercept` last). */
+export interface WeightRow {
+  feature: FeatureName | "intercept"; weight: number; oddsRatio: number | null; perSd: number; used: boolean;
+  low: number | null; high: number | null; oddsLow: number | null; oddsHigh: number | null;
 }
 export interface Thresholds { high: number; medium: number; }
 export interface Economics { valuePerConversion: number; costPerContact: number; }
 export interface EvaluateOptions { threshold?: number; thresholds?: Partial<Thresholds>; economics?: Economics; }
+/** A figure measured on a sample of users, with its 95% interval. */
+export interface Estimate { value: number; low: number; high: number; }
 export interface Confusion { truePositives: number; falsePositives: number; trueNegatives: number; falseNegatives: number; }
-export interface RocPoint { threshold: number; falsePositiveRate: number; truePositiveRate: number; }
-export interface CalibrationBin { lower: number; upper: number; users: number; meanPredicted: number | null; observedRate: number | null; meanTrueProbability: number | null; }
+export interface CurvePoint { threshold: number; falsePositiveRate: number; truePositiveRate: number; precision: number; }
+export interface CalibrationBin {
+  lower: number; upper: number; users: number; meanPredicted: number | null;
+  observedRate: number | null; observedLow: number | null; observedHigh: number | null; meanBest: number | null;
+}
 export interface Gain { shareContacted: number; shareOfConversions: number; lift: number; }
 export interface Metrics {
-  users: number; inSample: boolean; logLoss: number; threshold: number; accuracy: number; confusion: Confusion;
-  precision: number; recall: number; auc: number | null; ceilingAuc: number | null;
-  roc: RocPoint[]; calibration: CalibrationBin[]; gains: Gain[];
+  users: number; inSample: boolean; baseRate: number;
+  logLoss: Estimate; baselineLogLoss: number; irreducibleLogLoss: number | null; excessLogLoss: Estimate | null;
+  threshold: number; confusion: Confusion; accuracy: Estimate; majorityAccuracy: number; precision: Estimate; recall: Estimate;
+  auc: Estimate | null; bestAuc: Estimate | null; oracleAuc: Estimate | null; averagePrecision: number | null;
+  curve: CurvePoint[]; atThreshold: CurvePoint; calibration: CalibrationBin[]; gains: Gain[];
 }
 export type Segment = "high_intent" | "medium_intent" | "low_intent";
 export interface Band {
@@ -46,14 +86,12 @@ export interface Evaluation { metrics: Metrics; bands: Band[]; profitCurve: Prof
 export interface UserSignals { days_since_signup: number; sessions_7d: number; content_hours_7d: number; downloads_7d: number; paywall_views_7d: number; country_tier: string; }
 export interface Contribution { feature: string; value: number; weight: number; contribution: number; }
 export interface Scored { probability: number; segment: Segment; score: number; intercept: number; contributions: Contribution[]; }
-"#;
-
-/// A gradient-descent fit of a world's users.
-#[wasm_bindgen]
-pub struct ModelFit {
-    fitter: Fitter,
-    params: FitParams,
+/** A fixed model: where it came from, its weights (raw units, intercept last) and table rows. */
+export interface FixedModelView {
+  source: "frozen" | "imported"; weights: number[]; rows: WeightRow[]; start: "cold" | "warm";
+  fit: Required<FitOptions>; trainingRows: number; seed: string | null;
 }
+"#;
 
 /// Thresholds from an optional JS object.
 fn thresholds(value: JsValue) -> Result<Thresholds, JsValue> {
@@ -61,89 +99,144 @@ fn thresholds(value: JsValue) -> Result<Thresholds, JsValue> {
     Thresholds::from_value(&value, "thresholds").map_err(|e| field_error(&e))
 }
 
+/// Evaluation options from an optional JS object.
+fn evaluate_options(value: JsValue) -> Result<EvaluateOptions, JsValue> {
+    EvaluateOptions::from_value(&read_value(value, "options")?).map_err(|e| field_error(&e))
+}
+
+/// Checked fit options from an optional JS object.
+fn fit_options(value: JsValue) -> Result<crate::model::ValidFitParams, JsValue> {
+    FitParams::from_value(&read_value(value, "fitOptions")?)
+        .and_then(|p| p.validate())
+        .map_err(|e| field_error(&e))
+}
+
+/// A gradient-descent fit of a world's users, tied to that world.
+#[wasm_bindgen]
+pub struct ModelFit {
+    live: LiveFit,
+}
+
 #[wasm_bindgen]
 impl ModelFit {
-    /// Prepares a fit of `world`'s users with `options` (a `FitOptions`).
+    /// Prepares a cold fit of `world`'s users (weights 0, the base rate)
+    /// with `options` (a `FitOptions`); step or run it.
     #[wasm_bindgen(constructor)]
     pub fn new(
         world: &World,
         #[wasm_bindgen(unchecked_param_type = "FitOptions | undefined")] options: JsValue,
     ) -> Result<ModelFit, JsValue> {
-        let params = FitParams::from_value(&read_value(options, "fitOptions")?)
-            .map_err(|e| field_error(&e))?;
-        let valid = params.validate().map_err(|e| field_error(&e))?;
-        let fitter = Fitter::new(world.inner().data(), &valid).map_err(|e| field_error(&e))?;
-        Ok(ModelFit { fitter, params })
+        let valid = fit_options(options)?;
+        let live = LiveFit::cold(world.inner(), &valid).map_err(|e| field_error(&e))?;
+        Ok(ModelFit { live })
     }
 
-    /// Runs up to `iterations` more iterations; returns the `FitProgress`.
+    /// Runs up to `iterations` more iterations; the `FitProgress` holds the
+    /// histories of these iterations only.
     #[wasm_bindgen(unchecked_return_type = "FitProgress")]
     pub fn step(&mut self, iterations: usize) -> Result<JsValue, JsValue> {
-        to_js(&self.fitter.step(iterations))
+        to_js(&self.live.step(iterations))
     }
 
-    /// Runs to the end; returns the `FitProgress`.
+    /// Runs to the end; the `FitProgress` holds the histories of the
+    /// iterations it ran.
     #[wasm_bindgen(unchecked_return_type = "FitProgress")]
     pub fn run(&mut self) -> Result<JsValue, JsValue> {
-        to_js(&self.fitter.run())
+        to_js(&self.live.run())
     }
 
-    /// The world's labels moved (same users): keep the weights as a warm
-    /// start and fit on.
-    pub fn relabel(&mut self, world: &World) -> Result<(), JsValue> {
-        self.fitter
-            .relabel(world.inner().data())
-            .map_err(|e| field_error(&e))
+    /// Progress so far, with the full histories.
+    #[wasm_bindgen(unchecked_return_type = "FitProgress")]
+    pub fn progress(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.live.progress())
+    }
+
+    /// The world moved: follow it warm, from the current weights (the same
+    /// users relabelled, or new users). Returns `"relabelled"` or
+    /// `"refitted"`; step or run it after.
+    #[wasm_bindgen(unchecked_return_type = "\"relabelled\" | \"refitted\"")]
+    pub fn follow(&mut self, world: &World) -> Result<JsValue, JsValue> {
+        let how = self
+            .live
+            .follow(world.inner())
+            .map_err(|e| field_error(&e))?;
+        to_js(&how)
+    }
+
+    /// True when `world` still holds the users this fit was made from.
+    pub fn fits(&self, world: &World) -> bool {
+        self.live.fits(world.inner())
     }
 
     /// The model so far (`FittedModel`).
     #[wasm_bindgen(unchecked_return_type = "FittedModel")]
     pub fn model(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.fitter.model())
+        to_js(&self.live.model())
     }
 
-    /// Metrics on the held-out users (in-sample without a split), the
-    /// intent bands, and with `economics` the profit curve and its best point.
+    /// The weights as table rows (`WeightRow[]`, the intercept last).
+    #[wasm_bindgen(js_name = weightRows, unchecked_return_type = "WeightRow[]")]
+    pub fn weight_rows(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.live.model().weight_rows())
+    }
+
+    /// Metrics on the held-out users of the world this fit was made from
+    /// (in-sample without a split), with the world's truth, the intent
+    /// bands, and with `economics` the profit curve. Another world is
+    /// refused: freeze the model and use `evaluateOnWorld`.
     #[wasm_bindgen(unchecked_return_type = "Evaluation")]
     pub fn evaluate(
         &self,
         world: &World,
         #[wasm_bindgen(unchecked_param_type = "EvaluateOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let options = EvaluateOptions::from_value(&read_value(options, "options")?)
+        let options = evaluate_options(options)?;
+        let evaluation = self
+            .live
+            .evaluate(world.inner(), &options)
             .map_err(|e| field_error(&e))?;
-        let data = world.inner().data();
-        if data.len() != self.fitter.split().users() {
-            return Err(field_error(&crate::model::FitError::new(
-                "world",
-                "must be the world this fit was made from",
-            )));
-        }
-        to_js(&evaluate_model(
-            &self.fitter.model(),
-            data,
-            self.fitter.split(),
-            &options,
-        ))
+        to_js(&evaluation)
     }
 
-    /// The model artifact (JSON text) that `conversion score --model` reads.
+    /// The model artifact (JSON text) that `conversion score --model` reads,
+    /// with the metrics of `evaluate` at `options`.
     #[wasm_bindgen(js_name = artifactJson)]
     pub fn artifact_json(
         &self,
         world: &World,
         #[wasm_bindgen(unchecked_param_type = "Partial<Thresholds> | undefined")]
         thresholds_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EvaluateOptions | undefined")] options: JsValue,
     ) -> Result<String, JsValue> {
+        let options = evaluate_options(options)?;
+        let evaluation = self
+            .live
+            .evaluate(world.inner(), &options)
+            .map_err(|e| field_error(&e))?;
         let seed = Some(world.inner().params().get().seed);
         Ok(ModelArtifact::new(
-            &self.fitter.model(),
-            &self.params,
+            &self.live.model(),
+            self.live.params(),
             thresholds(thresholds_js)?,
             seed,
-            None,
+            Some(&evaluation.metrics),
         )
         .to_json())
+    }
+
+    /// The model as it is now, fixed: it stays while the world moves on.
+    pub fn freeze(&self, world: &World) -> FixedModel {
+        let seed = Some(world.inner().params().get().seed);
+        FixedModel {
+            artifact: ModelArtifact::new(
+                &self.live.model(),
+                self.live.params(),
+                Thresholds::default(),
+                seed,
+                None,
+            ),
+            imported: false,
+        }
     }
 
     /// Scores one user (`UserSignals`): probability, segment and each
@@ -157,13 +250,78 @@ impl ModelFit {
     ) -> Result<JsValue, JsValue> {
         let thresholds = thresholds(thresholds_js)?;
         let user = user_from_json(&read_value(user, "user")?).map_err(|e| field_error(&e))?;
-        let model = self.fitter.model();
+        let model = self.live.model();
         to_js(&score(
             &model.coefficients,
             model.intercept,
             &thresholds,
             &user,
         ))
+    }
+}
+
+/// A model that no longer follows a world: frozen from a fit, or imported
+/// from a model file.
+#[wasm_bindgen]
+pub struct FixedModel {
+    artifact: ModelArtifact,
+    imported: bool,
+}
+
+#[wasm_bindgen]
+impl FixedModel {
+    /// Reads a model file (the artifact `conversion fit --output` and the
+    /// page write), checked: a bad file is refused, naming the field.
+    #[wasm_bindgen(js_name = fromArtifact)]
+    pub fn from_artifact(text: &str) -> Result<FixedModel, JsValue> {
+        let artifact = ModelArtifact::from_json(text).map_err(|e| field_error(&e))?;
+        Ok(FixedModel {
+            artifact,
+            imported: true,
+        })
+    }
+
+    /// Where it came from, its weights and table rows (`FixedModelView`).
+    #[wasm_bindgen(unchecked_return_type = "FixedModelView")]
+    pub fn view(&self) -> Result<JsValue, JsValue> {
+        let a = &self.artifact;
+        to_js(&serde_json::json!({
+            "source": if self.imported { "imported" } else { "frozen" },
+            "weights": a.weights(),
+            "rows": a.weight_rows(),
+            "start": a.training.start,
+            "fit": a.training.fit,
+            "trainingRows": a.training.rows,
+            "seed": a.training.seed,
+        }))
+    }
+
+    /// This model on `world`, a world it was not fitted on (or no longer
+    /// fits): measured on the held-out users of the split `split` (a
+    /// `FitOptions`; only `testFraction` and `splitSeed` matter), with the
+    /// world's truth. The model may have seen some of those users in
+    /// training: the page says so.
+    #[wasm_bindgen(js_name = evaluateOnWorld, unchecked_return_type = "Evaluation")]
+    pub fn evaluate_on_world(
+        &self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "FitOptions | undefined")] split: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EvaluateOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let split = fit_options(split)?;
+        let options = evaluate_options(options)?;
+        to_js(&evaluate_on_world(
+            &self.artifact.weights(),
+            world.inner(),
+            &split,
+            &options,
+        ))
+    }
+
+    /// The model file (JSON text), as it was frozen or imported.
+    #[wasm_bindgen(js_name = artifactJson)]
+    pub fn artifact_json(&self) -> String {
+        self.artifact.to_json()
     }
 }
 

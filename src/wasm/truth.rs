@@ -1,0 +1,128 @@
+//! What the world knows and no model can see, behind a handle that keeps
+//! the world's users standardized between calls, so the best-possible model
+//! refits in a few passes when a slider moves; and one world of a re-roll.
+
+use wasm_bindgen::prelude::*;
+
+use super::{checked, field_error, read_value, to_js, World};
+use crate::model::{fit_seed, FitParams, ProbabilityFitter, Signal};
+use crate::world::params::Seed;
+use crate::world::truth::{entropy, generating_weights, noise_averaged_all, Weights};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TRUTH: &'static str = r#"
+/** The truth of a world, for the chosen signals (weights raw, FEATURES order then the intercept). */
+export interface TruthView {
+  /** The generating weights in the model's terms (tier contrasts against tier_1; intercept b0 + tier_1's effect). */
+  generating: number[];
+  /** The best any logistic model of these signals can learn: the logistic fit to q(x) over the world's users. */
+  best: number[];
+  /** False for a signal left out. */
+  used: boolean[];
+  /** The best model's expected log-loss over the world's users. */
+  bestLogLoss: number;
+  /** The mean entropy of q(x) over the world's users. */
+  irreducibleLogLoss: number;
+  /** Newton steps the best-possible fit took. */
+  iterations: number;
+  /** The world's noise σ. */
+  noiseSigma: number;
+}
+/** One world of a re-roll: the same parameters with another seed, fitted cold. */
+export interface SeedFit {
+  seed: string; learned: number[]; low: number[] | null; high: number[] | null; best: number[]; generating: number[];
+  used: boolean[]; coversBest: boolean[] | null; stop: StopReason;
+}
+"#;
+
+/// The truth of one world's users, kept between slider moves.
+#[wasm_bindgen]
+pub struct Truth {
+    generation: u64,
+    fitter: ProbabilityFitter,
+    last: Option<Weights>,
+}
+
+#[wasm_bindgen]
+impl Truth {
+    /// Standardizes `world`'s users for the best-possible fits.
+    #[wasm_bindgen(constructor)]
+    pub fn new(world: &World) -> Result<Truth, JsValue> {
+        let inner = world.inner();
+        Ok(Truth {
+            generation: inner.generation(),
+            fitter: ProbabilityFitter::new(inner.data()).map_err(|e| field_error(&e))?,
+            last: None,
+        })
+    }
+
+    /// The generating and best-possible weights of `world` as it is now,
+    /// using every signal but `leaveOut` (a list of signal names). A world
+    /// with other users than this handle's is refused (make a new handle).
+    #[wasm_bindgen(unchecked_return_type = "TruthView")]
+    pub fn view(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "SignalName[] | undefined")] leave_out: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let inner = world.inner();
+        if inner.generation() != self.generation {
+            return Err(field_error(&crate::model::FitError::new(
+                "world",
+                "holds other users than this truth was made for",
+            )));
+        }
+        let leave_out = signals(leave_out)?;
+        let params = inner.params().get();
+        let q = noise_averaged_all(params, inner.data());
+        let best = self
+            .fitter
+            .fit(&q, &leave_out, self.last.as_ref())
+            .map_err(|e| field_error(&e))?;
+        self.last = Some(best.weights);
+        let irreducible = q.iter().map(|&x| entropy(x)).sum::<f64>() / q.len().max(1) as f64;
+        to_js(&serde_json::json!({
+            "generating": generating_weights(params),
+            "best": best.weights,
+            "used": best.used,
+            "bestLogLoss": best.log_loss,
+            "irreducibleLogLoss": irreducible,
+            "iterations": best.iterations,
+            "noiseSigma": params.noise_sigma,
+        }))
+    }
+
+    /// True when `world` holds the users this truth was made for.
+    pub fn fits(&self, world: &World) -> bool {
+        world.inner().generation() == self.generation
+    }
+}
+
+/// Signal names from a JS list (null: none).
+fn signals(value: JsValue) -> Result<Vec<Signal>, JsValue> {
+    let value = read_value(value, "leaveOut")?;
+    if value.is_null() {
+        return Ok(Vec::new());
+    }
+    let options = serde_json::json!({ "leaveOut": value });
+    FitParams::from_value(&options)
+        .map(|p| p.leave_out)
+        .map_err(|e| field_error(&e))
+}
+
+/// One world of a re-roll: `params` drawn with `seed` instead of their own
+/// (a decimal string), fitted cold with `options` (a `FitOptions`), with
+/// its intervals and its own best-possible weights (`SeedFit`).
+#[wasm_bindgen(js_name = rerollSeed, unchecked_return_type = "SeedFit")]
+pub fn reroll_seed(
+    #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "FitOptions | undefined")] options: JsValue,
+    seed: &str,
+) -> Result<JsValue, JsValue> {
+    let params = checked(params)?;
+    let fit = FitParams::from_value(&read_value(options, "fitOptions")?)
+        .and_then(|p| p.validate())
+        .map_err(|e| field_error(&e))?;
+    let seed = Seed::parse(seed).map_err(|e| field_error(&e))?;
+    to_js(&fit_seed(&params, &fit, seed).map_err(|e| field_error(&e))?)
+}
