@@ -39,8 +39,10 @@ pub const ACCURACY: f64 = 0.85575;
 pub const PRECISION: f64 = 0.8609706774519716;
 pub const RECALL: f64 = 0.9921351587532771;
 pub const AUC: f64 = 0.7241335908196769;
-/// AUC of the users' true probabilities: the best any model could do.
-pub const CEILING_AUC: f64 = 0.7823315665824647;
+/// AUC of the users' true probabilities p (with their own noise draws): an
+/// oracle no model of the signals reaches (the reachable ceiling is the AUC
+/// of q(x)).
+pub const ORACLE_AUC: f64 = 0.7823315665824647;
 /// True positives, false positives, true negatives, false negatives.
 pub const CONFUSION: [usize; 4] = [3406, 550, 17, 27];
 
