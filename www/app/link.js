@@ -1,9 +1,13 @@
 // The URL hash: every control lives in it (`#seed=7&weights.downloads_7d=0.8
-// &hide=advanced`), written as the person moves a control and read on load,
-// so any view can be shared as a link. Only values that differ from their
-// default are written, which keeps links short. What the values may be is
-// for the wasm core to judge: this module only turns text into numbers where
-// the text is a number.
+// &hide=advanced&optimizer=gd`), written as the person moves a control and
+// read on load, so any view can be shared as a link. Only values that differ
+// from their default are written, which keeps links short. What the values
+// may be is for the wasm core to judge: this module only turns text into
+// numbers where the text is a number.
+//
+// Each panel has its own Link over its own keys; they share the one hash.
+// A Link reads only its keys (the others' are not problems) and, when it
+// writes, keeps the other links' entries as the hash holds them.
 
 /** @typedef {Record<string, string | number>} Values keyed by field key */
 
@@ -11,9 +15,12 @@
  * A value the link carries.
  * @typedef {object} LinkField
  * @property {string} key  the URL key (for generator parameters, their path)
- * @property {'seed' | 'whole' | 'number'} kind
+ * @property {'seed' | 'whole' | 'number' | 'text'} kind
  * @property {string | number} default
  */
+
+/** Keys of every Link on the page (and `hide`, once a link owns groups). */
+const claimed = new Set();
 
 /**
  * What a hash holds.
@@ -26,15 +33,15 @@
 /**
  * Text typed or linked for a field of `kind`, as the value to send: a number
  * when the text is one (thousands separators allowed in whole numbers), the
- * trimmed text otherwise (seeds always stay text: they can exceed 2^53). The
- * core refuses what is not a valid value, naming the field.
- * @param {'seed' | 'whole' | 'number'} kind
+ * trimmed text otherwise (seeds and text always stay text: seeds can exceed
+ * 2^53). The core refuses what is not a valid value, naming the field.
+ * @param {'seed' | 'whole' | 'number' | 'text'} kind
  * @param {string} raw
  * @returns {string | number}
  */
 export function fromText(kind, raw) {
   const text = raw.trim();
-  if (kind === 'seed') return text;
+  if (kind === 'seed' || kind === 'text') return text;
   if (kind === 'whole') {
     const digits = text.replace(/(?<=\d)[,\s_](?=\d{3}(\D|$))/g, '');
     return /^-?\d+$/.test(digits) ? Number(digits) : text;
@@ -50,6 +57,16 @@ export class Link {
   constructor(fields, groups) {
     this.fields = fields;
     this.groups = groups;
+    for (const field of fields) claimed.add(field.key);
+    if (groups.length) claimed.add('hide');
+  }
+
+  /**
+   * True when `key` belongs to another Link.
+   * @param {string} key
+   */
+  others(key) {
+    return claimed.has(key) && !this.fields.some((f) => f.key === key) && !(key === 'hide' && this.groups.length);
   }
 
   /** @returns {Values} every field at its default */
@@ -69,6 +86,7 @@ export class Link {
     /** @type {string[]} */
     let hidden = [];
     for (const [key, raw] of new URLSearchParams(hash.replace(/^#/, ''))) {
+      if (this.others(key)) continue;
       if (key === 'hide') {
         const asked = raw.split(',').filter(Boolean);
         const unknown = asked.filter((g) => !this.groups.includes(g));
@@ -87,12 +105,17 @@ export class Link {
   }
 
   /**
-   * The hash for `values` and `hidden` groups ('' when all are defaults).
+   * The hash for `values` and `hidden` groups, keeping the other links'
+   * entries of `current` ('' when all are defaults).
    * @param {Values} values
    * @param {string[]} hidden
+   * @param {string} [current] the hash now (default: the page's)
    */
-  write(values, hidden) {
+  write(values, hidden, current = location.hash) {
     const entries = new URLSearchParams();
+    for (const [key, raw] of new URLSearchParams(current.replace(/^#/, ''))) {
+      if (this.others(key)) entries.set(key, raw);
+    }
     for (const field of this.fields) {
       const value = values[field.key];
       if (String(value) !== String(field.default)) entries.set(field.key, String(value));
