@@ -1,14 +1,24 @@
 // The page's entry: starts the worker, asks it for the generator's parameter
-// table (the one source of every default and range), and mounts the panels.
+// table and the model's defaults (the one source of every default and
+// range), and mounts the panels.
 import { WorkerClient } from './app/worker-client.js';
+import { ModelPanel } from './model/panel.js';
 import { WorldPanel } from './world/panel.js';
 
 /** @typedef {import('./pkg/conversion_playground.js').ParamInfo} ParamInfo */
+/** @typedef {import('./pkg/conversion_playground.js').ModelDefaults} ModelDefaults */
 
 async function start() {
   const client = new WorkerClient();
-  const { schema, maxRows } = /** @type {{schema: ParamInfo[], maxRows: number}} */ (await client.call('world.schema'));
+  const [{ schema, maxRows }, defaults] = await Promise.all([
+    /** @type {Promise<{schema: ParamInfo[], maxRows: number}>} */ (client.call('world.schema')),
+    /** @type {Promise<ModelDefaults>} */ (client.call('model.defaults')),
+  ]);
+  // The model panel claims its keys of the URL hash before the world panel
+  // reads it, so neither takes the other's for a mistake.
+  const model = new ModelPanel(client, defaults, schema);
   const world = new WorldPanel(client, schema, maxRows);
+  model.attach(world.events);
   world.start();
 }
 

@@ -12,7 +12,7 @@ mod model;
 mod truth;
 mod world;
 
-pub use model::{baseline_for_rate, FixedModel, ModelFit};
+pub use model::{baseline_for_rate, model_defaults, FixedModel, ModelFit};
 pub use truth::{reroll_seed, Truth};
 pub use world::World;
 

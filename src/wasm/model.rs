@@ -10,14 +10,15 @@ use wasm_bindgen::prelude::*;
 use super::{field_error, read_value, to_js, World};
 use crate::artifact::ModelArtifact;
 use crate::decide::bands::Thresholds;
-use crate::model::{evaluate_on_world, EvaluateOptions, FitParams, LiveFit};
+use crate::model::{evaluate_on_world, EvaluateOptions, FitParams, LiveFit, LEARNING_RATES};
 use crate::scoring::{score, user_from_json};
 use crate::world::base_rate;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_MODEL: &'static str = r#"
-type FeatureName = "days_since_signup" | "sessions_7d" | "content_hours_7d" | "downloads_7d" | "paywall_views_7d" | "tier_2" | "tier_3";
-type SignalName = Signal | "country_tier";
+export type FeatureName = "days_since_signup" | "sessions_7d" | "content_hours_7d" | "downloads_7d" | "paywall_views_7d" | "tier_2" | "tier_3";
+/** A signal a model can leave out: the five behavioural signals, or the country tier (both one-hot columns). */
+export type SignalName = "days_since_signup" | "sessions_7d" | "content_hours_7d" | "downloads_7d" | "paywall_views_7d" | "country_tier";
 export type Optimizer = "gd" | "nesterov" | "whitened";
 /** How to fit (defaults: testFraction 0.2, splitSeed 42, l2 0, tolerance 1e-6, maxIterations 5000, optimizer "whitened", learningRate 1, leaveOut []). */
 export interface FitOptions {
@@ -86,12 +87,32 @@ export interface Evaluation { metrics: Metrics; bands: Band[]; profitCurve: Prof
 export interface UserSignals { days_since_signup: number; sessions_7d: number; content_hours_7d: number; downloads_7d: number; paywall_views_7d: number; country_tier: string; }
 export interface Contribution { feature: string; value: number; weight: number; contribution: number; }
 export interface Scored { probability: number; segment: Segment; score: number; intercept: number; contributions: Contribution[]; }
+/** The model's defaults (the CLI's), for the page's controls. */
+export interface ModelDefaults {
+  fit: Required<FitOptions>;
+  /** Classification threshold of accuracy, precision, recall and the confusion matrix. */
+  threshold: number;
+  /** The learning rates allowed, smallest and largest. */
+  learningRates: { min: number; max: number };
+}
 /** A fixed model: where it came from, its weights (raw units, intercept last) and table rows. */
 export interface FixedModelView {
   source: "frozen" | "imported"; weights: number[]; rows: WeightRow[]; start: "cold" | "warm";
   fit: Required<FitOptions>; trainingRows: number; seed: string | null;
 }
 "#;
+
+/// The model's defaults, the CLI's: fit options, the classification
+/// threshold and the learning rates allowed (`ModelDefaults`).
+#[wasm_bindgen(js_name = modelDefaults, unchecked_return_type = "ModelDefaults")]
+pub fn model_defaults() -> Result<JsValue, JsValue> {
+    let (min, max) = LEARNING_RATES;
+    to_js(&serde_json::json!({
+        "fit": FitParams::default(),
+        "threshold": EvaluateOptions::default().threshold,
+        "learningRates": { "min": min, "max": max },
+    }))
+}
 
 /// Thresholds from an optional JS object.
 fn thresholds(value: JsValue) -> Result<Thresholds, JsValue> {

@@ -1,8 +1,17 @@
 // The handles the worker keeps between requests, one place for all of them.
 
 /** @typedef {import('../pkg/conversion_playground.js').World} World */
+/** @typedef {import('../pkg/conversion_playground.js').ModelFit} ModelFit */
+/** @typedef {import('../pkg/conversion_playground.js').FixedModel} FixedModel */
+/** @typedef {import('../pkg/conversion_playground.js').Truth} Truth */
 
 export const state = {
   /** @type {World | null} the world on screen */
   world: null,
+  /** @type {ModelFit | null} the live fit, following the world */
+  fit: null,
+  /** @type {FixedModel | null} a model that no longer follows the world (frozen or imported); when set, it is the model on screen */
+  fixed: null,
+  /** @type {Truth | null} the world's truth, kept while its users stay */
+  truth: null,
 };

@@ -1,8 +1,9 @@
 // The Web Worker that owns the wasm handles: generation, relabelling, CSV
-// writing (and, as panels arrive, fitting) run here so the page never
-// freezes, even at 1,000,000 users. Each concern registers its request
+// writing, fitting and the truth run here so the page never freezes, even at
+// 1,000,000 users. Each concern registers its request
 // handlers in its own module; this file only dispatches.
 import init from '../pkg/conversion_playground.js';
+import { handlers as model } from './model.js';
 import { handlers as world } from './world.js';
 
 /**
@@ -11,7 +12,7 @@ import { handlers as world } from './world.js';
  */
 
 /** @type {Record<string, (payload: any) => Answer>} */
-const handlers = { ...world };
+const handlers = { ...world, ...model };
 const ready = init();
 
 /**
