@@ -163,8 +163,23 @@ export class ModelPanel {
     }
   }
 
+  /**
+   * Marks the panel `data-state="settled"` once nothing is running or
+   * pending (the fit, its metrics and the truth are the world's on screen),
+   * `busy` otherwise: what tests and measurements wait for.
+   */
+  markState() {
+    $('model-panel').dataset.state = 'busy';
+    const channels = [this.truths, this.evaluations, this.follows];
+    Promise.all(channels.map((c) => c.settled())).then(() => {
+      const busy = this.running || this.looping || channels.some((c) => c.inFlight || c.queued);
+      if (!busy) $('model-panel').dataset.state = 'settled';
+    });
+  }
+
   /** @param {WorldShown} shown */
   onWorld(shown) {
+    $('model-panel').dataset.state = 'busy';
     const first = this.world === null;
     this.world = shown;
     this.requestTruth();
@@ -213,8 +228,9 @@ export class ModelPanel {
   /**
    * A cold fit from weights 0: animated (Fit) or left at the start (Reset).
    * @param {boolean} run
+   * @param {boolean} [keepMessage] keep the message on screen (a refused option's)
    */
-  async fit(run) {
+  async fit(run, keepMessage = false) {
     if (!this.world) return;
     this.running = false;
     try {
@@ -225,7 +241,7 @@ export class ModelPanel {
       this.frozenAt = null;
       this.frozenByPerson = false;
       this.controls.setFrozen(false);
-      this.controls.setError(null, null);
+      if (!keepMessage) this.controls.setError(null, null);
       $('model-source').textContent = '';
       this.loss.clear();
       this.showFit(snapshot);
@@ -260,6 +276,7 @@ export class ModelPanel {
     } finally {
       this.looping = false;
       this.controls.setRunning({ running: this.running, done: this.done, fixed: this.mode === 'fixed' });
+      this.markState();
     }
   }
 
@@ -321,8 +338,12 @@ export class ModelPanel {
         this.truth = truth;
         this.loss.setFloor(this.evaluation?.metrics.irreducibleLogLoss ?? null);
         this.drawWeights();
+        this.markState();
       },
-      (error) => this.fail(error),
+      (error) => {
+        this.fail(error);
+        this.markState();
+      },
     );
   }
 
@@ -331,10 +352,17 @@ export class ModelPanel {
     if (!this.hasFit && this.mode === 'live') return;
     this.lastEvaluated = performance.now();
     const split = { testFraction: this.values.testFraction, splitSeed: this.values.splitSeed };
+    $('model-panel').dataset.state = 'busy';
     this.evaluations.request(
       { split, options: { threshold: this.values.threshold } },
-      ({ evaluation }) => this.showEvaluation(evaluation),
-      (error) => this.fail(error),
+      ({ evaluation }) => {
+        this.showEvaluation(evaluation);
+        this.markState();
+      },
+      (error) => {
+        this.fail(error);
+        this.markState();
+      },
     );
   }
 
@@ -448,7 +476,7 @@ export class ModelPanel {
       this.values = { ...this.values, [key]: defaults[key] };
       this.controls.setValues(this.values);
       this.writeHash();
-      if (FIT_KEYS.includes(key)) this.fit(true);
+      if (FIT_KEYS.includes(key)) this.fit(true, true);
       return;
     }
     this.controls.setError(null, `The model: ${error.message}.`);
