@@ -1,8 +1,10 @@
 // Times the wasm build in the browser: generating 1,000,000 users in memory
-// and writing their CSV, as `conversion bench` does natively, and fitting
-// the model to 100,000 and 1,000,000 users, as `conversion bench-fit` does. Results go to
-// the page and to `window.benchResults` for bench/browser.mjs to print.
-import init, { World, ModelFit, generateAndCount } from '../www/pkg/conversion_playground.js';
+// and writing their CSV, as `conversion bench` does natively; fitting the
+// model to 100,000 and 1,000,000 users, as `conversion bench-fit` does; the
+// page's warm refit after one weight-slider step at 100,000 users; and the
+// best-possible model at 1,000,000. Results go to the page and to
+// `window.benchResults` for bench/browser.mjs to print.
+import init, { World, ModelFit, Truth, generateAndCount } from '../www/pkg/conversion_playground.js';
 
 const ROWS = 1_000_000;
 const RUNS = 7;
@@ -56,9 +58,71 @@ async function main() {
     writeCsvMs: median(write),
     csvBytes: bytes,
     fits,
+    warm: warmRefit(),
+    truth: bestPossible(),
   };
   document.getElementById('out').textContent = JSON.stringify(results, null, 2);
   window.benchResults = results;
+}
+
+/**
+ * The page's auto-refit at 100,000 users (held-out share 0.2, the page's
+ * default): a cold fit, then 20 weight-slider steps of 0.01, each a relabel
+ * (not timed: the world panel's work) and a warm refit (follow + run,
+ * timed, with the intervals computed at the stop).
+ */
+function warmRefit() {
+  const rows = 100_000;
+  const world = new World({ rows, seed: '42' });
+  const cold = [];
+  let fit = null;
+  for (let i = 0; i < 5; i++) {
+    fit?.free();
+    const t = performance.now();
+    fit = new ModelFit(world, undefined);
+    fit.run();
+    cold.push(performance.now() - t);
+  }
+  const times = [];
+  const iterations = [];
+  for (let k = 1; k <= 20; k++) {
+    world.update({ rows, seed: '42', weights: { downloads_7d: 0.5 + 0.01 * k } });
+    const t = performance.now();
+    fit.follow(world);
+    const progress = fit.run();
+    times.push(performance.now() - t);
+    iterations.push(progress.iterations);
+  }
+  fit.free();
+  world.free();
+  return { rows, coldMs: median(cold), warmMs: median(times), warmMaxMs: Math.max(...times), iterations: median(iterations) };
+}
+
+/**
+ * The best-possible model at 1,000,000 users: standardizing the users once
+ * per draw (new Truth), the first fit to q(x), and the refit after each of
+ * 5 weight-slider steps (q recomputed for every user, Newton from the last
+ * answer).
+ */
+function bestPossible() {
+  const rows = 1_000_000;
+  const world = new World({ rows, seed: '42' });
+  let t = performance.now();
+  const truth = new Truth(world);
+  const prepareMs = performance.now() - t;
+  t = performance.now();
+  const first = truth.view(world, undefined);
+  const firstMs = performance.now() - t;
+  const steps = [];
+  for (let k = 1; k <= 5; k++) {
+    world.update({ rows, seed: '42', weights: { downloads_7d: 0.5 + 0.01 * k } });
+    t = performance.now();
+    truth.view(world, undefined);
+    steps.push(performance.now() - t);
+  }
+  truth.free();
+  world.free();
+  return { rows, prepareMs, firstMs, firstIterations: first.iterations, stepMs: median(steps), stepMaxMs: Math.max(...steps) };
 }
 
 main().catch((e) => {
