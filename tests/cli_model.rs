@@ -345,6 +345,18 @@ fn optimizers_learning_rates_l2_and_left_out_signals() {
         "{gd}"
     );
     assert!(gd.contains("converged"));
+    let slow = fit(&[
+        "--optimizer",
+        "gd",
+        "--learning-rate",
+        "0.001",
+        "--max-iterations",
+        "200",
+    ]);
+    assert!(
+        slow.contains("crawling: at this pace the fit needs about"),
+        "{slow}"
+    );
     let wild = fit(&["--optimizer", "gd", "--learning-rate", "500"]);
     assert!(wild.contains("diverged: the loss rose"), "{wild}");
     assert!(!wild.contains("NaN"));

@@ -1,7 +1,7 @@
 //! The training rows, standardized, ready for the descent: the design
 //! matrix column by column, its Gram matrix, the loss and gradient at a
-//! point, and the curvature (Hessian and the score's spread) for Newton's
-//! method and the weights' standard errors.
+//! point, and the curvature (the Hessian) for Newton's method and the
+//! weights' standard errors.
 
 // Small dense matrix maths (8×8) reads clearest with index loops.
 #![allow(clippy::needless_range_loop)]
@@ -97,9 +97,6 @@ pub(super) struct Curvature {
     /// Mean Hessian: Σ p(1 − p) x xᵀ / n (the observed Fisher information
     /// per user).
     pub(super) hessian: [[f64; Q]; Q],
-    /// Mean outer product of the score: Σ (p − y)² x xᵀ / n (the sandwich's
-    /// meat), when asked for.
-    pub(super) meat: Option<[[f64; Q]; Q]>,
 }
 
 impl Design {
@@ -347,19 +344,18 @@ impl Design {
         (loss, grad)
     }
 
-    /// The loss, gradient and curvature at `beta` (intercept last), with the
-    /// score's spread (`meat`) when `sandwich`: one pass, in the same fixed
-    /// order of parts as the gradient, so every platform gets the same bits.
-    pub(super) fn curvature(&self, beta: &[f64; Q], sandwich: bool) -> Curvature {
+    /// The loss, gradient and curvature at `beta` (intercept last): one
+    /// pass, in the same fixed order of parts as the gradient, so every
+    /// platform gets the same bits.
+    pub(super) fn curvature(&self, beta: &[f64; Q]) -> Curvature {
         let n = self.rows();
         let mut total = Curvature {
             loss: 0.0,
             gradient: [0.0; Q],
             hessian: [[0.0; Q]; Q],
-            meat: sandwich.then_some([[0.0; Q]; Q]),
         };
         for range in part_ranges(n) {
-            let part = self.part_curvature(beta, range, sandwich);
+            let part = self.part_curvature(beta, range);
             total.loss += part.loss;
             for a in 0..Q {
                 total.gradient[a] += part.gradient[a];
@@ -367,68 +363,44 @@ impl Design {
                     total.hessian[a][b] += part.hessian[a][b];
                 }
             }
-            if let (Some(t), Some(p)) = (total.meat.as_mut(), part.meat) {
-                for a in 0..Q {
-                    for b in 0..Q {
-                        t[a][b] += p[a][b];
-                    }
-                }
-            }
         }
         let count = n.max(1) as f64;
         total.loss /= count;
         total.gradient.iter_mut().for_each(|g| *g /= count);
-        let mut matrices = vec![&mut total.hessian];
-        if let Some(meat) = total.meat.as_mut() {
-            matrices.push(meat);
-        }
-        for m in matrices {
-            for a in 0..Q {
-                for b in a..Q {
-                    m[a][b] /= count;
-                    m[b][a] = m[a][b];
-                }
+        for a in 0..Q {
+            for b in a..Q {
+                total.hessian[a][b] /= count;
+                total.hessian[b][a] = total.hessian[a][b];
             }
         }
         total
     }
 
-    fn part_curvature(&self, beta: &[f64; Q], range: Range<usize>, sandwich: bool) -> Curvature {
+    fn part_curvature(&self, beta: &[f64; Q], range: Range<usize>) -> Curvature {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx2") {
                 // SAFETY: the processor has AVX2, checked just above.
-                return unsafe { self.part_curvature_avx2(beta, range, sandwich) };
+                return unsafe { self.part_curvature_avx2(beta, range) };
             }
         }
-        self.part_curvature_with(beta, range, sandwich)
+        self.part_curvature_with(beta, range)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn part_curvature_avx2(
-        &self,
-        beta: &[f64; Q],
-        range: Range<usize>,
-        sandwich: bool,
-    ) -> Curvature {
-        self.part_curvature_with(beta, range, sandwich)
+    fn part_curvature_avx2(&self, beta: &[f64; Q], range: Range<usize>) -> Curvature {
+        self.part_curvature_with(beta, range)
     }
 
     /// Sums (not yet means) over rows `range`; only the upper triangle of
-    /// the matrices is filled.
+    /// the Hessian is filled.
     #[inline(always)]
-    fn part_curvature_with(
-        &self,
-        beta: &[f64; Q],
-        range: Range<usize>,
-        sandwich: bool,
-    ) -> Curvature {
+    fn part_curvature_with(&self, beta: &[f64; Q], range: Range<usize>) -> Curvature {
         let mut out = Curvature {
             loss: 0.0,
             gradient: [0.0; Q],
             hessian: [[0.0; Q]; Q],
-            meat: sandwich.then_some([[0.0; Q]; Q]),
         };
         let mut eta = [0.0f64; BLOCK];
         let mut e = [0.0f64; BLOCK];
@@ -460,12 +432,6 @@ impl Design {
             }
             out.gradient[P] += sum_lanes(residual);
             accumulate(self, &mut out.hessian, weight, weighted, start);
-            if let Some(meat) = out.meat.as_mut() {
-                for (w, &r) in weight.iter_mut().zip(&*residual) {
-                    *w = r * r;
-                }
-                accumulate(self, meat, weight, weighted, start);
-            }
         }
         out
     }
@@ -532,8 +498,8 @@ mod tests {
         let dispatched = design.part_loss_gradient(&beta, 0..design.rows());
         assert_eq!(baseline.0.to_bits(), dispatched.0.to_bits());
         assert_eq!(baseline.1.map(f64::to_bits), dispatched.1.map(f64::to_bits));
-        let baseline = design.part_curvature_with(&beta, 0..design.rows(), true);
-        let dispatched = design.part_curvature(&beta, 0..design.rows(), true);
+        let baseline = design.part_curvature_with(&beta, 0..design.rows());
+        let dispatched = design.part_curvature(&beta, 0..design.rows());
         assert_eq!(baseline, dispatched);
     }
 
@@ -552,7 +518,7 @@ mod tests {
         let rows: Vec<usize> = (0..data.len()).collect();
         let design = Design::new(&data, &rows, [true; P]);
         let beta = [-0.3, 0.5, 0.6, 0.45, 0.4, -0.25, -0.4, 2.1];
-        let c = design.curvature(&beta, true);
+        let c = design.curvature(&beta);
         let (loss, gradient) = design.loss_and_gradient(&beta);
         assert!((c.loss - loss).abs() < 1e-12);
         for a in 0..Q {
@@ -569,18 +535,5 @@ mod tests {
                 assert!((c.hessian[a][b] - numeric).abs() < 1e-7, "{a},{b}");
             }
         }
-        // The meat is Σ (p − y)² x xᵀ / n: its intercept entry is the mean
-        // squared residual.
-        let meat = c.meat.unwrap();
-        let mean_square: f64 = (0..design.rows())
-            .map(|i| {
-                let x = |j: usize| f64::from(design.column(j)[i]);
-                let eta = beta[P] + (0..P).map(|j| beta[j] * x(j)).sum::<f64>();
-                let p = 1.0 / (1.0 + (-eta).exp());
-                (p - design.y[i]).powi(2)
-            })
-            .sum::<f64>()
-            / design.rows() as f64;
-        assert!((meat[P][P] - mean_square).abs() < 1e-12);
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::features::{feature_vector, FEATURES, P, Q};
 use super::intervals::Intervals;
-use super::params::{Optimizer, Separation, StopReason};
+use super::params::{Optimizer, Pace, Separation, StopReason};
 use crate::math::sigmoid;
 use crate::world::dataset::Dataset;
 
@@ -50,6 +50,9 @@ pub struct FittedModel {
     pub training_log_loss: Option<f64>,
     pub gradient_norm: f64,
     pub stop: StopReason,
+    /// How the descent was going at its last iterations (overshooting or
+    /// crawling tell that the learning rate is wrong).
+    pub pace: Option<Pace>,
     /// Set when the data let no finite weights maximise the likelihood.
     pub separation: Option<Separation>,
     /// 95% intervals, once the fit has stopped (`None` while running, for

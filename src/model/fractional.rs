@@ -87,11 +87,6 @@ impl ProbabilityFitter {
         Ok(ProbabilityFitter { design, sample })
     }
 
-    /// Users it holds.
-    pub fn users(&self) -> usize {
-        self.design.rows()
-    }
-
     /// Fits to `q` (one probability per user, in order), every signal but
     /// `leave_out`, from `start` when given.
     pub fn fit(
@@ -144,11 +139,10 @@ impl ProbabilityFitter {
         let mut iterations = 0;
         while iterations < MAX_STEPS && norm(&gradient) >= TOLERANCE {
             let steer = self.sample.as_ref().unwrap_or(design);
-            let direction =
-                newton_direction(&steer.curvature(&beta, false).hessian, &gradient, &active)
-                    .ok_or_else(|| {
-                        FitError::new("data", "have degenerate features: no unique best model")
-                    })?;
+            let direction = newton_direction(&steer.curvature(&beta).hessian, &gradient, &active)
+                .ok_or_else(|| {
+                FitError::new("data", "have degenerate features: no unique best model")
+            })?;
             // The Newton decrement gᵀH⁻¹g: twice the loss still to gain.
             let decrement: f64 = (0..Q).map(|k| gradient[k] * direction[k]).sum();
             if decrement < 1e-24 {

@@ -88,11 +88,6 @@ impl LiveFit {
         self.valid.get()
     }
 
-    /// Which users train the model and which are held out.
-    pub fn split(&self) -> &Split {
-        self.fitter.split()
-    }
-
     /// True when `world` holds the users this fit was made from.
     pub fn fits(&self, world: &World) -> bool {
         world.generation() == self.generation

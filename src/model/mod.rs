@@ -28,13 +28,13 @@ pub use features::{feature_vector, included, Signal, FEATURES};
 pub use fitted::{weight_rows, FittedModel, Start, WeightRow};
 pub use fitter::{FitProgress, Fitter};
 pub use fractional::{fit_probabilities, ProbabilityFit, ProbabilityFitter};
-pub use intervals::{IntervalMethod, Intervals, METHOD, Z_95};
+pub use intervals::{Intervals, Z_95};
 pub use live::{evaluate_on_world, Follow, LiveFit};
 pub use params::{
     FitError, FitParams, Optimizer, Pace, Separation, StopReason, ValidFitParams, LEARNING_RATES,
     MAX_ITERATIONS,
 };
-pub use reroll::{fit_seed, reroll_seeds, SeedFit};
+pub use reroll::{fit_seed, SeedFit};
 pub use split::Split;
 
 use crate::world::dataset::Dataset;

@@ -39,8 +39,8 @@ export interface FitProgress {
   heldOutHistory: number[];
   gradientNorm: number; stop: StopReason; pace: Pace | null; done: boolean;
 }
+/** 95% intervals from the observed Fisher information at the optimum. */
 export interface Intervals {
-  method: "fisher" | "sandwich";
   /** True with L2 > 0. */
   approximate: boolean;
   /** Raw units, FEATURES order then the intercept. */
@@ -51,7 +51,7 @@ export interface FittedModel {
   coefficients: number[]; intercept: number; standardizedCoefficients: number[]; standardizedIntercept: number;
   mean: number[]; stdDev: number[]; used: boolean[]; optimizer: Optimizer; start: "cold" | "warm";
   iterations: number; objective: number; trainingLogLoss: number | null; gradientNorm: number;
-  stop: StopReason; separation: Separation | null; intervals: Intervals | null; warnings: string[]; trainingRows: number;
+  stop: StopReason; pace: Pace | null; separation: Separation | null; intervals: Intervals | null; warnings: string[]; trainingRows: number;
 }
 /** One weight as a table shows it (`intercept` last). */
 export interface WeightRow {

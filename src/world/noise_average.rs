@@ -130,11 +130,6 @@ impl NoiseAverage {
         average
     }
 
-    /// The noise σ.
-    pub fn sigma(&self) -> f64 {
-        self.sigma
-    }
-
     /// q(s): from the table within its range, integrated beyond it.
     pub fn at(&self, s: f64) -> f64 {
         if self.sigma == 0.0 {

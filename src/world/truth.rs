@@ -150,7 +150,7 @@ pub fn best_possible(
 }
 
 /// [`best_possible`] from q(x) already computed for every user.
-pub fn best_possible_for(
+fn best_possible_for(
     q: &[f64],
     data: &Dataset,
     leave_out: &[Signal],

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use conversion_playground::decide::metrics::{Estimate, Metrics};
 use conversion_playground::model::{
-    EvaluateOptions, Evaluation, FitParams, FittedModel, IntervalMethod, Optimizer, FEATURES,
+    EvaluateOptions, Evaluation, FitParams, FittedModel, Optimizer, Pace, FEATURES,
 };
 use conversion_playground::world::params::GeneratorParams;
 use conversion_playground::world::truth::{generating_weights, BestPossible, Unknown};
@@ -56,6 +56,9 @@ pub fn model_report(model: &FittedModel, params: &FitParams, users: usize) -> St
         model.iterations,
         model.stop.describe()
     );
+    if let Some(pace) = model.pace.filter(|p| *p != Pace::Steady) {
+        out += &format!("  {}\n", pace.describe());
+    }
     if let Some(separation) = model.separation {
         out += &format!("warning: {}\n", separation.describe());
     }
@@ -101,11 +104,7 @@ pub fn model_report(model: &FittedModel, params: &FitParams, users: usize) -> St
     match &model.intervals {
         Some(i) => {
             out += &format!(
-                "  (95% intervals from the {}{})\n",
-                match i.method {
-                    IntervalMethod::Fisher => "observed Fisher information at the optimum",
-                    IntervalMethod::Sandwich => "sandwich estimator",
-                },
+                "  (95% intervals from the observed Fisher information at the optimum{})\n",
                 if i.approximate {
                     "; approximate: with L2 the weights are pulled towards 0"
                 } else {

@@ -30,7 +30,7 @@ use settle::Settled;
 use super::design::{Design, Labels};
 use super::features::{included, FEATURES, P, Q};
 use super::fitted::{FittedModel, Start};
-use super::intervals::{intervals, Intervals, METHOD};
+use super::intervals::{intervals, Intervals};
 use super::kernels::PARTS;
 use super::linalg::{cholesky, norm, solve_lower_transposed, solve_upper};
 use super::params::{FitError, FitParams, Optimizer, Pace, Separation, StopReason, ValidFitParams};
@@ -393,6 +393,7 @@ impl Fitter {
             training_log_loss: settled.map(|s| s.training_log_loss),
             gradient_norm: self.gradient_norm,
             stop: self.stop,
+            pace: self.pace(),
             separation: settled.and_then(|s| s.separation),
             intervals: settled.and_then(|s| s.intervals.clone()),
             warnings: self.warnings.clone(),

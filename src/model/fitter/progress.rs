@@ -35,7 +35,7 @@ pub struct FitProgress {
 
 impl Fitter {
     /// How the descent is going, judged on its last iterations.
-    fn pace(&self) -> Option<Pace> {
+    pub(super) fn pace(&self) -> Option<Pace> {
         let n = self.history.len();
         if matches!(self.stop, StopReason::Converged | StopReason::OneClass) {
             return None;

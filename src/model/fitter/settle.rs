@@ -32,13 +32,13 @@ impl Fitter {
     pub(super) fn finish(&mut self, reason: StopReason) {
         self.stop = reason;
         let beta = self.standardized(&self.theta);
-        let c = self.design.curvature(&beta, true);
+        let c = self.design.curvature(&beta);
         let (coefficients, intercept) = self.raw(&beta);
         let estimate: [f64; Q] =
             std::array::from_fn(|k| if k < P { coefficients[k] } else { intercept });
         let scaler = self.design.scaler();
         let n = self.design.rows();
-        let intervals = intervals(&c, n, self.params.l2, &scaler, &estimate, METHOD);
+        let intervals = intervals(&c, n, self.params.l2, &scaler, &estimate);
         let separation = if reason == StopReason::Diverged {
             None
         } else if self.design.separates(&beta) {

@@ -23,7 +23,7 @@ impl Fitter {
         fitter.start = Start::Warm;
         if fitter.stop == StopReason::Running {
             let beta = fitter.standardized(&fitter.theta);
-            let hessian = fitter.design.curvature(&beta, false).hessian;
+            let hessian = fitter.design.curvature(&beta).hessian;
             fitter.whiten_with_curvature(&hessian);
         }
         Ok(fitter)
@@ -120,7 +120,7 @@ impl Fitter {
             return;
         }
         if slow {
-            let hessian = self.design.curvature(&beta, false).hessian;
+            let hessian = self.design.curvature(&beta).hessian;
             self.set_curvature(&hessian);
         }
         self.geometry.step = 1.0;
@@ -148,7 +148,7 @@ impl Fitter {
         };
         self.retries += 1;
         if self.retries == 1 {
-            let hessian = self.design.curvature(&a.beta, false).hessian;
+            let hessian = self.design.curvature(&a.beta).hessian;
             self.set_curvature(&hessian);
         } else if self.geometry.step > 1.0 / 64.0 {
             self.geometry.step *= 0.5;
