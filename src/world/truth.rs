@@ -187,16 +187,20 @@ mod tests {
         let valid = params.validate(MAX_ROWS_IN_MEMORY).unwrap();
         let data = generate(&valid);
         let bytes = to_csv(&data);
+        let file = |bytes: Vec<u8>| move |csv: &[u8]| csv == bytes.as_slice();
         assert_eq!(
-            latent_of_file(&valid, &bytes, 500).unwrap(),
+            latent_of_file(&valid, 500, file(bytes.clone())).unwrap(),
             data.latent.clone().unwrap()
         );
         let mut edited = bytes.clone();
         let last = edited.len() - 2;
         edited[last] = if edited[last] == b'0' { b'1' } else { b'0' };
-        assert_eq!(latent_of_file(&valid, &edited, 500), Err(Unknown::Bytes));
         assert_eq!(
-            latent_of_file(&valid, &bytes, 499),
+            latent_of_file(&valid, 500, file(edited)),
+            Err(Unknown::Bytes)
+        );
+        assert_eq!(
+            latent_of_file(&valid, 499, file(bytes)),
             Err(Unknown::RowCount {
                 file: 499,
                 generated: 500
@@ -229,7 +233,7 @@ mod tests {
         };
         let data = generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
         let q = noise_averaged_all(&params, &data);
-        assert_eq!(q, data.latent.as_ref().unwrap().probability);
+        assert_eq!(q.as_slice(), &data.latent.as_ref().unwrap().probability[..]);
         let best = best_possible(&params, &data, &[], None).unwrap();
         for (b, t) in best.weights.iter().zip(generating_weights(&params)) {
             assert!((b - t).abs() < 1e-6, "{:?}", best.weights);
