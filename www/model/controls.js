@@ -118,6 +118,8 @@ export class ModelControls {
     const output = document.getElementById(`${ids[key]}-value`);
     if (!output) return;
     output.textContent = key === 'testFraction' ? `${Math.round(value * 100)}%` : key === 'threshold' ? value.toFixed(2) : strength(value);
+    // A screen reader says the value as the readout shows it, not the slider's position.
+    input(ids[key]).setAttribute('aria-valuetext', output.textContent);
   }
 
   /**

@@ -4,13 +4,17 @@
 import { formatPercent } from '../app/format.js';
 
 /**
- * A number to `digits` decimals ("–" when absent).
+ * A number to `digits` decimals ("–" when absent), as the CLI's `decimal`
+ * writes it: no minus on a zero, and e-notation from a million on (a
+ * separable fit's weights can be that large).
  * @param {number | null | undefined} x
  * @param {number} [digits]
  */
 export function fixed(x, digits = 4) {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  return x.toFixed(digits);
+  if (Math.abs(x) >= 1e6) return x.toExponential(3).replace('e+', 'e');
+  const text = x.toFixed(digits);
+  return /^-[0.]+$/.test(text) ? text.slice(1) : text;
 }
 
 /**

@@ -7,6 +7,7 @@
 // evaluation of a model on another world. Its settings live in the URL hash
 // beside the world's.
 import { LatestChannel } from '../app/worker-client.js';
+import { announce } from '../app/announce.js';
 import { save } from '../app/save.js';
 import { ModelControls } from './controls.js';
 import { AUTO_REFIT_MAX_USERS, FIT_KEYS, fitOptions, leftOut, modelLink } from './options.js';
@@ -276,6 +277,7 @@ export class ModelPanel {
     } finally {
       this.looping = false;
       this.controls.setRunning({ running: this.running, done: this.done, fixed: this.mode === 'fixed' });
+      if (this.done) announce(`The model ${$('fit-stop').textContent} after ${$('fit-iteration').textContent} iterations.`);
       this.markState();
     }
   }
@@ -442,11 +444,14 @@ export class ModelPanel {
       this.controls.setFrozen(true);
       this.controls.setError(null, null);
       $('model-source').textContent = `Imported ${file.name}: untick "Freeze the model" to go back to the page's own fit.`;
+      announce(`Imported the model in ${file.name}.`);
       this.drawWeights();
       this.evaluate();
     } catch (error) {
       const e = /** @type {WorkerError} */ (error);
-      this.controls.setError(null, `Could not import ${file.name}: ${e.message}. The model on screen is unchanged.`);
+      const message = `Could not import ${file.name}: ${e.message}. The model on screen is unchanged.`;
+      this.controls.setError(null, message);
+      announce(message);
     }
   }
 
@@ -472,7 +477,9 @@ export class ModelPanel {
     const key = field.split('[')[0];
     if (key in this.values && key !== 'world') {
       const defaults = this.link.defaults();
-      this.controls.setError(key, `${key} ${error.problem ?? error.message}; using the default, ${defaults[key] === '' ? 'none' : defaults[key]}.`);
+      const message = `${key} ${error.problem ?? error.message}; using the default, ${defaults[key] === '' ? 'none' : defaults[key]}.`;
+      this.controls.setError(key, message);
+      announce(message);
       this.values = { ...this.values, [key]: defaults[key] };
       this.controls.setValues(this.values);
       this.writeHash();
@@ -480,6 +487,7 @@ export class ModelPanel {
       return;
     }
     this.controls.setError(null, `The model: ${error.message}.`);
+    announce(`The model: ${error.message}.`);
   }
 }
 

@@ -6,6 +6,7 @@
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { whiskerHook, ACCENT, GOOD, MUTED } from './charts.js';
 import { fixed } from './format.js';
+import { announce } from '../app/announce.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').SeedFit} SeedFit */
 /** @typedef {import('../pkg/conversion_playground.js').FitOptions} FitOptions */
@@ -98,6 +99,7 @@ export class Reroller {
   /** @param {string} message */
   stop(message) {
     this.run++;
+    announce(message);
     /** @type {HTMLButtonElement} */ ($('reroll-cancel')).disabled = true;
     /** @type {HTMLButtonElement} */ ($('reroll')).disabled = false;
     $('reroll-status').textContent = message;
