@@ -15,6 +15,7 @@ import { CalibrationChart, LossChart, PrChart, RocChart } from './charts.js';
 import { renderConfusion, renderMetrics, renderWeights } from './tables.js';
 import { fixedWords, paceWords, separationWords, sourceWords, stopWords, whyShrunk } from './explain.js';
 import { Reroller } from './reroll.js';
+import { FitRunner } from './runner.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').ModelDefaults} ModelDefaults */
 /** @typedef {import('../pkg/conversion_playground.js').ParamInfo} ParamInfo */
@@ -31,12 +32,9 @@ import { Reroller } from './reroll.js';
 /** @typedef {import('../worker/model.js').FitSnapshot} FitSnapshot */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
 /** While a fit animates, the metrics are measured at most this often (ms). */
 const EVALUATE_EVERY_MS = 250;
-/** Iterations a warm refit runs in its first request; the animation steps on if it needs more. */
-const FOLLOW_BUDGET = 50;
 
 /**
  * Names for people of the weights (intercept last) and of the signals.
@@ -79,10 +77,8 @@ export class ModelPanel {
     this.frozenByPerson = false;
     /** @type {{iterations: number, logLoss: number | null} | null} */
     this.frozenAt = null;
-    this.hasFit = false;
-    this.running = false;
-    this.looping = false;
-    this.done = false;
+    /** Keep the message on screen through the next cold fit (a refused option's). */
+    this.keepMessage = false;
     /** @type {FittedModel | null} */
     this.model = null;
     /** @type {WeightRow[]} */
@@ -96,13 +92,18 @@ export class ModelPanel {
     this.truths = new LatestChannel(client, 'model.truth');
     /** @type {LatestChannel<{split: object, options: object}, {evaluation: Evaluation, explicit: boolean, workMs: number}>} */
     this.evaluations = new LatestChannel(client, 'model.evaluate');
-    /** @type {LatestChannel<{budget: number}, FitSnapshot & {how: string}>} */
-    this.follows = new LatestChannel(client, 'model.follow');
+    this.runner = new FitRunner(client, {
+      onStarted: () => this.started(),
+      onSnapshot: (snapshot) => this.showFit(snapshot),
+      onStopped: () => this.stopped(),
+      onError: (error) => this.fail(error),
+      live: () => this.mode === 'live',
+    });
     this.controls = new ModelControls(defaults, this.labels, AUTO_REFIT_MAX_USERS, {
       onChange: (key, value) => this.change(key, value),
       onFit: () => this.fit(true),
-      onPause: () => this.pause(),
-      onStep: () => this.step(),
+      onPause: () => this.runner.pause(),
+      onStep: () => this.runner.step(),
       onReset: () => this.fit(false),
       onFreeze: (frozen) => this.freeze(frozen),
       onDownload: () => this.download(),
@@ -171,9 +172,9 @@ export class ModelPanel {
    */
   markState() {
     $('model-panel').dataset.state = 'busy';
-    const channels = [this.truths, this.evaluations, this.follows];
+    const channels = [this.truths, this.evaluations, this.runner.follows];
     Promise.all(channels.map((c) => c.settled())).then(() => {
-      const busy = this.running || this.looping || channels.some((c) => c.inFlight || c.queued);
+      const busy = this.runner.busy || channels.some((c) => c.inFlight || c.queued);
       if (!busy) $('model-panel').dataset.state = 'settled';
     });
   }
@@ -184,7 +185,7 @@ export class ModelPanel {
     const first = this.world === null;
     this.world = shown;
     this.requestTruth();
-    if (first || !this.hasFit) {
+    if (first || !this.runner.hasFit) {
       this.fit(true);
       return;
     }
@@ -194,7 +195,7 @@ export class ModelPanel {
     }
     const rows = shown.view.summary.rows;
     if (Number(this.values.autoRefit) && rows <= AUTO_REFIT_MAX_USERS) {
-      this.followWorld();
+      this.runner.follow();
     } else {
       const reason = Number(this.values.autoRefit)
         ? `Auto-refit stops above ${AUTO_REFIT_MAX_USERS.toLocaleString('en-US')} users: the model stays as fitted. Press Fit to refit.`
@@ -203,106 +204,41 @@ export class ModelPanel {
     }
   }
 
-  /** The live fit follows the world, warm. */
-  followWorld() {
-    this.follows.request(
-      { budget: FOLLOW_BUDGET },
-      (snapshot) => {
-        performance.measure('conversion:model-follow', { start: performance.now(), detail: { workMs: snapshot.workMs, iterations: snapshot.progress.iterations } });
-        this.showFit(snapshot);
-        if (!snapshot.progress.done && !this.running) {
-          this.running = true;
-          this.loop();
-        }
-        this.evaluate();
-      },
-      (error) => this.fail(error),
-    );
-  }
-
-  /** @returns {number} iterations per animation frame: one for whitened descent, more as plain descent goes on */
-  perFrame() {
-    const iterations = this.model?.iterations ?? 0;
-    return this.values.optimizer === 'whitened' ? 1 : Math.max(1, Math.floor(iterations / 15));
-  }
-
   /**
    * A cold fit from weights 0: animated (Fit) or left at the start (Reset).
    * @param {boolean} run
    * @param {boolean} [keepMessage] keep the message on screen (a refused option's)
    */
-  async fit(run, keepMessage = false) {
+  fit(run, keepMessage = false) {
     if (!this.world) return;
-    this.running = false;
-    try {
-      const snapshot = /** @type {FitSnapshot} */ (await this.client.call('model.fit', { options: fitOptions(this.values, this.defaults) }));
-      this.hasFit = true;
-      this.mode = 'live';
-      this.fixed = null;
-      this.frozenAt = null;
-      this.frozenByPerson = false;
-      this.controls.setFrozen(false);
-      if (!keepMessage) this.controls.setError(null, null);
-      $('model-source').textContent = '';
-      this.loss.clear();
-      this.showFit(snapshot);
-      this.evaluate();
-      if (run) {
-        this.running = true;
-        this.loop();
-      }
-    } catch (error) {
-      this.fail(/** @type {WorkerError} */ (error));
-    }
-    this.controls.setRunning({ running: this.running, done: this.done, fixed: this.mode === 'fixed' });
+    this.keepMessage = keepMessage;
+    $('model-panel').dataset.state = 'busy';
+    this.runner.start(fitOptions(this.values, this.defaults), run).then(() => this.markState());
   }
 
-  /** Steps the fit a few iterations per animation frame while it runs. */
-  async loop() {
-    if (this.looping) return;
-    this.looping = true;
-    this.controls.setRunning({ running: true, done: false, fixed: false });
-    try {
-      while (this.running && this.mode === 'live') {
-        await nextFrame();
-        if (!this.running) break;
-        const snapshot = /** @type {FitSnapshot} */ (await this.client.call('model.step', { iterations: this.perFrame() }));
-        this.showFit(snapshot);
-        if (snapshot.progress.done) this.running = false;
-        if (!this.running || performance.now() - this.lastEvaluated > EVALUATE_EVERY_MS) this.evaluate();
-      }
-    } catch (error) {
-      this.running = false;
-      this.fail(/** @type {WorkerError} */ (error));
-    } finally {
-      this.looping = false;
-      this.controls.setRunning({ running: this.running, done: this.done, fixed: this.mode === 'fixed' });
-      if (this.done) announce(`The model ${$('fit-stop').textContent} after ${$('fit-iteration').textContent} iterations.`);
-      this.markState();
-    }
+  /** A cold fit replaced the model on screen: the live fit is back. */
+  started() {
+    this.mode = 'live';
+    this.fixed = null;
+    this.frozenAt = null;
+    this.frozenByPerson = false;
+    this.controls.setFrozen(false);
+    if (!this.keepMessage) this.controls.setError(null, null);
+    $('model-source').textContent = '';
+    this.loss.clear();
   }
 
-  pause() {
-    this.running = false;
-  }
-
-  /** One iteration, by hand. */
-  async step() {
-    this.running = false;
-    if (!this.hasFit || this.mode === 'fixed') return;
-    try {
-      this.showFit(/** @type {FitSnapshot} */ (await this.client.call('model.step', { iterations: 1 })));
-      this.evaluate();
-    } catch (error) {
-      this.fail(/** @type {WorkerError} */ (error));
-    }
+  /** The animation ended: say how the fit stopped. */
+  stopped() {
+    this.controls.setRunning({ running: false, done: this.runner.done, fixed: this.mode === 'fixed' });
+    if (this.runner.done) announce(`The model ${$('fit-stop').textContent} after ${$('fit-iteration').textContent} iterations.`);
+    this.markState();
   }
 
   /** @param {FitSnapshot} snapshot */
   showFit({ progress, model, rows }) {
     this.model = model;
     this.rows = rows;
-    this.done = progress.done;
     $('fit-iteration').textContent = String(progress.iterations);
     $('fit-stop').textContent = stopWords(progress);
     $('fit-pace').textContent = paceWords(progress);
@@ -313,7 +249,9 @@ export class ModelPanel {
     /** @type {HTMLButtonElement} */ ($('download-model')).disabled = false;
     if (this.mode === 'live') $('model-source').textContent = sourceWords(model, this.values);
     this.drawWeights();
-    this.controls.setRunning({ running: this.running, done: this.done, fixed: this.mode === 'fixed' });
+    this.controls.setRunning({ running: this.runner.running, done: this.runner.done, fixed: this.mode === 'fixed' });
+    // While the fit animates, the metrics follow at most every EVALUATE_EVERY_MS.
+    if (!this.runner.running || performance.now() - this.lastEvaluated > EVALUATE_EVERY_MS) this.evaluate();
   }
 
   drawWeights() {
@@ -351,7 +289,7 @@ export class ModelPanel {
 
   /** Measures the model on screen on the world's held-out users. */
   evaluate() {
-    if (!this.hasFit && this.mode === 'live') return;
+    if (!this.runner.hasFit && this.mode === 'live') return;
     this.lastEvaluated = performance.now();
     const split = { testFraction: this.values.testFraction, splitSeed: this.values.splitSeed };
     $('model-panel').dataset.state = 'busy';
@@ -394,7 +332,7 @@ export class ModelPanel {
    * @param {string} reason
    */
   async fix(request, reason) {
-    this.running = false;
+    this.runner.pause();
     try {
       this.fixed = /** @type {FixedModelView} */ (await this.client.call(request));
       this.mode = 'fixed';
@@ -405,14 +343,14 @@ export class ModelPanel {
     } catch (error) {
       this.fail(/** @type {WorkerError} */ (error));
     }
-    this.controls.setRunning({ running: false, done: this.done, fixed: true });
+    this.controls.setRunning({ running: false, done: this.runner.done, fixed: true });
   }
 
   /** @param {boolean} frozen */
   freeze(frozen) {
     this.frozenByPerson = frozen;
     if (frozen) {
-      if (this.hasFit) this.fix('model.freeze', 'Frozen.');
+      if (this.runner.hasFit) this.fix('model.freeze', 'Frozen.');
       return;
     }
     this.unfix();
@@ -427,7 +365,7 @@ export class ModelPanel {
     this.frozenAt = null;
     this.controls.setFrozen(false);
     $('model-source').textContent = '';
-    if (this.hasFit) this.followWorld();
+    if (this.runner.hasFit) this.runner.follow();
     else this.fit(true);
   }
 
@@ -435,7 +373,7 @@ export class ModelPanel {
   async import(file) {
     try {
       const view = /** @type {FixedModelView} */ (await this.client.call('model.import', { text: await file.text() }));
-      this.running = false;
+      this.runner.pause();
       this.fixed = view;
       this.mode = 'fixed';
       this.fixedReason = '';
@@ -457,7 +395,7 @@ export class ModelPanel {
 
   async download() {
     try {
-      await Promise.all([this.follows.settled(), this.evaluations.settled()]);
+      await Promise.all([this.runner.follows.settled(), this.evaluations.settled()]);
       const text = /** @type {string} */ (await this.client.call('model.artifact', { thresholds: undefined, options: { threshold: this.values.threshold } }));
       const params = this.world?.view.params;
       const name = params ? `conversion_model_seed-${params.seed}_rows-${params.rows}.json` : 'conversion_model.json';
