@@ -21,6 +21,7 @@ try {
   console.log(`wasm in headless Chromium ${version}, ${r.rows.toLocaleString('en-US')} rows, median of ${r.runs} runs (single thread):`);
   console.log(`  generate in memory  ${r.generateMs.toFixed(1).padStart(9)} ms  (the CSV's seven columns; the page's new World, with latent draws and aggregates: ${r.worldMs.toFixed(1)} ms)`);
   console.log(`  write CSV           ${r.writeCsvMs.toFixed(1).padStart(9)} ms  (${r.csvBytes.toLocaleString('en-US')} bytes)`);
+  console.log(`  CSV download Blob   ${r.downloadViaBlobMs.toFixed(1).padStart(9)} ms  (web-sys Blob from a view of wasm memory; copied out to a JS array first: ${r.downloadViaArrayMs.toFixed(1)} ms)`);
   console.log('wasm fit to the default tolerance, all rows, median of 5 runs:');
   for (const [rows, f] of Object.entries(r.fits)) {
     console.log(`  ${Number(rows).toLocaleString('en-US').padStart(9)} rows  ${f.ms.toFixed(1).padStart(8)} ms  ${f.iterations} iterations, final log-loss ${f.loss.toFixed(9)}, ${f.stop}`);

@@ -232,6 +232,19 @@ pub(crate) fn field_error(e: &(impl FieldError + ?Sized)) -> JsValue {
     error.into()
 }
 
+/// `bytes` as a `Blob` of type `mime`, made in the worker from a view of
+/// wasm memory: the one copy is the Blob's own (no intermediate JS array),
+/// and a Blob crosses to the page without copying its bytes again.
+pub(crate) fn blob_of(bytes: &[u8], mime: &str) -> Result<web_sys::Blob, JsValue> {
+    // SAFETY: the view is read by the Blob constructor right here, before any
+    // allocation could grow (and so move) wasm memory, and before `bytes`
+    // is dropped.
+    let view = unsafe { js_sys::Uint8Array::view(bytes) };
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&view), &options)
+}
+
 /// Serializes a result as a plain JS object (maps become objects).
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value

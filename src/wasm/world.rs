@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{checked, to_js};
+use super::{blob_of, checked, to_js};
 use crate::world::csv_write::to_csv;
 use crate::world::session;
 
@@ -96,5 +96,11 @@ impl World {
     /// The contract CSV, byte for byte what `conversion generate` writes.
     pub fn csv(&self) -> Vec<u8> {
         to_csv(self.inner.data())
+    }
+
+    /// The same CSV as a `text/csv` Blob, ready to download.
+    #[wasm_bindgen(js_name = csvBlob)]
+    pub fn csv_blob(&self) -> Result<web_sys::Blob, JsValue> {
+        blob_of(&to_csv(self.inner.data()), "text/csv")
     }
 }

@@ -31,10 +31,9 @@ export const handlers = {
   /** A seed drawn from the browser's cryptographic randomness, by the core. */
   'world.randomSeed': () => ({ result: randomSeed() }),
 
-  /** The contract CSV of the world on screen. */
+  /** The contract CSV of the world on screen, as a Blob made in wasm. */
   'world.csv': () => {
     if (!state.world) throw new Error('nothing has been generated yet');
-    const bytes = state.world.csv();
-    return { result: bytes, transfer: [bytes.buffer] };
+    return { result: state.world.csvBlob() };
   },
 };

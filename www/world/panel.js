@@ -442,8 +442,7 @@ export class WorldPanel {
     $('status').textContent = 'Writing the CSV…';
     try {
       const { stem } = await this.saved();
-      const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (await this.client.call('world.csv'));
-      save(new Blob([bytes], { type: 'text/csv' }), `conversion_${stem}.csv`);
+      save(/** @type {Blob} */ (await this.client.call('world.csv')), `conversion_${stem}.csv`);
       $('status').textContent = '';
     } catch (error) {
       $('status').textContent = `Could not write the CSV: ${/** @type {Error} */ (error).message}`;
