@@ -57,6 +57,32 @@ fn auc_by_pairs(y: &[bool], scores: &[f64]) -> f64 {
     wins / (positives.len() as f64 * negatives.len() as f64)
 }
 
+/// q(x) of user `i`: sigmoid(s(x) + σz) averaged over z ~ Normal(0, 1) by
+/// Simpson's rule on [−12, 12], with the standard library's exp.
+fn q_by_simpson(params: &GeneratorParams, data: &Dataset, i: usize) -> f64 {
+    let x = data.features(i);
+    let w = &params.weights;
+    let s = params.baseline
+        + w.days_since_signup * f64::from(x.days_since_signup)
+        + w.sessions_7d * f64::from(x.sessions_7d)
+        + w.content_hours_7d * x.content_hours_7d
+        + w.downloads_7d * f64::from(x.downloads_7d)
+        + w.paywall_views_7d * f64::from(x.paywall_views_7d)
+        + params.tier_effects.get(x.country_tier);
+    let n = 2_000;
+    let h = 24.0 / f64::from(n);
+    let f = |z: f64| {
+        let density = (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        density / (1.0 + (-(s + params.noise_sigma * z)).exp())
+    };
+    let mut sum = f(-12.0) + f(12.0);
+    for k in 1..n {
+        let z = -12.0 + f64::from(k) * h;
+        sum += if k % 2 == 1 { 4.0 } else { 2.0 } * f(z);
+    }
+    sum * h / 3.0
+}
+
 /// The model's probability for user `i`, with the standard library's exp.
 fn probability(model: &FittedModel, data: &Dataset, i: usize) -> f64 {
     let x = feature_vector(&data.features(i));
@@ -146,6 +172,14 @@ fn the_model_panels_numbers_equal_a_hand_count_and_their_pins() {
     );
     assert!(m.auc.unwrap().value < m.oracle_auc.unwrap().value);
 
+    // Profits are judged by q(x), never by the predictions that chose the
+    // users: q by Simpson's rule on the noise, independent of the core's
+    // quadrature.
+    let q: Vec<f64> = rows
+        .iter()
+        .map(|&i| q_by_simpson(&params, &data, i))
+        .collect();
+    let worth = |k: usize| economics.value_per_conversion * q[k] - economics.cost_per_contact;
     let thresholds = Thresholds::default();
     for (band, segment) in evaluation.bands.iter().zip([
         Segment::HighIntent,
@@ -158,20 +192,13 @@ fn the_model_panels_numbers_equal_a_hand_count_and_their_pins() {
             .collect();
         assert_eq!(band.users, members.len());
         assert_eq!(band.conversions, members.iter().filter(|&&k| y[k]).count());
-        let profit: f64 = members
-            .iter()
-            .map(|&k| economics.value_per_conversion * p[k] - economics.cost_per_contact)
-            .sum();
+        let profit: f64 = members.iter().map(|&k| worth(k)).sum();
         close("band profit", band.expected_profit.unwrap(), profit, 1e-9);
     }
     // Every threshold 0, 0.01, … 1 tried; the lowest of the best wins.
     let profit_at = |t: f64| -> (usize, f64) {
-        let contacted: Vec<f64> = p.iter().copied().filter(|&q| q >= t).collect();
-        let profit = contacted
-            .iter()
-            .map(|q| economics.value_per_conversion * q - economics.cost_per_contact)
-            .sum();
-        (contacted.len(), profit)
+        let contacted: Vec<usize> = (0..p.len()).filter(|&k| p[k] >= t).collect();
+        (contacted.len(), contacted.iter().map(|&k| worth(k)).sum())
     };
     let best = (0..=100)
         .map(|k| f64::from(k) / 100.0)
@@ -183,10 +210,23 @@ fn the_model_panels_numbers_equal_a_hand_count_and_their_pins() {
                 best
             }
         });
-    let got = evaluation.best_threshold.unwrap();
+    let policies = evaluation.policies.as_ref().unwrap();
+    let got = policies.model.best;
     assert_eq!(got.threshold, best.0);
     assert_eq!(got.contacted, best.1 .0);
     close("best profit", got.expected_profit, best.1 .1, 1e-9);
+    close("everyone", policies.everyone, profit_at(0.0).1, 1e-9);
+    // Ranking by q itself: contact exactly the users worth it, q ≥ 8/10.
+    let by_q = policies.best_possible.as_ref().unwrap().best;
+    let worth_it: Vec<usize> = (0..q.len()).filter(|&k| worth(k) >= 0.0).collect();
+    assert!((by_q.threshold - 0.8).abs() < 0.011, "{by_q:?}");
+    close(
+        "best possible",
+        by_q.expected_profit,
+        worth_it.iter().map(|&k| worth(k)).sum(),
+        1e-3,
+    );
+    assert!(by_q.expected_profit >= got.expected_profit);
 
     // And the pins the wasm build must show.
     assert_eq!(m.users, golden_model::USERS);

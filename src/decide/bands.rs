@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::economics::Economics;
 use super::DecideError;
 use crate::errors::got_number;
 use crate::input::Object;
@@ -127,79 +126,23 @@ pub struct Band {
     pub lift: Option<f64>,
     /// Share of all conversions that are in this band.
     pub share_of_conversions: f64,
-    /// Expected profit of contacting the band: Σ p × value − users × cost.
+    /// What contacting the band is worth: the conversions expected of its
+    /// users (by q(x) when the world is known, else by their labels) times
+    /// the value, less users × cost. Never by the model's own predictions.
     pub expected_profit: Option<f64>,
-}
-
-/// The three bands for labels `y` and probabilities `p`.
-pub fn bands(
-    y: &[bool],
-    p: &[f64],
-    thresholds: Thresholds,
-    economics: Option<Economics>,
-) -> Vec<Band> {
-    let total_users = y.len();
-    let total_conversions = y.iter().filter(|&&c| c).count();
-    let overall = if total_users > 0 {
-        total_conversions as f64 / total_users as f64
-    } else {
-        0.0
-    };
-    let limits = [
-        (Segment::HighIntent, thresholds.high, 1.0),
-        (Segment::MediumIntent, thresholds.medium, thresholds.high),
-        (Segment::LowIntent, 0.0, thresholds.medium),
-    ];
-    limits
-        .iter()
-        .map(|&(segment, lower, upper)| {
-            let (mut users, mut conversions, mut predicted) = (0usize, 0usize, 0.0);
-            for (&label, &prob) in y.iter().zip(p) {
-                if thresholds.segment(prob) == segment {
-                    users += 1;
-                    conversions += usize::from(label);
-                    predicted += prob;
-                }
-            }
-            let rate = (users > 0).then(|| conversions as f64 / users as f64);
-            Band {
-                segment,
-                lower,
-                upper,
-                users,
-                share: if total_users > 0 {
-                    users as f64 / total_users as f64
-                } else {
-                    0.0
-                },
-                conversions,
-                conversion_rate: rate,
-                mean_predicted: (users > 0).then(|| predicted / users as f64),
-                lift: rate.filter(|_| overall > 0.0).map(|r| r / overall),
-                share_of_conversions: if total_conversions > 0 {
-                    conversions as f64 / total_conversions as f64
-                } else {
-                    0.0
-                },
-                expected_profit: economics.map(|e| {
-                    predicted * e.value_per_conversion - users as f64 * e.cost_per_contact
-                }),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decide::economics::Economics;
+    use crate::decide::ranking::Ranking;
 
     #[test]
     fn bands_partition_users_and_conversions() {
         let y = [true, true, false, true, false, false];
         let p = [0.9, 0.75, 0.7, 0.5, 0.41, 0.1];
-        let b = bands(
-            &y,
-            &p,
+        let b = Ranking::new(&y, &p, None).bands(
             Thresholds::default(),
             Some(Economics {
                 value_per_conversion: 10.0,
@@ -211,7 +154,9 @@ mod tests {
         assert!((b.iter().map(|x| x.share_of_conversions).sum::<f64>() - 1.0).abs() < 1e-12);
         assert_eq!(b[0].conversion_rate, Some(2.0 / 3.0));
         assert!((b[0].lift.unwrap() - (2.0 / 3.0) / 0.5).abs() < 1e-12);
-        assert!((b[0].expected_profit.unwrap() - ((0.9 + 0.75 + 0.7) * 10.0 - 3.0)).abs() < 1e-12);
+        // Judged by the labels: two conversions worth 10, three contacts at 1.
+        assert_eq!(b[0].expected_profit, Some(2.0 * 10.0 - 3.0));
+        assert!((b[0].mean_predicted.unwrap() - (0.9 + 0.75 + 0.7) / 3.0).abs() < 1e-12);
         assert_eq!(
             Thresholds {
                 high: 0.3,

@@ -1,5 +1,7 @@
 //! What a decision is worth: the value of a conversion, the cost of a
-//! contact, and the expected profit of contacting everyone above a threshold.
+//! contact, the bound on both that keeps every profit exact to the cent, and
+//! money written for people. The profits themselves are read off the
+//! sorted users ([`super::ranking`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -15,12 +17,29 @@ use crate::input::Object;
 /// the cent. Larger amounts are refused, on the page and in the CLI alike.
 pub const MAX_AMOUNT: f64 = 10_000_000.0;
 
-/// What one conversion is worth and what contacting one user costs.
+/// What one conversion is worth and what contacting one user costs, under
+/// the case study's assumption: a user converts only through the contact,
+/// so contacting a user with probability p is worth p × value − cost.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Economics {
+    /// What one paid conversion brings (the page's default 100).
     pub value_per_conversion: f64,
+    /// What contacting one user costs: an offer, a message, a discount (the
+    /// page's default 20).
     pub cost_per_contact: f64,
+}
+
+impl Default for Economics {
+    /// The page's starting point: a conversion worth 100, a contact costing
+    /// 20, so a contact pays when the user's probability is above 20%. (The
+    /// CLI has no default: it prices the bands only when asked.)
+    fn default() -> Self {
+        Economics {
+            value_per_conversion: 100.0,
+            cost_per_contact: 20.0,
+        }
+    }
 }
 
 impl Economics {
@@ -61,46 +80,33 @@ impl Economics {
     }
 }
 
-/// Expected profit of contacting everyone with p ≥ threshold.
+/// What contacting everyone at or above a threshold is worth.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfitPoint {
     pub threshold: f64,
     pub contacted: usize,
+    /// Value of the conversions expected among them, judged by the truth
+    /// or the labels (never by the predictions that chose them), less the
+    /// cost of every contact.
     pub expected_profit: f64,
 }
 
-/// The profit-versus-threshold curve at thresholds 0, 0.01, … 1, and its
-/// best point (the highest profit; the lowest threshold on a tie).
-pub fn profit_curve(p: &[f64], economics: Economics) -> (Vec<ProfitPoint>, ProfitPoint) {
-    let mut sorted: Vec<f64> = p.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    // prefix[k] = sum of the k highest probabilities.
-    let mut prefix = Vec::with_capacity(sorted.len() + 1);
-    prefix.push(0.0);
-    for &q in &sorted {
-        prefix.push(prefix.last().copied().unwrap_or(0.0) + q);
-    }
-    let curve: Vec<ProfitPoint> = (0..=100)
-        .map(|k| {
-            let threshold = f64::from(k) / 100.0;
-            let contacted = sorted.partition_point(|&q| q >= threshold);
-            ProfitPoint {
-                threshold,
-                contacted,
-                expected_profit: prefix[contacted] * economics.value_per_conversion
-                    - contacted as f64 * economics.cost_per_contact,
-            }
-        })
-        .collect();
-    let best = curve.iter().copied().fold(curve[0], |best, point| {
-        if point.expected_profit > best.expected_profit {
-            point
-        } else {
-            best
+/// An amount of money for people: cents and thousands separators, a minus
+/// for a loss (`-1234.5` → `-1,234.50`), never `-0.00`. Every profit stays
+/// below 10^13 ([`MAX_AMOUNT`]), so its cents are exact here.
+pub fn money(x: f64) -> String {
+    let text = format!("{:.2}", x.abs());
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
         }
-    });
-    (curve, best)
+        grouped.push(digit);
+    }
+    let sign = if x < 0.0 && text != "0.00" { "-" } else { "" };
+    format!("{sign}{grouped}.{cents}")
 }
 
 #[cfg(test)]
@@ -131,24 +137,12 @@ mod tests {
     }
 
     #[test]
-    fn the_best_threshold_contacts_exactly_the_profitable_users() {
-        // Contacting costs 1 and a conversion is worth 4: worth it when p ≥ 0.25.
-        let p: Vec<f64> = (0..100).map(|i| f64::from(i) / 100.0).collect();
-        let (curve, best) = profit_curve(
-            &p,
-            Economics {
-                value_per_conversion: 4.0,
-                cost_per_contact: 1.0,
-            },
-        );
-        assert_eq!(curve.len(), 101);
-        assert_eq!(best.threshold, 0.25);
-        assert_eq!(best.contacted, 75);
-        let by_hand: f64 = p
-            .iter()
-            .filter(|&&q| q >= 0.25)
-            .map(|q| 4.0 * q - 1.0)
-            .sum();
-        assert!((best.expected_profit - by_hand).abs() < 1e-9);
+    fn money_reads_like_money() {
+        assert_eq!(money(-1234.5), "-1,234.50");
+        assert_eq!(money(-0.001), "0.00");
+        assert_eq!(money(0.0), "0.00");
+        assert_eq!(money(999.999), "1,000.00");
+        assert_eq!(money(1e13), "10,000,000,000,000.00");
+        assert_eq!(money(184_467_440_737.25), "184,467,440,737.25");
     }
 }

@@ -1,6 +1,6 @@
 //! How a model does on a world's users: the metrics (with the truth's
 //! ceilings when the world is known), the intent bands and, given the
-//! economics, the profit curve. The one place that gathers the evaluation
+//! economics, what each policy is worth. The one place that gathers the evaluation
 //! rows; the CLI, the page's own fit and the explicit evaluation of a model
 //! on another world ([`super::evaluate_on_world`]) all call it.
 
@@ -10,9 +10,10 @@ use serde_json::Value;
 use super::features::Q;
 use super::fitted::predict;
 use super::split::Split;
-use crate::decide::bands::{bands, Band, Thresholds};
-use crate::decide::economics::{profit_curve, Economics, ProfitPoint};
+use crate::decide::bands::{Band, Thresholds};
+use crate::decide::economics::Economics;
 use crate::decide::metrics::{evaluate, Metrics, Truth};
+use crate::decide::ranking::{JudgedBy, Policies, Ranking};
 use crate::decide::DecideError;
 use crate::errors::got_number;
 use crate::input::Object;
@@ -27,7 +28,7 @@ pub struct EvaluateOptions {
     pub threshold: f64,
     /// The intent bands' thresholds (default 0.7 / 0.4).
     pub thresholds: Thresholds,
-    /// With these, the profit curve and its best threshold.
+    /// With these, what each policy is worth and the best threshold.
     pub economics: Option<Economics>,
 }
 
@@ -88,17 +89,56 @@ impl EvaluateOptions {
 pub struct Evaluation {
     pub metrics: Metrics,
     pub bands: Vec<Band>,
-    /// Expected profit at thresholds 0, 0.01, … 1 (with economics).
-    pub profit_curve: Option<Vec<ProfitPoint>>,
-    /// The most profitable threshold (with economics).
-    pub best_threshold: Option<ProfitPoint>,
+    /// What the bands' and the policies' profits are judged by: the truth
+    /// (q(x)) when the world is known, else the labels.
+    pub judged_by: JudgedBy,
+    /// With economics: what contacting everyone above each threshold is
+    /// worth, its best threshold, everyone, no one and the oracles.
+    pub policies: Option<Policies>,
+}
+
+/// The evaluation users of a model: who they are, what they did, what the
+/// model says of them, and the truth about them when it is known.
+struct Measured {
+    y: Vec<bool>,
+    p: Vec<f64>,
+    in_sample: bool,
+    /// q(x) and each user's own p, for a known world.
+    best: Option<Vec<f64>>,
+    oracle: Option<Vec<f64>>,
+}
+
+impl Measured {
+    fn new(
+        weights: &[f64; Q],
+        data: &Dataset,
+        split: &Split,
+        generated_by: Option<&GeneratorParams>,
+    ) -> Measured {
+        let (rows, in_sample) = split.evaluation_rows();
+        let known = generated_by.zip(data.latent.as_ref());
+        Measured {
+            y: rows.iter().map(|&i| data.converted[i]).collect(),
+            p: predict(weights, data, rows),
+            in_sample,
+            best: known.map(|(params, _)| noise_averaged(params, data, rows)),
+            oracle: known.map(|(_, l)| rows.iter().map(|&i| l.probability[i]).collect()),
+        }
+    }
+
+    fn truth(&self) -> Option<Truth<'_>> {
+        self.best
+            .as_deref()
+            .zip(self.oracle.as_deref())
+            .map(|(best, oracle)| Truth { best, oracle })
+    }
 }
 
 /// Measures the model with raw `weights` (intercept last) on `split`'s
 /// evaluation users of `data`: the held-out ones, or every training user
 /// (in-sample, and said so) without a split. `generated_by` is the
 /// parameters that drew `data`, when they are known: then q(x) and each
-/// user's true p give the ceilings.
+/// user's true p give the ceilings and judge the policies.
 pub fn evaluate_model(
     weights: &[f64; Q],
     data: &Dataset,
@@ -106,28 +146,35 @@ pub fn evaluate_model(
     options: &EvaluateOptions,
     generated_by: Option<&GeneratorParams>,
 ) -> Evaluation {
-    let (rows, in_sample) = split.evaluation_rows();
-    let y: Vec<bool> = rows.iter().map(|&i| data.converted[i]).collect();
-    let p = predict(weights, data, rows);
-    let known = generated_by.zip(data.latent.as_ref());
-    let best = known.map(|(params, _)| noise_averaged(params, data, rows));
-    let oracle: Option<Vec<f64>> =
-        known.map(|(_, l)| rows.iter().map(|&i| l.probability[i]).collect());
-    let truth = best
-        .as_deref()
-        .zip(oracle.as_deref())
-        .map(|(best, oracle)| Truth { best, oracle });
-    let (profit_curve, best_threshold) = match options.economics {
-        Some(e) => {
-            let (curve, best) = profit_curve(&p, e);
-            (Some(curve), Some(best))
-        }
-        None => (None, None),
-    };
+    let measured = Measured::new(weights, data, split, generated_by);
+    let (y, p) = (&measured.y, &measured.p);
+    let ranking = Ranking::new(y, p, measured.truth());
     Evaluation {
-        metrics: evaluate(&y, &p, truth, options.threshold, in_sample),
-        bands: bands(&y, &p, options.thresholds, options.economics),
-        profit_curve,
-        best_threshold,
+        metrics: evaluate(
+            y,
+            p,
+            measured.truth(),
+            options.threshold,
+            measured.in_sample,
+        ),
+        bands: ranking.bands(options.thresholds, options.economics),
+        judged_by: ranking.judged_by(),
+        policies: options.economics.map(|e| ranking.policies(e)),
     }
+}
+
+/// The same evaluation users ranked once, for decisions read at any
+/// threshold: the bands, profits and gains of [`evaluate_model`], bit for
+/// bit. The flag says whether they are the training users (no split).
+pub fn rank_model(
+    weights: &[f64; Q],
+    data: &Dataset,
+    split: &Split,
+    generated_by: Option<&GeneratorParams>,
+) -> (Ranking, bool) {
+    let measured = Measured::new(weights, data, split, generated_by);
+    (
+        Ranking::new(&measured.y, &measured.p, measured.truth()),
+        measured.in_sample,
+    )
 }

@@ -7,12 +7,17 @@
 
 use serde::Serialize;
 
-use super::evaluation::{evaluate_model, EvaluateOptions, Evaluation};
-use super::features::Q;
+use super::evaluation::{evaluate_model, rank_model, EvaluateOptions, Evaluation};
+use super::features::{P, Q};
 use super::fitted::FittedModel;
 use super::fitter::{FitProgress, Fitter};
 use super::params::{FitError, FitParams, ValidFitParams};
 use super::split::Split;
+use crate::decide::bands::Thresholds;
+use crate::decide::board::DecisionBoard;
+use crate::decide::scored_csv::scored_csv;
+use crate::decide::whatif::{signal_ranges, WhatIfModel};
+use crate::world::params::ValidParams;
 use crate::world::session::World;
 
 /// How a live fit followed its world.
@@ -111,9 +116,101 @@ impl LiveFit {
             world.data(),
             self.fitter.split(),
             options,
-            Some(world.params().get()),
+            world.params().map(ValidParams::get),
         ))
     }
+
+    /// The model's decisions on its own world's evaluation users, the same
+    /// users [`LiveFit::evaluate`] measures; what-if users are measured
+    /// against the range of its training users. Another world is refused.
+    pub fn decisions(&self, world: &World) -> Result<DecisionBoard, FitError> {
+        if !self.fits(world) {
+            return Err(FitError::new(
+                "world",
+                "is not the world this model was fitted on (its users were redrawn): decide on it explicitly, as a model from another world",
+            ));
+        }
+        let model = self.fitter.model();
+        Ok(board(
+            &model.weights(),
+            &model.std_dev,
+            &model.used,
+            world,
+            self.fitter.split(),
+        ))
+    }
+}
+
+impl LiveFit {
+    /// Every user of its own world scored (`conversion score --format csv`
+    /// with this model), `held_out` marking its split's held-out users.
+    /// Another world is refused.
+    pub fn scored_csv(&self, world: &World, thresholds: &Thresholds) -> Result<Vec<u8>, FitError> {
+        if !self.fits(world) {
+            return Err(FitError::new(
+                "world",
+                "is not the world this model was fitted on (its users were redrawn)",
+            ));
+        }
+        Ok(scored_csv(
+            world.data(),
+            &self.fitter.model().weights(),
+            thresholds,
+            self.fitter.split(),
+        ))
+    }
+}
+
+/// Every user of `world` scored by a model that was not fitted on it,
+/// `held_out` marking the held-out users of the split `split`.
+pub fn scored_csv_on_world(
+    weights: &[f64; Q],
+    world: &World,
+    split: &ValidFitParams,
+    thresholds: &Thresholds,
+) -> Vec<u8> {
+    let p = split.get();
+    let split = Split::new(world.data().len(), p.test_fraction, p.split_seed);
+    scored_csv(world.data(), weights, thresholds, &split)
+}
+
+/// The decisions of the model with raw `weights`, training standard
+/// deviations `std_dev` and inputs `used`, on `world`'s evaluation users
+/// under `split`, what-if users measured against its training users' range.
+fn board(
+    weights: &[f64; Q],
+    std_dev: &[f64; P],
+    used: &[bool; P],
+    world: &World,
+    split: &Split,
+) -> DecisionBoard {
+    let generated_by = world.params().map(ValidParams::get);
+    let (ranking, in_sample) = rank_model(weights, world.data(), split, generated_by);
+    let model = WhatIfModel {
+        coefficients: std::array::from_fn(|j| weights[j]),
+        intercept: weights[P],
+        std_dev: *std_dev,
+        used: *used,
+        range: signal_ranges(world.data(), &split.train),
+    };
+    DecisionBoard::new(ranking, in_sample, model, generated_by.cloned())
+}
+
+/// The decisions of a model that was not fitted on `world` (frozen or
+/// imported), on `world`'s evaluation users under the split `split`, as
+/// [`evaluate_on_world`] measures it; what-if users are measured against
+/// the range of this world's training users (the model's own are not
+/// known).
+pub fn decisions_on_world(
+    weights: &[f64; Q],
+    std_dev: &[f64; P],
+    used: &[bool; P],
+    world: &World,
+    split: &ValidFitParams,
+) -> DecisionBoard {
+    let p = split.get();
+    let split = Split::new(world.data().len(), p.test_fraction, p.split_seed);
+    board(weights, std_dev, used, world, &split)
 }
 
 /// Evaluates a model that was not fitted on `world` (a frozen model after
@@ -135,7 +232,7 @@ pub fn evaluate_on_world(
         world.data(),
         &split,
         options,
-        Some(world.params().get()),
+        world.params().map(ValidParams::get),
     )
 }
 
@@ -177,7 +274,7 @@ mod tests {
         assert_eq!(explicit.metrics.users, 800);
 
         // A weight moves: relabelled, warm, and the weight follows.
-        let mut moved = w.params().get().clone();
+        let mut moved = w.params().unwrap().get().clone();
         moved.weights.downloads_7d = 1.2;
         w.update(moved.validate(MAX_ROWS_IN_MEMORY).unwrap());
         assert_eq!(live.follow(&w).unwrap(), Follow::Relabelled);
@@ -187,7 +284,7 @@ mod tests {
         assert!(live.evaluate(&w, &options).is_ok());
 
         // New users: a new split, warm from the current weights.
-        let mut reseeded = w.params().get().clone();
+        let mut reseeded = w.params().unwrap().get().clone();
         reseeded.seed = Seed(77);
         w.update(reseeded.validate(MAX_ROWS_IN_MEMORY).unwrap());
         assert!(live.evaluate(&w, &options).is_err());

@@ -23,13 +23,13 @@ mod params;
 mod reroll;
 mod split;
 
-pub use evaluation::{evaluate_model, EvaluateOptions, Evaluation};
-pub use features::{feature_vector, included, Signal, FEATURES};
-pub use fitted::{weight_rows, FittedModel, Start, WeightRow};
+pub use evaluation::{evaluate_model, rank_model, EvaluateOptions, Evaluation};
+pub use features::{feature_vector, included, Signal, FEATURES, P, Q};
+pub use fitted::{predict, weight_rows, FittedModel, Start, WeightRow};
 pub use fitter::{FitProgress, Fitter};
 pub use fractional::{fit_probabilities, ProbabilityFit, ProbabilityFitter};
 pub use intervals::{Intervals, Z_95};
-pub use live::{evaluate_on_world, Follow, LiveFit};
+pub use live::{decisions_on_world, evaluate_on_world, scored_csv_on_world, Follow, LiveFit};
 pub use params::{
     FitError, FitParams, Optimizer, Pace, Separation, StopReason, ValidFitParams, LEARNING_RATES,
     MAX_ITERATIONS,

@@ -13,6 +13,11 @@ use super::score::ScoreWeights;
 use crate::errors::got_number;
 use crate::math::sigmoid;
 
+/// A realistic conversion rate for a subscription streaming product's new
+/// users, a few in a hundred: the page's one-click preset (5%). The
+/// contract's default world, with b0 = 0, converts about 86%.
+pub const REALISTIC_RATE: f64 = 0.05;
+
 /// The baseline b0 at which the mean true probability of `data`'s users is
 /// `target`, for the other parameters in `params`. `data` must have been
 /// generated here (it needs the noise draws).

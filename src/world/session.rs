@@ -1,7 +1,9 @@
 //! A world kept in memory while a person explores it: its parameters, its
 //! users, and the aggregates the page draws. Moving to new parameters
 //! relabels the same users when only the score changed, and draws new users
-//! otherwise: that decision lives here, once.
+//! otherwise: that decision lives here, once. The users may also come from a
+//! file: then no parameters drew them, and nothing that needs the truth
+//! (the scores, q(x), each user's p) is known.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -10,7 +12,7 @@ use serde::Serialize;
 use super::aggregates::{expected, first_rows, Aggregates, Expected, Histogram, RowView};
 use super::dataset::Dataset;
 use super::generator::{generate, regenerate, relabel_with, same_population};
-use super::params::{GeneratorParams, ValidParams};
+use super::params::{GeneratorParams, ParamError, ValidParams};
 use super::score_view::{score_view, ScoreAxis, ScoreMoments, ScoreTally, ScoreView};
 use super::summary::Summary;
 
@@ -35,22 +37,38 @@ fn next_generation() -> u64 {
     GENERATIONS.fetch_add(1, Ordering::Relaxed) + 1
 }
 
-/// A generated world: parameters, users, and what the page draws of them.
+/// A world: users, where they came from, and what the page draws of them.
 #[derive(Clone, Debug)]
 pub struct World {
+    /// The parameters that drew the users; for imported users, the
+    /// contract's defaults, which their columns are compared with.
     params: ValidParams,
     data: Dataset,
-    /// Which users these are: a new id whenever users are drawn, the same
-    /// when they are only relabelled.
+    /// Which users these are: a new id whenever users are drawn or read,
+    /// the same when they are only relabelled.
     generation: u64,
     /// What the page shows of the users' features and labels.
     aggregates: Aggregates,
-    /// What the users' scores are made of, for their mean and spread.
-    moments: ScoreMoments,
-    /// The users' scores under the S-curve.
-    scores: ScoreView,
+    /// The users' scores: generated users only (`None` for imported ones).
+    scores: Option<Scores>,
     /// The users the last relabel flipped (kept to reuse its memory).
     flipped: Vec<usize>,
+}
+
+/// What generated users' scores are made of, and how they fall under the S.
+#[derive(Clone, Debug)]
+struct Scores {
+    /// For the scores' mean and spread.
+    moments: ScoreMoments,
+    view: ScoreView,
+}
+
+impl Scores {
+    fn of(params: &GeneratorParams, data: &Dataset) -> Scores {
+        let moments = ScoreMoments::of(data);
+        let view = score_view(params, data, &moments);
+        Scores { moments, view }
+    }
 }
 
 /// Everything the page draws for one state of the world.
@@ -59,14 +77,19 @@ pub struct World {
 pub struct View<'a> {
     /// How the world got here (`None` for a first look).
     pub change: Option<Change>,
+    /// True when the users were read from a file: nothing that needs the
+    /// truth is known.
+    pub imported: bool,
     pub summary: Summary,
     /// The 95% interval of each tier's conversion rate, in tier order.
     pub tier_intervals: Vec<Option<[f64; 2]>>,
     pub histograms: Vec<Histogram>,
-    /// The score → probability picture.
-    pub scores: &'a ScoreView,
+    /// The score → probability picture (generated users only).
+    pub scores: Option<&'a ScoreView>,
     pub expected: Vec<Expected>,
     pub first_rows: Vec<RowView>,
+    /// The parameters that drew the users, or for imported users the
+    /// contract's defaults their columns are compared with.
     pub params: &'a GeneratorParams,
 }
 
@@ -83,40 +106,62 @@ impl World {
     pub fn new(params: ValidParams) -> World {
         let mut data = generate(&params);
         prepare(&mut data);
-        let aggregates = Aggregates::new(&data);
-        let moments = ScoreMoments::of(&data);
-        let scores = score_view(params.get(), &data, &moments);
         World {
+            aggregates: Aggregates::new(&data),
+            scores: Some(Scores::of(params.get(), &data)),
             params,
             data,
             generation: next_generation(),
-            aggregates,
-            moments,
-            scores,
             flipped: Vec::new(),
         }
+    }
+
+    /// Users read from a file (a contract CSV, already validated): a world
+    /// whose truth is unknown. Refused without users.
+    pub fn imported(mut data: Dataset) -> Result<World, ParamError> {
+        data.latent = None;
+        let params = GeneratorParams {
+            rows: data.len() as u64,
+            ..Default::default()
+        }
+        .validate(data.len() as u64)?;
+        Ok(World {
+            aggregates: Aggregates::new(&data),
+            scores: None,
+            params,
+            data,
+            generation: next_generation(),
+            flipped: Vec::new(),
+        })
     }
 
     /// Moves to new parameters: relabels the same users when only score
     /// parameters (weights, tier effects, σ, b0) changed, in one pass that
     /// also counts the scores, and updates the counts by label at the cost of
     /// the users whose label flipped; else draws new users in the memory
-    /// already held.
+    /// already held (imported users are always replaced).
     pub fn update(&mut self, params: ValidParams) -> Change {
-        let mut tally = ScoreTally::new(ScoreAxis::new(params.get(), &self.moments));
-        let change = if same_population(self.params.get(), params.get())
-            && relabel_with(&mut self.data, &params, &mut self.flipped, |b| tally.add(b))
-        {
-            self.aggregates.follow(&self.data, &self.flipped);
-            let rate = self.aggregates.conversion_rate();
-            self.scores = tally.finish(params.get(), &self.moments, rate);
+        let relabelled = match &mut self.scores {
+            Some(scores) if same_population(self.params.get(), params.get()) => {
+                let mut tally = ScoreTally::new(ScoreAxis::new(params.get(), &scores.moments));
+                if relabel_with(&mut self.data, &params, &mut self.flipped, |b| tally.add(b)) {
+                    self.aggregates.follow(&self.data, &self.flipped);
+                    let rate = self.aggregates.conversion_rate();
+                    scores.view = tally.finish(params.get(), &scores.moments, rate);
+                    true
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        };
+        let change = if relabelled {
             Change::Relabelled
         } else {
             regenerate(&mut self.data, &params);
             prepare(&mut self.data);
             self.aggregates = Aggregates::new(&self.data);
-            self.moments = ScoreMoments::of(&self.data);
-            self.scores = score_view(params.get(), &self.data, &self.moments);
+            self.scores = Some(Scores::of(params.get(), &self.data));
             self.generation = next_generation();
             Change::Regenerated
         };
@@ -129,9 +174,15 @@ impl World {
         &self.data
     }
 
-    /// The checked parameters that made the users.
-    pub fn params(&self) -> &ValidParams {
-        &self.params
+    /// The checked parameters that drew the users: `None` for imported
+    /// users, whom no parameters drew.
+    pub fn params(&self) -> Option<&ValidParams> {
+        self.scores.is_some().then_some(&self.params)
+    }
+
+    /// True when the users were read from a file.
+    pub fn is_imported(&self) -> bool {
+        self.scores.is_none()
     }
 
     /// Identifies the users: it changes whenever new users are drawn and
@@ -146,10 +197,11 @@ impl World {
         let (summary, histograms) = self.aggregates.summary_and_histograms();
         View {
             change,
+            imported: self.is_imported(),
             summary,
             tier_intervals: self.aggregates.tier_intervals(),
             histograms,
-            scores: &self.scores,
+            scores: self.scores.as_ref().map(|s| &s.view),
             expected: expected(self.params.get()),
             first_rows: first_rows(&self.data, self.params.get(), PREVIEW_ROWS),
             params: self.params.get(),
@@ -212,7 +264,42 @@ mod tests {
             assert_eq!(a.summary, b.summary);
             assert_eq!(a.histograms, b.histograms);
             assert_eq!(a.scores, b.scores, "the score view, bit for bit");
+            assert!(a.scores.is_some());
             assert_eq!(a.first_rows, b.first_rows);
         }
+    }
+
+    #[test]
+    fn imported_users_have_no_truth_and_leave_for_generated_ones() {
+        let base = GeneratorParams {
+            rows: 2_000,
+            ..Default::default()
+        };
+        let generated = generate(&valid(base.clone()));
+        let before = World::new(valid(base.clone())).generation();
+        let mut world = World::imported(generated.clone()).unwrap();
+        assert!(world.is_imported());
+        assert!(world.params().is_none(), "no parameters drew a file");
+        assert!(world.generation() > before);
+        assert!(world.data().latent.is_none());
+        let view = world.view(None);
+        assert!(view.imported && view.scores.is_none());
+        assert_eq!(view.summary.rows, 2_000);
+        assert_eq!(view.summary.conversions, generated.conversions());
+        assert_eq!(view.first_rows[0].probability, None);
+        assert_eq!(
+            view.params,
+            &GeneratorParams {
+                rows: 2_000,
+                ..Default::default()
+            }
+        );
+        // Moving any parameter draws generated users again, even the same ones.
+        let imported_generation = world.generation();
+        assert_eq!(world.update(valid(base.clone())), Change::Regenerated);
+        assert!(!world.is_imported());
+        assert_ne!(world.generation(), imported_generation);
+        assert_eq!(world.data(), &generate(&valid(base)));
+        assert!(World::imported(Dataset::default()).is_err());
     }
 }

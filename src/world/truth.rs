@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::contract::Tier;
 use super::csv_write::to_csv;
-use super::dataset::{Dataset, Latent};
+use super::dataset::{Dataset, Features, Latent};
 use super::generator::generate;
 use super::noise_average::NoiseAverage;
 use super::params::{GeneratorParams, ValidParams};
@@ -44,6 +44,13 @@ pub fn noise_averaged_all(params: &GeneratorParams, data: &Dataset) -> Vec<f64> 
         .map(|x| weights.systematic(&x))
         .collect();
     from_scores(params.noise_sigma, scores)
+}
+
+/// q(x) of one user with signals `x`: the chance that such a user converts,
+/// their own noise averaged out (a what-if user, in no dataset).
+pub fn noise_averaged_user(params: &GeneratorParams, x: &Features) -> f64 {
+    let s = ScoreWeights::new(params).systematic(x);
+    NoiseAverage::new(params.noise_sigma, s, s).integrate(s).0
 }
 
 /// q of each systematic score, in place.
