@@ -171,6 +171,10 @@ fn economics_price_the_bands_and_find_the_best_threshold() {
     let report = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(report.contains("expected profit"), "{report}");
+    assert!(
+        report.contains("profits judged by who converted (the truth is unknown"),
+        "without --params the labels judge: {report}"
+    );
     // Contacting pays only when 30·p > 28, so the best threshold is above 0.9.
     let best = report
         .lines()
@@ -410,4 +414,106 @@ fn separable_data_are_named_even_when_the_fit_converges() {
         report.contains("warning: the data are perfectly separable"),
         "{report}"
     );
+}
+
+#[test]
+fn score_format_csv_writes_the_scored_users_with_the_models_split() {
+    let csv = users_csv("3000");
+    let model = temp("csv-model.json");
+    let out = conversion(
+        &[
+            "fit",
+            csv.to_str().unwrap(),
+            "--test-fraction",
+            "0.3",
+            "--split-seed",
+            "9",
+            "--output",
+            model.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let model = model.to_str().unwrap();
+    let contract = std::fs::read_to_string(&csv).unwrap();
+    // From standard input and from FILE: the same bytes.
+    let piped = conversion(&["score", "--model", model, "--format", "csv"], &contract);
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    let named = conversion(
+        &[
+            "score",
+            "--model",
+            model,
+            "--format",
+            "csv",
+            csv.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(piped.stdout, named.stdout);
+    let scored = text(&piped.stdout);
+    let lines: Vec<&str> = scored.lines().collect();
+    assert_eq!(
+        lines[0],
+        "days_since_signup,sessions_7d,content_hours_7d,downloads_7d,paywall_views_7d,country_tier,converted,probability,segment,held_out"
+    );
+    assert_eq!(lines.len(), 3_001);
+    // The contract's columns are the file's rows, byte for byte.
+    for (scored, original) in lines.iter().zip(contract.lines()).skip(1) {
+        assert!(scored.starts_with(&format!("{original},")), "{scored}");
+    }
+    // held_out marks the model's 30% (split seed 9).
+    let held = lines[1..].iter().filter(|l| l.ends_with(",1")).count();
+    assert_eq!(held, 900);
+    // Each probability and segment is what the JSON scoring gives that user.
+    let first: Vec<&str> = lines[1].split(',').collect();
+    let user = format!(
+        r#"{{"days_since_signup": {}, "sessions_7d": {}, "content_hours_7d": {}, "downloads_7d": {}, "paywall_views_7d": {}, "country_tier": "{}"}}"#,
+        first[0], first[1], first[2], first[3], first[4], first[5]
+    );
+    let json = conversion(&["score", "--model", model], &user);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["probability"].to_string(), first[7]);
+    assert_eq!(json["segment"], first[8]);
+    // The thresholds and the split can be given: then they are the flags'.
+    let moved = conversion(
+        &[
+            "score",
+            "--model",
+            model,
+            "--format",
+            "csv",
+            "--high",
+            "0.95",
+            "--medium",
+            "0.9",
+            "--test-fraction",
+            "0",
+            "--split-seed",
+            "1",
+        ],
+        &contract,
+    );
+    let moved = text(&moved.stdout);
+    assert!(moved.lines().skip(1).all(|l| l.ends_with(",0")));
+    assert!(moved.contains(",low_intent,"), "p < 0.9 is low intent now");
+
+    // A bad CSV is refused whole, its problems named by line and column.
+    let bad = conversion(
+        &["score", "--model", model, "--format", "csv"],
+        &format!(
+            "{}\n1,2,3.00,1,1,tier_9,1\n",
+            contract.lines().next().unwrap()
+        ),
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(bad.stdout.is_empty());
+    assert!(
+        text(&bad.stderr).contains("line 2, column 6 (country_tier): must be tier_1"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let split_without_csv = conversion(&["score", "--model", model, "--test-fraction", "0.5"], "");
+    assert_eq!(split_without_csv.status.code(), Some(1));
+    assert!(text(&split_without_csv.stderr).contains("need --format csv"));
 }

@@ -23,11 +23,23 @@ pub fn read_csv(
     sink: &mut impl RowSink,
 ) -> Result<Result<u64, CsvError>, Failure> {
     let cannot = |e: io::Error| Failure::Message(format!("cannot read {}: {e}", path.display()));
-    let mut file = File::open(path).map_err(cannot)?;
+    let file = File::open(path).map_err(cannot)?;
+    read_csv_from(file, &path.display().to_string(), limits, sink)
+}
+
+/// Reads a CSV from `input` (a file, standard input) named `name` in
+/// messages, as [`read_csv`] does.
+pub fn read_csv_from(
+    mut input: impl Read,
+    name: &str,
+    limits: CsvLimits,
+    sink: &mut impl RowSink,
+) -> Result<Result<u64, CsvError>, Failure> {
+    let cannot = |e: io::Error| Failure::Message(format!("cannot read {name}: {e}"));
     let mut reader = CsvReader::new(limits);
     let mut buffer = vec![0u8; CHUNK];
     loop {
-        let n = match file.read(&mut buffer) {
+        let n = match input.read(&mut buffer) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

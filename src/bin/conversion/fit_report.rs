@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
+use conversion_playground::decide::economics::money;
 use conversion_playground::decide::metrics::{Estimate, Metrics};
+use conversion_playground::decide::ranking::{JudgedBy, ProfitCurve};
 use conversion_playground::model::{
     EvaluateOptions, Evaluation, FitParams, FittedModel, Optimizer, Pace, FEATURES,
 };
@@ -13,7 +15,7 @@ use conversion_playground::world::params::GeneratorParams;
 use conversion_playground::world::truth::{generating_weights, BestPossible, Unknown};
 
 use crate::fit::unknown_reason;
-use crate::text::{decimal, money, percent, thousands};
+use crate::text::{decimal, percent, thousands};
 
 /// What is known about the world that drew the file.
 pub enum Truth {
@@ -295,8 +297,8 @@ pub fn metrics_report(m: &Metrics, params: &FitParams, users: usize) -> String {
     out
 }
 
-/// The intent bands, with each band's expected profit and the best
-/// threshold when the economics are given.
+/// The intent bands, with each band's expected profit and every policy's
+/// best threshold when the economics are given.
 pub fn bands_report(evaluation: &Evaluation, options: &EvaluateOptions) -> String {
     let thresholds = options.thresholds;
     let mut out = format!(
@@ -339,12 +341,45 @@ pub fn bands_report(evaluation: &Evaluation, options: &EvaluateOptions) -> Strin
                 .map_or(String::new(), |v| format!(" {:>16}", money(v)))
         );
     }
-    if let Some(best) = evaluation.best_threshold {
-        out += &format!(
-            "  most profitable: contact users with p ≥ {:.2} ({} users), expected profit {}\n",
-            best.threshold,
-            thousands(best.contacted as u64),
-            money(best.expected_profit)
+    let Some(policies) = &evaluation.policies else {
+        return out;
+    };
+    let e = policies.economics;
+    out += &match evaluation.judged_by {
+        JudgedBy::Truth => format!(
+            "  profits judged by q(x), each user's noise-averaged probability (never by the model's own predictions): a conversion worth {}, a contact costing {}, a conversion only through the contact\n",
+            money(e.value_per_conversion),
+            money(e.cost_per_contact)
+        ),
+        JudgedBy::Labels => format!(
+            "  profits judged by who converted (the truth is unknown; never by the model's own predictions): a conversion worth {}, a contact costing {}, a conversion only through the contact\n",
+            money(e.value_per_conversion),
+            money(e.cost_per_contact)
+        ),
+    };
+    let best = |what: &str, by: &str, curve: &ProfitCurve| {
+        format!(
+            "  {what}: contact users with {by} ≥ {:.2} ({} users), expected profit {}\n",
+            curve.best.threshold,
+            thousands(curve.best.contacted as u64),
+            money(curve.best.expected_profit)
+        )
+    };
+    out += &best("most profitable", "p", &policies.model);
+    out += &format!(
+        "  contact everyone ({} users): {}; contact no one: {}\n",
+        thousands(evaluation.metrics.users as u64),
+        money(policies.everyone),
+        money(policies.nobody)
+    );
+    if let Some(curve) = &policies.best_possible {
+        out += &best("best possible (ranking by q(x))", "q(x)", curve);
+    }
+    if let Some(curve) = &policies.oracle {
+        out += &best(
+            "oracle (ranking by each user's own p, judged by it: unreachable)",
+            "their own p",
+            curve,
         );
     }
     out

@@ -1,42 +1,100 @@
-//! `conversion score`: score users read as JSON lines with a model file.
+//! `conversion score`: score users with a model file, read as JSON lines
+//! (one JSON line out per user) or as a contract CSV (the scored users CSV
+//! out).
 
-use std::io::{self, BufRead, BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 use conversion_playground::artifact::{ModelArtifact, MAX_MODEL_BYTES};
+use conversion_playground::decide::bands::Thresholds;
+use conversion_playground::decide::scored_csv::scored_csv;
 use conversion_playground::errors::thousands;
 use conversion_playground::input;
+use conversion_playground::model::{FitParams, Split};
 use conversion_playground::scoring::{score, user_from_json, MAX_USER_BYTES};
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::csv_read::CsvLimits;
+use conversion_playground::world::dataset::Dataset;
 use serde_json::{json, Value};
 
-use crate::files::read_small;
+use crate::files::{read_csv_from, read_small};
+use crate::flags;
 use crate::output::{self, write_failure, Failure};
 
-/// Reads users as JSON lines on stdin (the six signal fields) and writes one
-/// JSON line per user. A bad line (bad JSON, not UTF-8, too long, a bad
-/// field) gets an error line naming the line and the field; the other lines
-/// are still scored, and the exit code is 1 if any line failed.
+/// Scores users with a model file. `--format json` (the default) reads JSON
+/// lines (the six signal fields) and writes one JSON line per user; a bad
+/// line (bad JSON, not UTF-8, too long, a bad field) gets an error line
+/// naming the line and the field, the other lines are still scored, and the
+/// exit code is 1 if any line failed. `--format csv` reads a contract CSV
+/// (checked like `conversion validate`; a bad one is refused whole) and
+/// writes the scored users: its columns, then `probability`, `segment` and
+/// `held_out`.
 #[derive(Args, Debug)]
+#[command(allow_negative_numbers = true)]
 pub struct ScoreArgs {
-    /// The model artifact written by `conversion fit --output`.
+    /// The model artifact written by `conversion fit --output` (or the page).
     #[arg(long)]
     model: PathBuf,
+    /// The users to score [default: standard input].
+    file: Option<PathBuf>,
+    /// `json`: JSON lines in, JSON lines out. `csv`: a contract CSV in, the
+    /// scored users CSV out [default json].
+    #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+    format: String,
+    /// High-intent threshold [default: the model file's].
+    #[arg(long, allow_hyphen_values = true)]
+    high: Option<f64>,
+    /// Medium-intent threshold [default: the model file's].
+    #[arg(long, allow_hyphen_values = true)]
+    medium: Option<f64>,
+    /// With --format csv: the share of users `held_out` marks [default: the
+    /// model file's, so it marks the users the model was not trained on].
+    #[arg(long, allow_hyphen_values = true)]
+    test_fraction: Option<f64>,
+    /// With --format csv: the seed of that split [default: the model file's].
+    #[arg(long)]
+    split_seed: Option<u64>,
+}
+
+/// Where the users come from: FILE or standard input.
+fn users(args: &ScoreArgs) -> Result<(Box<dyn BufRead>, String), Failure> {
+    Ok(match &args.file {
+        Some(path) => {
+            let file =
+                File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            (Box::new(BufReader::new(file)), path.display().to_string())
+        }
+        None => (Box::new(io::stdin().lock()), "standard input".into()),
+    })
 }
 
 pub fn run(args: ScoreArgs) -> Result<ExitCode, Failure> {
     let text = read_small(&args.model, MAX_MODEL_BYTES, "the model file")?;
-    let artifact =
+    let mut artifact =
         ModelArtifact::from_json(&text).map_err(|e| format!("{}: {e}", args.model.display()))?;
+    artifact.thresholds = Thresholds {
+        high: args.high.unwrap_or(artifact.thresholds.high),
+        medium: args.medium.unwrap_or(artifact.thresholds.medium),
+    }
+    .validate()
+    .map_err(|e| flags::message(&e))?;
+    if args.format == "csv" {
+        return score_csv(&args, &artifact);
+    }
+    if args.test_fraction.is_some() || args.split_seed.is_some() {
+        return Err("--test-fraction and --split-seed mark held-out users in the CSV: they need --format csv".to_string().into());
+    }
     let coefficients = artifact.coefficient_array();
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut input = io::stdin().lock();
+    let (mut input, name) = users(&args)?;
     let mut line = Vec::new();
     let mut failed = 0usize;
     let mut number = 0usize;
     while let Some(fits) = next_line(&mut input, &mut line, MAX_USER_BYTES)
-        .map_err(|e| format!("cannot read standard input: {e}"))?
+        .map_err(|e| format!("cannot read {name}: {e}"))?
     {
         number += 1;
         let result = if fits {
@@ -87,6 +145,31 @@ pub fn run(args: ScoreArgs) -> Result<ExitCode, Failure> {
         output::warn(&format!("{failed} line(s) could not be scored"));
         return Ok(ExitCode::FAILURE);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--format csv`: the contract CSV scored, with the model's split marking
+/// the held-out users (or the one the flags give).
+fn score_csv(args: &ScoreArgs, artifact: &ModelArtifact) -> Result<ExitCode, Failure> {
+    let fit = &artifact.training.fit;
+    let split = FitParams {
+        test_fraction: args.test_fraction.unwrap_or(fit.test_fraction),
+        split_seed: args.split_seed.unwrap_or(fit.split_seed),
+        ..fit.clone()
+    };
+    split.validate().map_err(|e| flags::message(&e))?;
+    let (input, name) = users(args)?;
+    let mut data = Dataset::default();
+    if let Err(err) = read_csv_from(input, &name, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
+        output::warn(&format!("{name}: {err}"));
+        return Ok(ExitCode::FAILURE);
+    }
+    let split = Split::new(data.len(), split.test_fraction, split.split_seed);
+    let bytes = scored_csv(&data, &artifact.weights(), &artifact.thresholds, &split);
+    let mut out = io::stdout().lock();
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| write_failure(&e, "standard output"))?;
     Ok(ExitCode::SUCCESS)
 }
 

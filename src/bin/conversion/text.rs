@@ -25,23 +25,6 @@ pub fn decimal(x: f64, places: usize) -> String {
     }
 }
 
-/// An amount of money with cents and thousands separators, computed in
-/// floating point (`-1234.5` → `-1,234.50`). Amounts are bounded by
-/// `economics::MAX_AMOUNT`, so every profit has exact cents here.
-pub fn money(x: f64) -> String {
-    let text = format!("{:.2}", x.abs());
-    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if x < 0.0 && text != "0.00" { "-" } else { "" };
-    format!("{sign}{grouped}.{cents}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,9 +42,5 @@ mod tests {
         assert_eq!(decimal(999_999.0, 1), "999999.0");
         assert_eq!(decimal(-7_573_648_216.1, 4), "-7.574e9");
         assert_eq!(decimal(f64::INFINITY, 4), "infinity");
-        assert_eq!(money(-1234.5), "-1,234.50");
-        assert_eq!(money(-0.001), "0.00");
-        assert_eq!(money(1e13), "10,000,000,000,000.00");
-        assert_eq!(money(184_467_440_737.25), "184,467,440,737.25");
     }
 }
