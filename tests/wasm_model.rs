@@ -206,7 +206,8 @@ fn a_stepwise_fit_reaches_the_optimum_and_evaluates_to_the_native_numbers() {
             golden_model::BAND_PROFIT[k].to_bits()
         );
     }
-    let best = get(&evaluation, "bestThreshold");
+    assert_eq!(get(&evaluation, "judgedBy").as_string().unwrap(), "truth");
+    let best = get(&get(&get(&evaluation, "policies"), "model"), "best");
     assert_eq!(number(&best, "threshold"), golden_model::BEST_THRESHOLD);
     assert_eq!(
         number(&best, "contacted") as usize,

@@ -2,16 +2,21 @@
 //! compiled for `wasm32` only.
 //!
 //! Long-lived data stays in Rust behind opaque handles ([`World`],
-//! [`ModelFit`], [`FixedModel`], [`Truth`]); JS gets small results back. Input crosses as JSON (read by
+//! [`ModelFit`], [`FixedModel`], [`Truth`], [`Decisions`], [`CsvImport`]);
+//! JS gets small results back. Input crosses as JSON (read by
 //! the core's [`crate::input`], so messages are plain and nesting is
 //! bounded); every failure reaches JS as an `Error` whose `field` and
 //! `problem` properties say what was wrong, so the page routes it to its
 //! control without parsing the message. No maths lives here.
 
+mod decide;
+mod import;
 mod model;
 mod truth;
 mod world;
 
+pub use decide::{decide_defaults, scored_csv_of_fit, scored_csv_of_fixed, Decisions};
+pub use import::CsvImport;
 pub use model::{baseline_for_rate, model_defaults, FixedModel, ModelFit};
 pub use truth::{reroll_seed, Truth};
 pub use world::World;
@@ -124,14 +129,17 @@ export interface RowView {
 export interface View {
   /** How the world got here: the same users relabelled, new users, or a first look (null). */
   change: "relabelled" | "regenerated" | null;
+  /** True when the users were read from a file: nothing that needs the truth is known. */
+  imported: boolean;
   summary: Summary;
   /** The 95% Wilson interval of each tier's conversion rate (tier_1, tier_2, tier_3); null for an empty tier. */
   tierIntervals: ([number, number] | null)[];
   histograms: Histogram[];
-  /** The users' scores under the S-curve. */
-  scores: ScoreView;
+  /** The users' scores under the S-curve (null for imported users). */
+  scores: ScoreView | null;
   expected: Expected[];
   firstRows: RowView[];
+  /** The parameters that drew the users; for imported users, the contract's defaults their columns are compared with. */
   params: Required<GeneratorParams>;
 }
 "#;

@@ -83,7 +83,8 @@ export interface Band {
   conversionRate: number | null; meanPredicted: number | null; lift: number | null; shareOfConversions: number; expectedProfit: number | null;
 }
 export interface ProfitPoint { threshold: number; contacted: number; expectedProfit: number; }
-export interface Evaluation { metrics: Metrics; bands: Band[]; profitCurve: ProfitPoint[] | null; bestThreshold: ProfitPoint | null; }
+/** A model measured on its evaluation users; profits are judged by q(x) on generated data, by the labels on imported data. */
+export interface Evaluation { metrics: Metrics; bands: Band[]; judgedBy: JudgedBy; policies: Policies | null; }
 export interface UserSignals { days_since_signup: number; sessions_7d: number; content_hours_7d: number; downloads_7d: number; paywall_views_7d: number; country_tier: string; }
 export interface Contribution { feature: string; value: number; weight: number; contribution: number; }
 export interface Scored { probability: number; segment: Segment; score: number; intercept: number; contributions: Contribution[]; }
@@ -115,7 +116,7 @@ pub fn model_defaults() -> Result<JsValue, JsValue> {
 }
 
 /// Thresholds from an optional JS object.
-fn thresholds(value: JsValue) -> Result<Thresholds, JsValue> {
+pub(crate) fn thresholds(value: JsValue) -> Result<Thresholds, JsValue> {
     let value = read_value(value, "thresholds")?;
     Thresholds::from_value(&value, "thresholds").map_err(|e| field_error(&e))
 }
@@ -126,7 +127,7 @@ fn evaluate_options(value: JsValue) -> Result<EvaluateOptions, JsValue> {
 }
 
 /// Checked fit options from an optional JS object.
-fn fit_options(value: JsValue) -> Result<crate::model::ValidFitParams, JsValue> {
+pub(crate) fn fit_options(value: JsValue) -> Result<crate::model::ValidFitParams, JsValue> {
     FitParams::from_value(&read_value(value, "fitOptions")?)
         .and_then(|p| p.validate())
         .map_err(|e| field_error(&e))
@@ -136,6 +137,13 @@ fn fit_options(value: JsValue) -> Result<crate::model::ValidFitParams, JsValue> 
 #[wasm_bindgen]
 pub struct ModelFit {
     live: LiveFit,
+}
+
+impl ModelFit {
+    /// The live fit, for the decisions.
+    pub(crate) fn live(&self) -> &LiveFit {
+        &self.live
+    }
 }
 
 #[wasm_bindgen]
@@ -234,7 +242,7 @@ impl ModelFit {
             .live
             .evaluate(world.inner(), &options)
             .map_err(|e| field_error(&e))?;
-        let seed = Some(world.inner().params().get().seed);
+        let seed = world.inner().params().map(|p| p.get().seed);
         Ok(ModelArtifact::new(
             &self.live.model(),
             self.live.params(),
@@ -247,7 +255,7 @@ impl ModelFit {
 
     /// The model as it is now, fixed: it stays while the world moves on.
     pub fn freeze(&self, world: &World) -> FixedModel {
-        let seed = Some(world.inner().params().get().seed);
+        let seed = world.inner().params().map(|p| p.get().seed);
         FixedModel {
             artifact: ModelArtifact::new(
                 &self.live.model(),
@@ -287,6 +295,13 @@ impl ModelFit {
 pub struct FixedModel {
     artifact: ModelArtifact,
     imported: bool,
+}
+
+impl FixedModel {
+    /// The model file, for the decisions.
+    pub(crate) fn artifact(&self) -> &ModelArtifact {
+        &self.artifact
+    }
 }
 
 #[wasm_bindgen]
@@ -351,6 +366,11 @@ impl FixedModel {
 #[wasm_bindgen(js_name = baselineForRate)]
 pub fn baseline_for_rate(world: &World, target: f64) -> Result<f64, JsValue> {
     let inner = world.inner();
-    base_rate::baseline_for_rate(inner.params().get(), inner.data(), target)
-        .map_err(|e| field_error(&e))
+    let params = inner.params().ok_or_else(|| {
+        field_error(&crate::world::params::ParamError::new(
+            "targetRate",
+            "can only be solved for generated data: imported users have no noise draws",
+        ))
+    })?;
+    base_rate::baseline_for_rate(params.get(), inner.data(), target).map_err(|e| field_error(&e))
 }

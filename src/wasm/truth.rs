@@ -73,7 +73,12 @@ impl Truth {
             )));
         }
         let leave_out = signals(leave_out)?;
-        let params = inner.params().get();
+        let params = inner.params().map(|p| p.get()).ok_or_else(|| {
+            field_error(&crate::model::FitError::new(
+                "world",
+                "is imported: no parameters drew its users, so its truth is unknown",
+            ))
+        })?;
         let q = noise_averaged_all(params, inner.data());
         let best = self
             .fitter

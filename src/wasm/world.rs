@@ -48,6 +48,11 @@ impl World {
     pub(crate) fn inner(&self) -> &session::World {
         &self.inner
     }
+
+    /// Puts other users in place of these (an import).
+    pub(crate) fn replace(&mut self, inner: session::World) {
+        self.inner = inner;
+    }
 }
 
 #[wasm_bindgen]
