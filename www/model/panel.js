@@ -88,7 +88,13 @@ export class ModelPanel {
     /** @type {Evaluation | null} */
     this.evaluation = null;
     this.lastEvaluated = 0;
-    /** @type {LatestChannel<{leaveOut: SignalName[]}, {truth: TruthView, workMs: number}>} */
+    /**
+     * Other panels listen here: an `evaluated` event each time the model on
+     * screen has been measured on the world on screen (the decisions then
+     * rank the same users).
+     */
+    this.events = new EventTarget();
+    /** @type {LatestChannel<{leaveOut: SignalName[]}, {truth: TruthView | null, workMs: number}>} */
     this.truths = new LatestChannel(client, 'model.truth');
     /** @type {LatestChannel<{split: object, options: object}, {evaluation: Evaluation, explicit: boolean, workMs: number}>} */
     this.evaluations = new LatestChannel(client, 'model.evaluate');
@@ -183,9 +189,14 @@ export class ModelPanel {
   onWorld(shown) {
     $('model-panel').dataset.state = 'busy';
     const first = this.world === null;
+    // Users read from a file get a cold fit, as `conversion fit FILE` makes,
+    // unless the model on screen is itself from a file: then it is measured on them.
+    const newFile = shown.view.imported && !(this.mode === 'fixed' && this.fixed?.source === 'imported');
     this.world = shown;
+    /** @type {HTMLButtonElement} */ ($('reroll')).disabled = shown.view.imported;
+    $('reroll-status').textContent = shown.view.imported ? 'Re-rolls draw generated worlds: not for imported data.' : '';
     this.requestTruth();
-    if (first || !this.runner.hasFit) {
+    if (first || !this.runner.hasFit || newFile) {
       this.fit(true);
       return;
     }
@@ -256,7 +267,8 @@ export class ModelPanel {
 
   drawWeights() {
     const rows = this.mode === 'fixed' && this.fixed ? this.fixed.rows : this.rows;
-    renderWeights(/** @type {HTMLTableSectionElement} */ ($('weights-body')), rows, this.truth, this.labels);
+    const imported = Boolean(this.world?.view.imported);
+    renderWeights(/** @type {HTMLTableSectionElement} */ ($('weights-body')), rows, imported ? 'unknown' : this.truth, this.labels);
     const model = this.mode === 'live' ? this.model : null;
     const intervals = model?.intervals;
     $('weights-note').textContent = this.mode === 'fixed'
@@ -264,7 +276,9 @@ export class ModelPanel {
       : intervals
         ? `95% intervals from the observed Fisher information at the optimum${intervals.approximate ? '; approximate: with L2 the weights are pulled towards 0, and the intervals do not account for that' : ''}. Odds × per unit: how the odds of converting multiply per unit of the signal.`
         : 'Intervals appear once the fit converges.';
-    if (this.truth && this.world) {
+    if (imported) {
+      $('weights-explain').textContent = 'The generating and the best-possible weights are unknown for imported data: no parameters drew these users, so no one knows what a model could learn from them.';
+    } else if (this.truth && this.world) {
       const out = leftOut(this.values).map((s) => this.labels[s] ?? s);
       $('weights-explain').textContent = whyShrunk(this.truth, this.world.view.summary.conversionRate, out);
     }
@@ -295,8 +309,9 @@ export class ModelPanel {
     $('model-panel').dataset.state = 'busy';
     this.evaluations.request(
       { split, options: { threshold: this.values.threshold } },
-      ({ evaluation }) => {
+      ({ evaluation, explicit }) => {
         this.showEvaluation(evaluation);
+        this.events.dispatchEvent(new CustomEvent('evaluated', { detail: { explicit, split } }));
         this.markState();
       },
       (error) => {
@@ -313,7 +328,7 @@ export class ModelPanel {
     const training = this.mode === 'live' && this.model
       ? { objective: this.model.objective, trainingLogLoss: this.model.trainingLogLoss, l2: Number(this.values.l2) }
       : null;
-    renderMetrics(/** @type {HTMLTableSectionElement} */ ($('metrics-body')), m, training);
+    renderMetrics(/** @type {HTMLTableSectionElement} */ ($('metrics-body')), m, training, Boolean(this.world?.view.imported));
     renderConfusion(/** @type {HTMLTableSectionElement} */ ($('confusion-body')), m);
     this.roc.update(m);
     this.pr.update(m);

@@ -28,19 +28,22 @@ function cell(text, testid, tag = 'td') {
  * The weights table.
  * @param {HTMLTableSectionElement} body
  * @param {WeightRow[]} rows the model's (the intercept last)
- * @param {TruthView | null} truth
+ * @param {TruthView | 'unknown' | null} truth null while it is computed; unknown for imported data
  * @param {Record<string, string>} labels names for people
  */
 export function renderWeights(body, rows, truth, labels) {
+  const unknown = 'unknown for imported data';
   body.replaceChildren(...rows.map((row, k) => {
     const tr = document.createElement('tr');
     const name = cell(labels[row.feature] ?? row.feature, undefined, 'th');
     name.setAttribute('scope', 'row');
-    const best = truth ? (truth.used[k] ?? true) : true;
+    const known = truth === 'unknown' ? null : truth;
+    const best = known ? (known.used[k] ?? true) : true;
+    const pending = truth === 'unknown' ? unknown : '…';
     tr.append(
       name,
-      cell(truth ? fixed(truth.generating[k]) : '…', `true-${row.feature}`),
-      cell(truth ? (best ? fixed(truth.best[k]) : 'left out') : '…', `best-${row.feature}`),
+      cell(known ? fixed(known.generating[k]) : pending, `true-${row.feature}`),
+      cell(known ? (best ? fixed(known.best[k]) : 'left out') : pending, `best-${row.feature}`),
       cell(row.used ? fixed(row.weight) : 'left out', `learned-${row.feature}`),
       cell(row.used ? range(row.low, row.high) : '–', `learned-ci-${row.feature}`),
       cell(row.oddsRatio === null || !row.used ? '' : `${fixed(row.oddsRatio)}${row.oddsLow === null ? '' : ` (${range(row.oddsLow, row.oddsHigh)})`}`, `odds-${row.feature}`),
@@ -87,12 +90,14 @@ const est = (e, digits = 4) => (e ? range(e.low, e.high, digits) : '–');
  * @param {HTMLTableSectionElement} body
  * @param {Metrics} m
  * @param {{objective: number, trainingLogLoss: number | null, l2: number} | null} training the live fit's losses
+ * @param {boolean} imported the users were read from a file: what needs the truth is unknown
  */
-export function renderMetrics(body, m, training) {
+export function renderMetrics(body, m, training, imported) {
   const rows = [];
   const irreducible = m.irreducibleLogLoss;
+  const unknown = imported ? 'unknown for imported data' : 'unknown';
   rows.push(metricRow('Log-loss', fixed(m.logLoss.value), 'logloss-test', est(m.logLoss), [
-    ['irreducible ', null], [irreducible === null ? 'unknown' : fixed(irreducible), 'logloss-irreducible'],
+    ['irreducible ', null], [irreducible === null ? unknown : fixed(irreducible), 'logloss-irreducible'],
     [' (the mean entropy of q(x): no model of these signals does better) · knowing nothing ', null],
     [fixed(m.baselineLogLoss), 'logloss-baseline'], [` (predicting the base rate, ${formatPercent(m.baseRate)}, for everyone)`, null],
   ]));
@@ -103,9 +108,9 @@ export function renderMetrics(body, m, training) {
   }
   const auc = m.auc;
   rows.push(metricRow('ROC AUC', auc ? fixed(auc.value) : '– (one class)', 'auc', est(auc), [
-    ['best achievable ', null], [m.bestAuc ? fixed(m.bestAuc.value) : 'unknown', 'auc-best'],
+    ['best achievable ', null], [m.bestAuc ? fixed(m.bestAuc.value) : unknown, 'auc-best'],
     [m.bestAuc ? ` (${est(m.bestAuc)}; the AUC of q(x)) · ` : ' · ', null],
-    ['oracle ', null], [m.oracleAuc ? fixed(m.oracleAuc.value) : 'unknown', 'auc-oracle'],
+    ['oracle ', null], [m.oracleAuc ? fixed(m.oracleAuc.value) : unknown, 'auc-oracle'],
     [' (the AUC of each user\'s own p, noise included: unreachable)', null],
   ]));
   rows.push(metricRow(`Accuracy at ${m.threshold.toFixed(2)}`, formatPercent(m.accuracy.value), 'accuracy', shareRange(m.accuracy), [

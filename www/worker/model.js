@@ -137,6 +137,8 @@ export const handlers = {
   'model.truth': ({ leaveOut }) => {
     const started = performance.now();
     const here = world();
+    // No parameters drew imported users: their truth is unknown.
+    if (here.imported) return { result: { truth: null, workMs: performance.now() - started } };
     if (!state.truth || !state.truth.fits(here)) {
       state.truth?.free();
       state.truth = new Truth(here);
@@ -146,11 +148,12 @@ export const handlers = {
   },
 
   /**
-   * The model file of the model on screen.
+   * The model file of the model on screen, with the decision bands on
+   * screen unless `thresholds` says otherwise.
    * @param {{thresholds: Partial<Thresholds> | undefined, options: EvaluateOptions}} payload
    */
   'model.artifact': ({ thresholds, options }) => ({
-    result: state.fixed ? state.fixed.artifactJson() : fit().artifactJson(world(), thresholds, options),
+    result: state.fixed ? state.fixed.artifactJson() : fit().artifactJson(world(), thresholds ?? state.thresholds ?? undefined, options),
   }),
 
   /**

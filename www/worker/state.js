@@ -4,6 +4,9 @@
 /** @typedef {import('../pkg/conversion_playground.js').ModelFit} ModelFit */
 /** @typedef {import('../pkg/conversion_playground.js').FixedModel} FixedModel */
 /** @typedef {import('../pkg/conversion_playground.js').Truth} Truth */
+/** @typedef {import('../pkg/conversion_playground.js').Decisions} Decisions */
+/** @typedef {import('../pkg/conversion_playground.js').CsvImport} CsvImport */
+/** @typedef {import('../pkg/conversion_playground.js').Thresholds} Thresholds */
 
 export const state = {
   /** @type {World | null} the world on screen */
@@ -14,4 +17,10 @@ export const state = {
   fixed: null,
   /** @type {Truth | null} the world's truth, kept while its users stay */
   truth: null,
+  /** @type {Decisions | null} the model on screen ranked on the world's evaluation users */
+  decisions: null,
+  /** @type {Thresholds | null} the decision bands on screen, written into the model file */
+  thresholds: null,
+  /** @type {CsvImport | null} a CSV being read */
+  import: null,
 };

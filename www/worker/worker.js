@@ -3,6 +3,7 @@
 // 1,000,000 users. Each concern registers its request
 // handlers in its own module; this file only dispatches.
 import init from '../pkg/conversion_playground.js';
+import { handlers as decide } from './decide.js';
 import { handlers as model } from './model.js';
 import { handlers as world } from './world.js';
 
@@ -12,7 +13,7 @@ import { handlers as world } from './world.js';
  */
 
 /** @type {Record<string, (payload: any) => Answer>} */
-const handlers = { ...world, ...model };
+const handlers = { ...world, ...model, ...decide };
 const ready = init();
 
 /**

@@ -7,6 +7,7 @@ import { SignalChart, TierChart } from './charts.js';
 import { ScoreChart } from './score-chart.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').View} View */
+/** @typedef {import('../pkg/conversion_playground.js').ScoreView} ScoreView */
 /** @typedef {import('../pkg/conversion_playground.js').ParamInfo} ParamInfo */
 
 /**
@@ -32,10 +33,11 @@ export class Board {
       return { chart, draw: (/** @type {View} */ v) => chart.update(v.histograms[i]) };
     });
     const tiers = new TierChart(signals, view.summary.tiers, view.tierIntervals, fileName);
-    const curve = new ScoreChart(score, view.scores, fileName);
+    // The first world is always generated: imported users come later, and have no scores.
+    const curve = new ScoreChart(score, /** @type {ScoreView} */ (view.scores), fileName);
     /** @type {Entry[]} */
     this.entries = [
-      { chart: curve, draw: (/** @type {View} */ v) => curve.update(v.scores) },
+      { chart: curve, draw: (/** @type {View} */ v) => { if (v.scores) curve.update(v.scores); } },
       ...signalCharts,
       { chart: tiers, draw: (/** @type {View} */ v) => tiers.update(v.summary.tiers, v.tierIntervals) },
     ].map((e) => ({ ...e, visible: true, stale: null }));

@@ -100,6 +100,8 @@ export class WorldPanel {
     this.charts = null;
     /** @type {History | null} set once the first world is on screen */
     this.history = null;
+    /** @type {string | null} the file the users on screen were imported from */
+    this.imported = null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.hashTimer = undefined;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -135,6 +137,52 @@ export class WorldPanel {
   /** Shows the world the link describes. */
   start() {
     this.request(null);
+  }
+
+  /**
+   * Users read from a file (`name`) are the world now: shown like any
+   * world, with the controls off, since they shape generated worlds. Any
+   * request for a generated world (the decisions' "Back to a generated
+   * world", an edited link) brings the controls back.
+   * @param {View} view
+   * @param {string} name
+   */
+  showImported(view, name) {
+    this.imported = name;
+    this.show(view, this.values, null);
+  }
+
+  /** Leaves imported users for the generated world the controls describe. */
+  leaveImported() {
+    this.request(null);
+  }
+
+  /**
+   * Sets one control from outside the panel (the decisions' target rate
+   * moving b0), as if the person had moved it: one step to undo.
+   * @param {string} key
+   * @param {string | number} value
+   */
+  set(key, value) {
+    this.controls.setValues({ ...this.values, [key]: value });
+    this.change(key, value, false);
+  }
+
+  /**
+   * Turns the world's controls off while imported users are on screen, or
+   * back on.
+   * @param {boolean} locked
+   */
+  lock(locked) {
+    const controls = $('controls').querySelectorAll('[data-group] :is(input, select, button), .actions button');
+    for (const control of /** @type {NodeListOf<HTMLInputElement>} */ (controls)) control.disabled = locked;
+    /** @type {HTMLButtonElement} */ ($('pin')).disabled = locked;
+    if (locked) {
+      /** @type {HTMLButtonElement} */ ($('undo')).disabled = true;
+      /** @type {HTMLButtonElement} */ ($('redo')).disabled = true;
+    } else {
+      this.showHistory();
+    }
   }
 
   /** @param {string} key */
@@ -221,7 +269,7 @@ export class WorldPanel {
    * @param {KeyboardEvent} event
    */
   shortcut(event) {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || this.imported) return;
     const key = event.key.toLowerCase();
     if (key !== 'z' && key !== 'y') return;
     const target = /** @type {HTMLElement | null} */ (event.target);
@@ -289,27 +337,32 @@ export class WorldPanel {
    * @param {string | null} key
    */
   show(view, values, key) {
-    /** @type {Snapshot} */
-    const now = { values, summary: view.summary, scores: view.scores };
+    const scores = view.scores;
+    /** @type {Snapshot | null} */
+    const now = scores ? { values, summary: view.summary, scores } : null;
     const field = key ? this.field(key) : undefined;
-    if (field && this.good) {
+    if (field && this.good && now) {
       if (!this.anchor || this.anchor.key !== field.key) this.anchor = { key: field.key, before: this.good };
       $('explanation').textContent = explain(field, this.anchor.before, now);
     } else {
       this.anchor = null;
       $('explanation').textContent = '';
     }
-    this.good = now;
+    // Imported users have no scores to compare with: the last generated world stays the reference.
+    if (now) this.good = now;
     this.goodView = view;
     this.history ??= new History(values);
+    if (!view.imported) this.imported = null;
+    this.lock(view.imported);
     // The fields show what the data use: a refused entry gives way to it.
     this.controls.clearErrors();
     this.controls.setValues(values, { sliders: false });
     $('tierMix-error').hidden = true;
     const s = view.summary;
     const rate = formatPercent(s.conversionRate);
+    const source = view.imported ? `imported from ${this.imported ?? 'a file'}` : `seed ${view.params.seed}`;
     $('conversion-rate').textContent = rate;
-    $('rate-detail').textContent = `${formatCount(s.conversions)} of ${counted(s.rows, 'user')} converted (seed ${view.params.seed}).`;
+    $('rate-detail').textContent = `${formatCount(s.conversions)} of ${counted(s.rows, 'user')} converted (${source}).`;
     $('sticky-rate').textContent = rate;
     $('sticky-detail').textContent = `${formatCount(s.conversions)} of ${counted(s.rows, 'user')} convert`;
     $('tier-rates').replaceChildren(...s.tiers.map((t) => {
@@ -317,7 +370,11 @@ export class WorldPanel {
       item.textContent = `${t.tier}: ${t.users ? formatPercent(t.conversionRate) : '–'} of ${formatCount(t.users)}`;
       return item;
     }));
-    $('curve-why').textContent = whyTheRate(view.scores);
+    $('score-chart').hidden = !scores;
+    $('curve-why').textContent = scores
+      ? whyTheRate(scores)
+      : 'Unknown for imported data: no parameters drew these users, so their scores s(x), their noise and the curve are not known.';
+    $('rows-unknown').hidden = !view.imported;
     this.drawCharts(view);
     this.pin.show(view);
     renderFirstRows(/** @type {HTMLTableSectionElement} */ ($('rows-body')), view);
@@ -372,7 +429,9 @@ export class WorldPanel {
     await this.updates.settled();
     const view = /** @type {View} */ (this.goodView);
     const text = `${JSON.stringify(view.params, null, 2)}\n`;
-    const stem = `seed-${view.params.seed}_rows-${view.params.rows}_${await shortHash(text)}`;
+    const stem = view.imported
+      ? `imported_${(this.imported ?? 'file').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_')}_rows-${view.summary.rows}`
+      : `seed-${view.params.seed}_rows-${view.params.rows}_${await shortHash(text)}`;
     return { text, stem };
   }
 

@@ -5,8 +5,9 @@ import { formatCount, formatNumber, formatPercent } from '../app/format.js';
 /** @typedef {import('../pkg/conversion_playground.js').View} View */
 
 /**
- * One figure of a world: its name, and how to read it from a view.
- * @typedef {{name: string, value: (view: View) => number, text: (x: number) => string, change: (a: number, b: number) => string}} Figure
+ * One figure of a world: its name, and how to read it from a view (null
+ * when the world does not know it: imported users have no scores).
+ * @typedef {{name: string, value: (view: View) => number | null, text: (x: number) => string, change: (a: number, b: number) => string}} Figure
  */
 
 /** @param {number} x */
@@ -22,8 +23,8 @@ const FIGURES = [
   ...['tier_1', 'tier_2', 'tier_3'].map((tier, i) => /** @type {Figure} */ ({
     name: `rate in ${tier}`, value: (v) => v.summary.tiers[i].conversionRate, text: formatPercent, change: (a, b) => points(b - a),
   })),
-  { name: 'mean score', value: (v) => v.scores.meanScore, text: (x) => formatNumber(x), change: (a, b) => signed(b - a) },
-  { name: 'spread of scores', value: (v) => v.scores.spreadScore, text: (x) => formatNumber(x), change: (a, b) => signed(b - a) },
+  { name: 'mean score', value: (v) => v.scores?.meanScore ?? null, text: (x) => formatNumber(x), change: (a, b) => signed(b - a) },
+  { name: 'spread of scores', value: (v) => v.scores?.spreadScore ?? null, text: (x) => formatNumber(x), change: (a, b) => signed(b - a) },
 ];
 
 export class Pin {
@@ -36,7 +37,7 @@ export class Pin {
     this.button = button;
     this.box = box;
     this.body = body;
-    /** @type {number[] | null} the pinned world's figures */
+    /** @type {(number | null)[] | null} the pinned world's figures */
     this.pinned = null;
     /** @type {View | null} */
     this.live = null;
@@ -67,7 +68,9 @@ export class Pin {
       const name = document.createElement('th');
       name.scope = 'row';
       name.textContent = f.name;
-      row.append(name, ...[f.text(pinned[i]), f.text(now), f.change(pinned[i], now)].map((text) => {
+      const [a, b] = [pinned[i], now];
+      const shown = (/** @type {number | null} */ x) => (x === null ? 'unknown' : f.text(x));
+      row.append(name, ...[shown(a), shown(b), a === null || b === null ? '–' : f.change(a, b)].map((text) => {
         const cell = document.createElement('td');
         cell.textContent = text;
         return cell;
