@@ -94,9 +94,22 @@ pub struct ProfitPoint {
 
 /// An amount of money for people: cents and thousands separators, a minus
 /// for a loss (`-1234.5` → `-1,234.50`), never `-0.00`. Every profit stays
-/// below 10^13 ([`MAX_AMOUNT`]), so its cents are exact here.
+/// below 10^13 ([`MAX_AMOUNT`]), so its cents are exact here. A half cent
+/// rounds away from zero, as money does (and as the page's `Intl` money
+/// format does: the page shows the same text).
 pub fn money(x: f64) -> String {
-    let text = format!("{:.2}", x.abs());
+    let abs = x.abs();
+    // A double lies exactly halfway between two cents only when its
+    // fraction is an odd number of eighths (.125, .375, .625, .875): then
+    // 100·abs is exact and its ceiling is the cent away from zero.
+    let eighths = abs * 8.0;
+    let half_cent = eighths < 1e15 && eighths.fract() == 0.0 && eighths % 2.0 == 1.0;
+    let text = if half_cent {
+        let cents = (abs * 100.0).ceil() as u64;
+        format!("{}.{:02}", cents / 100, cents % 100)
+    } else {
+        format!("{abs:.2}")
+    };
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
     let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, digit) in whole.chars().enumerate() {
@@ -142,6 +155,12 @@ mod tests {
         assert_eq!(money(-0.001), "0.00");
         assert_eq!(money(0.0), "0.00");
         assert_eq!(money(999.999), "1,000.00");
+        // Half a cent rounds away from zero (Rust's own format would round
+        // 0.125 to even, 0.12).
+        assert_eq!(money(0.125), "0.13");
+        assert_eq!(money(-1234.625), "-1,234.63");
+        assert_eq!(money(0.375), "0.38");
+        assert_eq!(money(2.5), "2.50");
         assert_eq!(money(1e13), "10,000,000,000,000.00");
         assert_eq!(money(184_467_440_737.25), "184,467,440,737.25");
     }
