@@ -84,6 +84,8 @@ export class DecidePanel {
     this.split = null;
     /** @type {DecisionView | null} */
     this.view = null;
+    /** @type {Values | null} the values of the decisions on screen */
+    this.good = null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.hashTimer = undefined;
     /** @type {LatestChannel<object, Read & {buildMs: number}>} */
@@ -165,15 +167,19 @@ export class DecidePanel {
     this.read();
   }
 
-  /** Puts the values on the controls. */
+  /** Puts the values on the controls (a field being typed in keeps its text). */
   setControls() {
     for (const key of /** @type {(keyof typeof FIELDS)[]} */ (Object.keys(CONTROLS))) {
       const control = input(CONTROLS[key]);
       const value = String(this.values[key]);
-      if (control.value !== value) control.value = value;
+      const typing = control.type === 'text' && control === document.activeElement;
+      if (control.value !== value && !typing) control.value = value;
     }
-    $('band-high-value').textContent = formatThreshold(Number(this.values.bandHigh));
-    $('band-medium-value').textContent = formatThreshold(Number(this.values.bandMedium));
+    for (const key of /** @type {const} */ (['bandHigh', 'bandMedium'])) {
+      const shown = formatThreshold(Number(this.values[key]));
+      $(`${CONTROLS[key]}-value`).textContent = shown;
+      input(CONTROLS[key]).setAttribute('aria-valuetext', shown);
+    }
   }
 
   /**
@@ -215,10 +221,12 @@ export class DecidePanel {
   build(split) {
     this.split = split;
     $('decide-panel').dataset.state = 'busy';
+    const values = this.values;
     this.builds.request(
-      { split, ...policy(this.values) },
+      { split, ...policy(values) },
       ({ view, workMs, buildMs }) => {
         performance.measure('conversion:decide-build', { start: performance.now(), detail: { workMs, buildMs, users: view.users } });
+        this.good = values;
         this.show(view);
         this.askWhatIf();
         this.markState();
@@ -231,10 +239,12 @@ export class DecidePanel {
   read() {
     if (!this.view) return;
     $('decide-panel').dataset.state = 'busy';
+    const values = this.values;
     this.reads.request(
-      policy(this.values),
+      policy(values),
       ({ view, workMs }) => {
         const started = performance.now();
+        this.good = values;
         this.show(view);
         // For bench/decide-page.mjs: the worker's time and the drawing time per update.
         performance.measure('conversion:decide', { start: started, detail: { workMs, users: view.users } });
@@ -275,6 +285,7 @@ export class DecidePanel {
   show(view) {
     this.view = view;
     this.error(null, '');
+    this.setControls();
     const imported = Boolean(this.world?.imported);
     const scope = view.inSample ? 'in-sample: no users are held out, so these are the training users' : `${counted(view.users, 'held-out user')}, as \`conversion fit\` prints them`;
     $('decide-scope').textContent = `Measured on ${scope}.`;
@@ -321,6 +332,12 @@ export class DecidePanel {
     }
     this.error(key, message);
     announce(message);
+    // The decisions on screen keep the last good value: forget the refused
+    // one (the control keeps what was typed, beside its message), so a
+    // change to another setting is not refused for it too.
+    this.values = { ...this.values, [key]: (this.good ?? this.link.defaults())[key] };
+    clearTimeout(this.hashTimer);
+    this.hashTimer = setTimeout(() => this.writeHash(), SETTLE_MS);
     this.markState();
   }
 
