@@ -1,9 +1,11 @@
 // Opens bench/index.html in headless Chromium (Debian's, via playwright-core)
-// and prints the wasm timings, then measures the model panel in the real
-// page (bench/model-page.mjs). Run by `cargo xtask bench`, which serves the
-// repository root at BASE_URL.
+// and prints the wasm timings, then measures the model and decision panels
+// in the real page (bench/model-page.mjs, bench/decide-page.mjs). Run by
+// `cargo xtask bench`, which serves the repository root at BASE_URL and
+// names the CLI in CONVERSION_BIN.
 import { chromium } from 'playwright-core';
 import { measureModelPage } from './model-page.mjs';
+import { measureDecidePage } from './decide-page.mjs';
 
 const base = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const browser = await chromium.launch({
@@ -36,6 +38,7 @@ try {
   console.log(`  first time for these users   ${(b.prepareMs + b.firstMs).toFixed(1).padStart(7)} ms  (standardizing them once ${b.prepareMs.toFixed(1)} ms, then Newton from the base rate ${b.firstMs.toFixed(1)} ms, ${b.firstIterations} steps)`);
   // The page itself (www/ under the same server): the model panel's figures.
   await measureModelPage(browser, new URL('www/', base).href);
+  await measureDecidePage(browser, new URL('www/', base).href, process.env.CONVERSION_BIN || 'target/release/conversion');
 } finally {
   await browser.close();
 }

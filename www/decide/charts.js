@@ -169,6 +169,14 @@ export class BandChart {
     const h = view.histogram;
     this.thresholds = { ...view.thresholds };
     this.plot.setData([h.map((b) => b.lower), h.map((b) => b.converted + b.notConverted), h.map((b) => b.converted)]);
+    this.describe(view);
+  }
+
+  /**
+   * Says in words what the chart shows.
+   * @param {DecisionView} view
+   */
+  describe(view) {
     const [high, medium, low] = view.bands;
     this.box.setAttribute('aria-label', `The model's probabilities for ${formatCount(view.users)} held-out users, by converted and not: `
       + `${formatCount(high.users)} at or above the high threshold ${formatThreshold(view.thresholds.high)}, `

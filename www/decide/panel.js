@@ -47,6 +47,8 @@ const CONTROLS = /** @type {Record<keyof typeof FIELDS, string>} */ ({
 
 /** A pause this long after a change writes the link. */
 const SETTLE_MS = 400;
+/** While the model's fit animates, its users are ranked again at most this often (ms). */
+const BUILD_EVERY_MS = 1000;
 
 /**
  * Names for people of the signals, from the world's parameter table.
@@ -86,6 +88,16 @@ export class DecidePanel {
     this.view = null;
     /** @type {Values | null} the values of the decisions on screen */
     this.good = null;
+    this.lastBuild = -Infinity;
+    /**
+     * What the charts that do not move with the thresholds last drew: the
+     * ranking's build and the economics. A threshold drag redraws only the
+     * band chart's lines and the band table.
+     * @type {{build: number, economics: string} | null}
+     */
+    this.drawn = null;
+    /** Counts the rankings built, so a view says which ranking it reads. */
+    this.built = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.hashTimer = undefined;
     /** @type {LatestChannel<object, Read & {buildMs: number}>} */
@@ -123,7 +135,13 @@ export class DecidePanel {
     });
     this.target = new TargetRate(this.client, this.defaults.realisticRate, (b0) => world.set('baseline', b0));
     world.events.addEventListener('view', (event) => this.onWorld(/** @type {CustomEvent<WorldShown>} */ (event).detail.view));
-    model.events.addEventListener('evaluated', (event) => this.build(/** @type {CustomEvent<{split: FitOptions}>} */ (event).detail.split));
+    model.events.addEventListener('evaluated', (event) => {
+      const { split, running } = /** @type {CustomEvent<{split: FitOptions, running: boolean}>} */ (event).detail;
+      // While a fit animates, the ranking (a sort of the evaluation users)
+      // follows it at most once a second; the fit's last step always counts.
+      if (running && performance.now() - this.lastBuild < BUILD_EVERY_MS) return;
+      this.build(split);
+    });
   }
 
   /** @param {View} view */
@@ -220,6 +238,7 @@ export class DecidePanel {
    */
   build(split) {
     this.split = split;
+    this.lastBuild = performance.now();
     $('decide-panel').dataset.state = 'busy';
     const values = this.values;
     this.builds.request(
@@ -227,6 +246,7 @@ export class DecidePanel {
       ({ view, workMs, buildMs }) => {
         performance.measure('conversion:decide-build', { start: performance.now(), detail: { workMs, buildMs, users: view.users } });
         this.good = values;
+        this.built += 1;
         this.show(view);
         this.askWhatIf();
         this.markState();
@@ -287,10 +307,20 @@ export class DecidePanel {
     this.error(null, '');
     this.setControls();
     const imported = Boolean(this.world?.imported);
+    const drawn = { build: this.built, economics: JSON.stringify(view.policies?.economics ?? null) };
+    // The histogram, the gains and the profits do not move with the thresholds.
+    const same = this.drawn !== null && this.drawn.build === drawn.build && this.drawn.economics === drawn.economics;
+    this.drawn = drawn;
+    renderBands(/** @type {HTMLTableSectionElement} */ ($('band-body')), view);
+    this.showCommand();
+    if (same) {
+      this.bandChart.setThresholds(view.thresholds.high, view.thresholds.medium);
+      this.bandChart.describe(view);
+      return;
+    }
     const scope = view.inSample ? 'in-sample: no users are held out, so these are the training users' : `${counted(view.users, 'held-out user')}, as \`conversion fit\` prints them`;
     $('decide-scope').textContent = `Measured on ${scope}.`;
     this.bandChart.update(view);
-    renderBands(/** @type {HTMLTableSectionElement} */ ($('band-body')), view);
     renderLift(/** @type {HTMLTableSectionElement} */ ($('lift-body')), view);
     this.gainsChart.update(view);
     $('judged-by').textContent = view.judgedBy === 'truth'
@@ -304,7 +334,6 @@ export class DecidePanel {
       $('best-contacted').textContent = counted(p.model.best.contacted, 'user');
       renderPolicies($('policies'), p, imported);
     }
-    this.showCommand();
   }
 
   /**

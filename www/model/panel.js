@@ -91,7 +91,7 @@ export class ModelPanel {
     /**
      * Other panels listen here: an `evaluated` event each time the model on
      * screen has been measured on the world on screen (the decisions then
-     * rank the same users).
+     * rank the same users); `running` says the fit is still animating.
      */
     this.events = new EventTarget();
     /** @type {LatestChannel<{leaveOut: SignalName[]}, {truth: TruthView | null, workMs: number}>} */
@@ -311,7 +311,7 @@ export class ModelPanel {
       { split, options: { threshold: this.values.threshold } },
       ({ evaluation, explicit }) => {
         this.showEvaluation(evaluation);
-        this.events.dispatchEvent(new CustomEvent('evaluated', { detail: { explicit, split } }));
+        this.events.dispatchEvent(new CustomEvent('evaluated', { detail: { explicit, split, running: this.runner.running } }));
         this.markState();
       },
       (error) => {

@@ -29,7 +29,8 @@ pub fn run() -> Result<(), String> {
     let server = serve::start(root(), 0)?;
     let mut c = cmd("node", &["bench/browser.mjs"]);
     c.env("BASE_URL", &server.url)
-        .env("CHROMIUM", "/usr/bin/chromium");
+        .env("CHROMIUM", "/usr/bin/chromium")
+        .env("CONVERSION_BIN", &*cli);
     status(c)?;
     // The references the issues name, timed here, on the same machine.
     let python = reference_python()?;
