@@ -12,7 +12,7 @@ use crate::world::csv_write::write_row;
 use crate::world::dataset::Dataset;
 
 /// The extra columns, after the contract's seven.
-pub const SCORED_COLUMNS: [&str; 3] = ["probability", "segment", "held_out"];
+const SCORED_COLUMNS: [&str; 3] = ["probability", "segment", "held_out"];
 
 /// Appends the scored users' header: the contract's columns, then
 /// [`SCORED_COLUMNS`].

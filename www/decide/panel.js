@@ -131,7 +131,7 @@ export class DecidePanel {
   attach(world, model) {
     this.importer = new CsvImporter(this.client, {
       onImported: (view, name) => world.showImported(view, name),
-      onLeave: () => world.leaveImported(),
+      onLeave: () => world.request(null),
     });
     this.target = new TargetRate(this.client, this.defaults.realisticRate, (b0) => world.set('baseline', b0));
     world.events.addEventListener('view', (event) => this.onWorld(/** @type {CustomEvent<WorldShown>} */ (event).detail.view));

@@ -140,21 +140,14 @@ export class WorldPanel {
   }
 
   /**
-   * Users read from a file (`name`) are the world now: shown like any
-   * world, with the controls off, since they shape generated worlds. Any
-   * request for a generated world (the decisions' "Back to a generated
-   * world", an edited link) brings the controls back.
+   * Users read from a file (`name`) are the world now, shown with the
+   * controls off; `request(null)` goes back to the generated world.
    * @param {View} view
    * @param {string} name
    */
   showImported(view, name) {
     this.imported = name;
     this.show(view, this.values, null);
-  }
-
-  /** Leaves imported users for the generated world the controls describe. */
-  leaveImported() {
-    this.request(null);
   }
 
   /**
@@ -168,21 +161,12 @@ export class WorldPanel {
     this.change(key, value, false);
   }
 
-  /**
-   * Turns the world's controls off while imported users are on screen, or
-   * back on.
-   * @param {boolean} locked
-   */
+  /** @param {boolean} locked true while imported users are on screen: the controls shape generated worlds */
   lock(locked) {
-    const controls = $('controls').querySelectorAll('[data-group] :is(input, select, button), .actions button');
-    for (const control of /** @type {NodeListOf<HTMLInputElement>} */ (controls)) control.disabled = locked;
+    const controls = $('controls').querySelectorAll('[data-group] :is(input, select, button), .actions button, .history button');
+    for (const control of /** @type {NodeListOf<HTMLButtonElement>} */ (controls)) control.disabled = locked;
     /** @type {HTMLButtonElement} */ ($('pin')).disabled = locked;
-    if (locked) {
-      /** @type {HTMLButtonElement} */ ($('undo')).disabled = true;
-      /** @type {HTMLButtonElement} */ ($('redo')).disabled = true;
-    } else {
-      this.showHistory();
-    }
+    if (!locked) this.showHistory();
   }
 
   /** @param {string} key */
@@ -429,9 +413,7 @@ export class WorldPanel {
     await this.updates.settled();
     const view = /** @type {View} */ (this.goodView);
     const text = `${JSON.stringify(view.params, null, 2)}\n`;
-    const stem = view.imported
-      ? `imported_${(this.imported ?? 'file').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_')}_rows-${view.summary.rows}`
-      : `seed-${view.params.seed}_rows-${view.params.rows}_${await shortHash(text)}`;
+    const stem = view.imported ? `imported_rows-${view.summary.rows}` : `seed-${view.params.seed}_rows-${view.params.rows}_${await shortHash(text)}`;
     return { text, stem };
   }
 
