@@ -109,8 +109,16 @@ fn decisions_read_at_any_policy_are_the_native_evaluations() {
     assert_eq!(text(&err, "field"), "thresholds.medium");
 }
 
+/// A Blob's bytes.
+async fn bytes_of(blob: web_sys::Blob) -> Vec<u8> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .unwrap();
+    js_sys::Uint8Array::new(&buffer).to_vec()
+}
+
 #[wasm_bindgen_test]
-fn a_what_if_user_is_conversion_scores_and_the_scored_csv_is_the_native_bytes() {
+async fn a_what_if_user_is_conversion_scores_and_the_scored_csv_is_the_native_bytes() {
     let world = World::new(js(golden_model::WORLD_JSON)).unwrap();
     let live = fitted(&world);
     let decisions = Decisions::of_fit(&live, &world).unwrap();
@@ -142,7 +150,9 @@ fn a_what_if_user_is_conversion_scores_and_the_scored_csv_is_the_native_bytes() 
     let data = generate(&params.validate(MAX_ROWS_IN_MEMORY).unwrap());
     let (model, split) = fit(&data, &FitParams::default()).unwrap();
     let native = scored_csv(&data, &model.weights(), &Thresholds::default(), &split);
-    let page = scored_csv_of_fit(&live, &world, JsValue::UNDEFINED).unwrap();
+    let blob = scored_csv_of_fit(&live, &world, JsValue::UNDEFINED).unwrap();
+    assert_eq!(blob.type_(), "text/csv");
+    let page = bytes_of(blob).await;
     assert!(
         page == native,
         "the page's scored users are the CLI's bytes"

@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::model::{fit_options, thresholds};
-use super::{field_error, read_value, to_js, FixedModel, ModelFit, World};
+use super::{blob_of, field_error, read_value, to_js, FixedModel, ModelFit, World};
 use crate::decide::bands::Thresholds;
 use crate::decide::board::DecisionBoard;
 use crate::decide::economics::{Economics, MAX_AMOUNT};
@@ -158,22 +158,25 @@ impl Decisions {
 }
 
 /// Every user of the live fit's world scored, as `conversion score --model
-/// M --format csv` writes them for its model file and the world's CSV.
+/// M --format csv` writes them for its model file and the world's CSV: a
+/// `text/csv` Blob, ready to download.
 #[wasm_bindgen(js_name = scoredCsvOfFit)]
 pub fn scored_csv_of_fit(
     fit: &ModelFit,
     world: &World,
     #[wasm_bindgen(unchecked_param_type = "Partial<Thresholds> | undefined")]
     thresholds_js: JsValue,
-) -> Result<Vec<u8>, JsValue> {
+) -> Result<web_sys::Blob, JsValue> {
     let thresholds = thresholds(thresholds_js)?;
-    fit.live()
+    let bytes = fit
+        .live()
         .scored_csv(world.inner(), &thresholds)
-        .map_err(|e| field_error(&e))
+        .map_err(|e| field_error(&e))?;
+    blob_of(&bytes, "text/csv")
 }
 
 /// Every user of `world` scored by a frozen or imported model, `held_out`
-/// marking the split `split` (a `FitOptions`).
+/// marking the split `split` (a `FitOptions`): a `text/csv` Blob.
 #[wasm_bindgen(js_name = scoredCsvOfFixed)]
 pub fn scored_csv_of_fixed(
     model: &FixedModel,
@@ -181,13 +184,14 @@ pub fn scored_csv_of_fixed(
     #[wasm_bindgen(unchecked_param_type = "FitOptions | undefined")] split: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Thresholds> | undefined")]
     thresholds_js: JsValue,
-) -> Result<Vec<u8>, JsValue> {
+) -> Result<web_sys::Blob, JsValue> {
     let split = fit_options(split)?;
     let thresholds = thresholds(thresholds_js)?;
-    Ok(scored_csv_on_world(
+    let bytes = scored_csv_on_world(
         &model.artifact().weights(),
         world.inner(),
         &split,
         &thresholds,
-    ))
+    );
+    blob_of(&bytes, "text/csv")
 }

@@ -401,10 +401,10 @@ export class DecidePanel {
     try {
       await Promise.all([this.builds.settled(), this.reads.settled()]);
       const { thresholds } = policy(this.values);
-      const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (await this.client.call('decide.scored', { split: this.split, thresholds }));
+      const blob = /** @type {Blob} */ (await this.client.call('decide.scored', { split: this.split, thresholds }));
       const world = this.world;
       const stem = world?.imported ? `imported_rows-${world.summary.rows}` : `seed-${world?.params.seed}_rows-${world?.summary.rows}`;
-      save(new Blob([bytes], { type: 'text/csv' }), `conversion_scored_${stem}.csv`);
+      save(blob, `conversion_scored_${stem}.csv`);
     } catch (error) {
       this.error(null, `Could not score the users: ${/** @type {Error} */ (error).message}.`);
     } finally {

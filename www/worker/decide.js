@@ -80,16 +80,14 @@ export const handlers = {
 
   /**
    * Every user of the world scored by the model on screen, as `conversion
-   * score --format csv` writes them.
+   * score --format csv` writes them: a Blob made in wasm.
    * @param {{split: FitOptions, thresholds: Thresholds}} payload
    */
   'decide.scored': ({ split, thresholds }) => {
     const here = world();
-    let bytes;
-    if (state.fixed) bytes = scoredCsvOfFixed(state.fixed, here, split, thresholds);
-    else if (state.fit) bytes = scoredCsvOfFit(state.fit, here, thresholds);
-    else throw new Error('there is no model to score with yet');
-    return { result: bytes, transfer: [bytes.buffer] };
+    if (state.fixed) return { result: scoredCsvOfFixed(state.fixed, here, split, thresholds) };
+    if (state.fit) return { result: scoredCsvOfFit(state.fit, here, thresholds) };
+    throw new Error('there is no model to score with yet');
   },
 
   /**
