@@ -129,7 +129,10 @@ fn a_closed_pipe_ends_every_command_quietly_and_the_model_is_kept() {
 fn a_full_disk_is_an_error_with_a_message_and_the_model_is_kept() {
     let csv = users_csv(2_000);
     let csv = csv.to_str().unwrap();
-    let model = temp("full-disk-model.json");
+    // A folder of its own: other tests write models (and their temporary
+    // files) beside theirs while this one looks for leftovers.
+    let model = temp("full-disk").join("model.json");
+    std::fs::create_dir_all(model.parent().unwrap()).unwrap();
     let _ = std::fs::remove_file(&model);
     let model_arg = model.to_str().unwrap();
     for args in [
