@@ -25,6 +25,16 @@ pub const COLUMNS: [&str; 7] = [
     "converted",
 ];
 
+/// The experiment CSV's header: the contract's seven columns, then
+/// `treated` (1 for a user the experiment gave the offer to). Its
+/// `converted` is the outcome under that assignment.
+pub const EXPERIMENT_HEADER: &str = "days_since_signup,sessions_7d,content_hours_7d,downloads_7d,paywall_views_7d,country_tier,converted,treated";
+
+/// The experiment CSV's columns, in order.
+pub const EXPERIMENT_COLUMNS: [&str; 8] = [
+    COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3], COLUMNS[4], COLUMNS[5], COLUMNS[6], "treated",
+];
+
 /// Largest dataset held in memory (the page, the model, `validate`):
 /// 1,000,000 rows, the page's largest preset (about 40 MB of columns).
 pub const MAX_ROWS_IN_MEMORY: u64 = 1_000_000;
@@ -92,6 +102,8 @@ mod tests {
     #[test]
     fn header_is_the_columns_joined() {
         assert_eq!(CSV_HEADER, COLUMNS.join(","));
+        assert_eq!(EXPERIMENT_HEADER, EXPERIMENT_COLUMNS.join(","));
+        assert_eq!(EXPERIMENT_HEADER, format!("{CSV_HEADER},treated"));
     }
 
     #[test]

@@ -9,8 +9,8 @@
 
 use std::fmt;
 
-use super::contract::{COLUMNS, CSV_HEADER};
-use super::csv_fields::{parse_fast, parse_general, unquote};
+use super::contract::{COLUMNS, CSV_HEADER, EXPERIMENT_COLUMNS, EXPERIMENT_HEADER};
+use super::csv_fields::{parse_fast, parse_general, unquote, LineProblem};
 use super::dataset::{Dataset, Features};
 use crate::errors::{got, thousands};
 
@@ -26,10 +26,14 @@ pub struct CsvProblem {
 }
 
 impl CsvProblem {
-    /// The column's contract name, or `line` for a problem with the whole line.
+    /// The column's contract name (or `treated`, an experiment CSV's
+    /// eighth), or `line` for a problem with the whole line.
     pub fn field(&self) -> &'static str {
         match self.column {
-            Some(c) => COLUMNS.get(c - 1).copied().unwrap_or("extra column"),
+            Some(c) => EXPERIMENT_COLUMNS
+                .get(c - 1)
+                .copied()
+                .unwrap_or("extra column"),
             None => "line",
         }
     }
@@ -142,11 +146,41 @@ impl CsvLimits {
     }
 }
 
+/// Which CSV a reader expects.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// The contract's seven columns.
+    #[default]
+    Contract,
+    /// The experiment CSV: the seven columns, then `treated` (0 or 1).
+    Experiment,
+}
+
+impl Layout {
+    fn header(self) -> &'static str {
+        match self {
+            Layout::Contract => CSV_HEADER,
+            Layout::Experiment => EXPERIMENT_HEADER,
+        }
+    }
+
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Layout::Contract => &COLUMNS,
+            Layout::Experiment => &EXPERIMENT_COLUMNS,
+        }
+    }
+}
+
 /// Where the users read from a CSV go: a [`Dataset`] (to fit), or a running
 /// summary (to validate a file of any size in constant memory).
 pub trait RowSink {
     /// One valid user, in file order.
     fn push_row(&mut self, x: &Features, converted: bool);
+
+    /// The `treated` column of the user just pushed (experiment CSVs only;
+    /// ignored unless the sink keeps it).
+    fn push_treated(&mut self, _treated: bool) {}
 }
 
 impl RowSink for Dataset {
@@ -165,6 +199,7 @@ impl RowSink for Dataset {
 #[derive(Debug)]
 pub struct CsvReader {
     limits: CsvLimits,
+    layout: Layout,
     /// The start of a line whose end has not been fed yet.
     partial: Vec<u8>,
     /// Lines seen so far (the number of the last one).
@@ -178,10 +213,16 @@ pub struct CsvReader {
 }
 
 impl CsvReader {
-    /// A reader with these limits.
+    /// A reader of the contract CSV with these limits.
     pub fn new(limits: CsvLimits) -> CsvReader {
+        CsvReader::with_layout(limits, Layout::Contract)
+    }
+
+    /// A reader of the CSV `layout` with these limits.
+    pub fn with_layout(limits: CsvLimits, layout: Layout) -> CsvReader {
         CsvReader {
             limits,
+            layout,
             partial: Vec::new(),
             line: 0,
             header_seen: false,
@@ -258,7 +299,10 @@ impl CsvReader {
             return Err(CsvError::single(
                 1,
                 None,
-                format!("the file is empty: expected the header {CSV_HEADER}"),
+                format!(
+                    "the file is empty: expected the header {}",
+                    self.layout.header()
+                ),
             ));
         }
         if self.rows == 0 {
@@ -319,14 +363,27 @@ impl CsvReader {
             self.stopped = true;
             return;
         }
-        if let Some((x, converted)) = parse_fast(line) {
-            return sink.push_row(&x, converted);
-        }
-        match parse_general(line) {
-            Ok((x, converted)) => sink.push_row(&x, converted),
-            Err(problems) => {
-                for (column, problem) in problems {
+        let (line, treated) = match self.layout {
+            Layout::Contract => (line, None),
+            Layout::Experiment => match split_treated(line) {
+                Ok((rest, treated)) => (rest, Some(treated)),
+                Err((column, problem)) => return self.found.add(number, column, problem),
+            },
+        };
+        let row = parse_fast(line).map_or_else(|| parse_general(line), Ok);
+        match (row, treated) {
+            (Ok((x, converted)), Some(Ok(treated))) => {
+                sink.push_row(&x, converted);
+                sink.push_treated(treated);
+            }
+            (Ok((x, converted)), None) => sink.push_row(&x, converted),
+            (row, treated) => {
+                for (column, problem) in row.err().into_iter().flatten() {
                     self.found.add(number, column, problem);
+                }
+                if let Some(Err(problem)) = treated {
+                    self.found
+                        .add(number, Some(EXPERIMENT_COLUMNS.len()), problem);
                 }
             }
         }
@@ -337,14 +394,23 @@ impl CsvReader {
             .split(|&b| b == b',')
             .map(|f| unquote(f).unwrap_or(f))
             .collect();
-        let exact = fields.len() == COLUMNS.len()
-            && fields.iter().zip(COLUMNS).all(|(f, c)| *f == c.as_bytes());
-        if !exact {
+        let is = |columns: &[&str]| {
+            fields.len() == columns.len()
+                && fields.iter().zip(columns).all(|(f, c)| *f == c.as_bytes())
+        };
+        if !is(self.layout.columns()) {
+            let hint = match self.layout {
+                Layout::Contract if is(&EXPERIMENT_COLUMNS) => {
+                    ": this is an experiment CSV (it has a treated column), read it as one"
+                }
+                _ => "",
+            };
             self.found.add(
                 self.line,
                 None,
                 format!(
-                    "the header must be exactly {CSV_HEADER} {}",
+                    "the header must be exactly {} {}{hint}",
+                    self.layout.header(),
                     got(String::from_utf8_lossy(line))
                 ),
             );
@@ -352,6 +418,34 @@ impl CsvReader {
             self.stopped = true;
         }
     }
+}
+
+/// An experiment line's `treated` field split from the contract's seven:
+/// the seven fields and the flag (or what is wrong with the flag), or the
+/// line's problem when it does not have eight fields.
+fn split_treated(line: &[u8]) -> Result<(&[u8], Result<bool, String>), LineProblem> {
+    let fields = 1 + memchr::memchr_iter(b',', line).count();
+    let wanted = EXPERIMENT_COLUMNS.len();
+    let last = match memchr::memrchr(b',', line) {
+        Some(at) if fields == wanted => at,
+        _ => {
+            return Err((
+                None,
+                format!("must have {wanted} fields, separated by commas (got {fields})"),
+            ))
+        }
+    };
+    let field = &line[last + 1..];
+    let treated = match unquote(field) {
+        Ok(b"0") => Ok(false),
+        Ok(b"1") => Ok(true),
+        Ok(_) => Err(format!(
+            "must be 0 or 1 {}",
+            got(String::from_utf8_lossy(field))
+        )),
+        Err(problem) => Err(problem),
+    };
+    Ok((&line[..last], treated))
 }
 
 /// Reads a whole contract CSV held in memory into a dataset, or lists what

@@ -5,7 +5,7 @@
 //! no field ever needs quoting, and formatting integers with `itoa` style
 //! digit loops keeps 1,000,000 rows well under 100 ms.
 
-use super::contract::CSV_HEADER;
+use super::contract::{CSV_HEADER, EXPERIMENT_HEADER};
 use super::dataset::{Dataset, Features};
 
 /// Appends the header line.
@@ -100,6 +100,37 @@ pub fn write_rows(out: &mut Vec<u8>, data: &Dataset) {
     for (x, &converted) in data.all_features().zip(&data.converted) {
         write_row(out, &x, converted);
     }
+}
+
+/// Appends the experiment CSV's header line.
+pub fn write_experiment_header(out: &mut Vec<u8>) {
+    out.extend_from_slice(EXPERIMENT_HEADER.as_bytes());
+    out.push(b'\n');
+}
+
+/// Appends every user of `data` as experiment CSV lines (no header): the
+/// contract's features, `converted` (the outcome under the assignment: it
+/// need not be `data`'s own) and `treated`.
+pub fn write_experiment_rows(
+    out: &mut Vec<u8>,
+    data: &Dataset,
+    converted: &[bool],
+    treated: &[bool],
+) {
+    for ((x, &converted), &treated) in data.all_features().zip(converted).zip(treated) {
+        write_row(out, &x, converted);
+        out.pop();
+        out.extend_from_slice(if treated { b",1\n" } else { b",0\n" });
+    }
+}
+
+/// The whole experiment as CSV bytes: `data`'s features with the outcomes
+/// `converted` and the arms `treated`.
+pub fn to_experiment_csv(data: &Dataset, converted: &[bool], treated: &[bool]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128 + data.len() * 28);
+    write_experiment_header(&mut out);
+    write_experiment_rows(&mut out, data, converted, treated);
+    out
 }
 
 /// The whole dataset as contract CSV bytes.

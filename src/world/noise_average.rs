@@ -98,6 +98,20 @@ struct Table {
     slopes: Vec<f64>,
 }
 
+impl Table {
+    /// The cubic Hermite interpolant at `s`, `position` = (s − start)·scale.
+    #[inline(always)]
+    fn read(&self, s: f64, position: f64) -> f64 {
+        let k = (position as usize).min(self.values.len() - 2);
+        let u = (s - (self.start + k as f64 * self.step)) * self.scale;
+        let (u2, u3) = (u * u, u * u * u);
+        (2.0 * u3 - 3.0 * u2 + 1.0) * self.values[k]
+            + (u3 - 2.0 * u2 + u) * self.step * self.slopes[k]
+            + (3.0 * u2 - 2.0 * u3) * self.values[k + 1]
+            + (u3 - u2) * self.step * self.slopes[k + 1]
+    }
+}
+
 impl NoiseAverage {
     /// q for noise `sigma` (≥ 0), tabulated for scores from `lowest` to
     /// `highest` (the range of the users it will be asked about).
@@ -138,16 +152,32 @@ impl NoiseAverage {
         if let Some(t) = &self.table {
             let position = (s - t.start) * t.scale;
             if position >= 0.0 && position <= (t.values.len() - 1) as f64 {
-                let k = (position as usize).min(t.values.len() - 2);
-                let u = (s - (t.start + k as f64 * t.step)) * t.scale;
-                let (u2, u3) = (u * u, u * u * u);
-                return (2.0 * u3 - 3.0 * u2 + 1.0) * t.values[k]
-                    + (u3 - 2.0 * u2 + u) * t.step * t.slopes[k]
-                    + (3.0 * u2 - 2.0 * u3) * t.values[k + 1]
-                    + (u3 - u2) * t.step * t.slopes[k + 1];
+                return t.read(s, position);
             }
         }
         self.integrate(s).0
+    }
+
+    /// True when q of every score from `lowest` to `highest` is read from
+    /// the table (or needs none: σ = 0).
+    pub fn tabulates(&self, lowest: f64, highest: f64) -> bool {
+        match &self.table {
+            Some(t) => {
+                lowest >= t.start && highest <= t.start + (t.values.len() - 1) as f64 * t.step
+            }
+            None => self.sigma == 0.0,
+        }
+    }
+
+    /// q(s) for a score the table holds ([`NoiseAverage::tabulates`]): the
+    /// same bits as [`NoiseAverage::at`], without its range checks, for
+    /// loops over many users.
+    #[inline(always)]
+    pub fn at_tabulated(&self, s: f64) -> f64 {
+        match &self.table {
+            Some(t) => t.read(s, (s - t.start) * t.scale),
+            None => sigmoid(s),
+        }
     }
 
     /// q(s) and q′(s) = E[sigmoid′(s + σZ)] by the panelled rule.

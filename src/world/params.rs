@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use super::contract::{Tier, CONTRACT_VERSION};
+use super::offer::{OfferParams, ValidOffer};
 use crate::errors::{field_error, got, thousands};
 
 /// Weight of each numeric signal in the true conversion score (log-odds).
@@ -253,6 +254,12 @@ pub struct GeneratorParams {
     pub tier_mix: PerTier,
     /// Distribution of each feature column.
     pub distributions: Distributions,
+    /// An offer and its experiment (the uplift lab). Default none: the
+    /// contract's world, whose files and hashes an offer never touches.
+    /// Present when any of its parameters is given (even as an empty
+    /// object): `conversion generate` then writes the experiment CSV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer: Option<OfferParams>,
 }
 
 impl Default for GeneratorParams {
@@ -267,6 +274,7 @@ impl Default for GeneratorParams {
             tier_effects: PerTier::default_effects(),
             tier_mix: PerTier::default_mix(),
             distributions: Distributions::default(),
+            offer: None,
         }
     }
 }
@@ -285,6 +293,11 @@ impl ValidParams {
     /// The checked parameters.
     pub fn get(&self) -> &GeneratorParams {
         &self.0
+    }
+
+    /// The checked offer, when the parameters have one.
+    pub fn offer(&self) -> Option<ValidOffer> {
+        self.0.offer.clone().map(ValidOffer::checked)
     }
 }
 

@@ -19,6 +19,9 @@ pub mod streams {
     pub const COUNTRY_TIER: u64 = 6;
     pub const NOISE: u64 = 7;
     pub const LABEL_DRAW: u64 = 8;
+    /// The experiment's assignment draw v (treated when v < the treated
+    /// share), keyed by the assignment seed rather than the world's seed.
+    pub const ASSIGNMENT: u64 = 9;
 }
 
 /// The ChaCha8 stream `number` of `seed`.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::contract::MAX_ROWS_IN_MEMORY;
+use super::offer::{OfferParams, ValidOffer};
 use super::params::{GeneratorParams, ParamError, Seed};
 use crate::errors::{got_number, number, thousands};
 use crate::input::{self, got_value, whole_number};
@@ -38,6 +39,10 @@ pub enum Group {
     Tiers,
     /// Distributions and the tier mix.
     Advanced,
+    /// The offer's effect τ(x) (the uplift lab's world).
+    Offer,
+    /// The experiment: who gets the offer.
+    Experiment,
 }
 
 /// What a parameter's value is.
@@ -141,7 +146,7 @@ macro_rules! spec {
 }
 
 /// Every generator parameter, in the order the page shows them.
-pub const PARAMETERS: [ParamSpec; 22] = [
+pub const PARAMETERS: [ParamSpec; 29] = [
     spec!("seed", Seed, World, "Seed", "Same seed, same users: any whole number from 0 to 18,446,744,073,709,551,615.", Seed, None),
     spec!("rows", Whole, World, "Users (rows)", "How many users the world has.", Rows, None),
     spec!("baseline", Number, Score, "Baseline b0", "The intercept of every user's score (in log-odds): move it down for a realistic base rate.", LogOdds, slider(-8.0, 4.0, 0.05, 2)),
@@ -164,6 +169,13 @@ pub const PARAMETERS: [ParamSpec; 22] = [
     spec!("tierMix.tier_1", Number, Advanced, "Share of users in tier 1", "The three shares add up to 1.", Share, None),
     spec!("tierMix.tier_2", Number, Advanced, "Share of users in tier 2", "The three shares add up to 1.", Share, None),
     spec!("tierMix.tier_3", Number, Advanced, "Share of users in tier 3", "The three shares add up to 1.", Share, None),
+    spec!("offer.effect", Number, Offer, "Offer effect τ0", "What the offer adds to every treated user's score, in log-odds: +0.6 turns a 50% user into a 65% one, and a 95% user into a 97% one.", LogOdds, slider(-2.0, 3.0, 0.05, 2)),
+    spec!("offer.fatigue", Number, Offer, "Fatigue per paywall view", "Added to the offer's effect for each paywall view in the last 7 days: below 0, users who have seen the paywall most are put off by one more push.", LogOdds, slider(-1.0, 0.5, 0.01, 2)),
+    spec!("offer.tierEffects.tier_1", Number, Offer, "Offer effect in tier 1", "Added to the offer's effect for tier 1 users.", LogOdds, slider(-2.0, 2.0, 0.05, 2)),
+    spec!("offer.tierEffects.tier_2", Number, Offer, "Offer effect in tier 2", "Added to the offer's effect for tier 2 users.", LogOdds, slider(-2.0, 2.0, 0.05, 2)),
+    spec!("offer.tierEffects.tier_3", Number, Offer, "Offer effect in tier 3", "Added to the offer's effect for tier 3 users (a discount may weigh more where purchasing power is low).", LogOdds, slider(-2.0, 2.0, 0.05, 2)),
+    spec!("offer.treatedShare", Number, Experiment, "Share treated", "The share of users the experiment gives the offer to, by a seeded draw of their own.", Share, slider(0.05, 0.95, 0.05, 2)),
+    spec!("offer.assignmentSeed", Seed, Experiment, "Assignment seed", "Which users the experiment treats: the same seed treats the same users.", Seed, None),
 ];
 
 /// A parameter's value, of its kind.
@@ -231,11 +243,18 @@ impl ToParamValue for f64 {
 }
 
 /// Where each key of [`PARAMETERS`] lives, once, for reading and writing.
+/// The offer's keys live in an optional section: writing one creates the
+/// offer (at its defaults), and reading one of an absent offer gives its
+/// default.
 macro_rules! slots {
-    ($($key:literal => $kind:ident $($field:ident).+;)*) => {
+    (
+        $($key:literal => $kind:ident $($field:ident).+;)*
+        offer { $($okey:literal => $okind:ident $($ofield:ident).+;)* }
+    ) => {
         fn slot<'a>(p: &'a mut GeneratorParams, key: &str) -> Slot<'a> {
             match key {
                 $($key => Slot::$kind(&mut p.$($field).+),)*
+                $($okey => Slot::$okind(&mut p.offer.get_or_insert_with(OfferParams::default).$($ofield).+),)*
                 _ => unreachable!("{key} is not in the parameter table"),
             }
         }
@@ -243,6 +262,10 @@ macro_rules! slots {
         fn value_of(p: &GeneratorParams, key: &str) -> ParamValue {
             match key {
                 $($key => p.$($field).+.to_param_value(),)*
+                $($okey => match &p.offer {
+                    Some(offer) => offer.$($ofield).+.to_param_value(),
+                    None => OfferParams::default().$($ofield).+.to_param_value(),
+                },)*
                 _ => unreachable!("{key} is not in the parameter table"),
             }
         }
@@ -272,6 +295,15 @@ slots! {
     "tierMix.tier_1" => Number tier_mix.tier_1;
     "tierMix.tier_2" => Number tier_mix.tier_2;
     "tierMix.tier_3" => Number tier_mix.tier_3;
+    offer {
+        "offer.effect" => Number effect;
+        "offer.fatigue" => Number fatigue;
+        "offer.tierEffects.tier_1" => Number tier_effects.tier_1;
+        "offer.tierEffects.tier_2" => Number tier_effects.tier_2;
+        "offer.tierEffects.tier_3" => Number tier_effects.tier_3;
+        "offer.treatedShare" => Number treated_share;
+        "offer.assignmentSeed" => Seed assignment_seed;
+    }
 }
 
 impl ParamSpec {
@@ -336,6 +368,9 @@ impl ParamSpec {
     }
 }
 
+/// The section of the parameters that holds the offer.
+const OFFER: &str = "offer";
+
 /// The spec of the parameter at `key`.
 pub fn spec(key: &str) -> Option<&'static ParamSpec> {
     PARAMETERS.iter().find(|s| s.key == key)
@@ -347,7 +382,7 @@ fn set_from_json(params: &mut GeneratorParams, key: &str, value: &Value) -> Resu
     match slot(params, key) {
         Slot::Seed(seed) => {
             *seed = match value {
-                Value::String(text) => Seed::parse(text)?,
+                Value::String(text) => Seed::parse(text).map_err(|e| problem(e.problem))?,
                 Value::Number(n) if n.is_u64() => Seed(n.as_u64().unwrap_or_default()),
                 other => {
                     return Err(problem(format!(
@@ -411,6 +446,10 @@ fn read_object(params: &mut GeneratorParams, value: &Value, path: &str) -> Resul
         };
         let prefix = format!("{key}.");
         if PARAMETERS.iter().any(|s| s.key.starts_with(&prefix)) {
+            if key == OFFER {
+                // An offer given, even as `{}`, is an offer at its defaults.
+                params.offer.get_or_insert_with(OfferParams::default);
+            }
             read_object(params, value, &key)?;
         } else if key == "contractVersion" {
             let version = whole_number(value).map_err(|p| ParamError::new(&key, p))?;
@@ -422,6 +461,25 @@ fn read_object(params: &mut GeneratorParams, value: &Value, path: &str) -> Resul
         }
     }
     Ok(())
+}
+
+impl OfferParams {
+    /// Reads an offer from a JSON object (as the page sends the lab's
+    /// settings): every field optional (its default), none unknown, each
+    /// checked against its bounds, errors naming the path (`offer.effect`).
+    pub fn from_value(value: &Value) -> Result<ValidOffer, ParamError> {
+        let mut params = GeneratorParams {
+            offer: Some(OfferParams::default()),
+            ..GeneratorParams::default()
+        };
+        if !value.is_null() {
+            read_object(&mut params, value, OFFER)?;
+        }
+        for spec in PARAMETERS.iter().filter(|s| s.key.starts_with("offer.")) {
+            spec.check(&params, MAX_ROWS_IN_MEMORY)?;
+        }
+        Ok(ValidOffer::checked(params.offer.unwrap_or_default()))
+    }
 }
 
 /// One parameter as the page's controls need it.
@@ -528,6 +586,45 @@ mod tests {
             let err = GeneratorParams::from_json(json).unwrap_err().to_string();
             assert!(err.starts_with(message), "{json}: {err}");
         }
+    }
+
+    #[test]
+    fn an_offer_is_there_when_given_even_empty_and_absent_otherwise() {
+        assert_eq!(GeneratorParams::from_json("{}").unwrap().offer, None);
+        let empty = GeneratorParams::from_json(r#"{"offer": {}}"#).unwrap();
+        assert_eq!(empty.offer, Some(OfferParams::default()));
+        let p = GeneratorParams::from_json(
+            r#"{"offer": {"effect": 0.6, "tierEffects": {"tier_3": 0.2}, "assignmentSeed": "7"}}"#,
+        )
+        .unwrap();
+        let offer = p.offer.clone().unwrap();
+        assert_eq!(
+            (
+                offer.effect,
+                offer.tier_effects.tier_3,
+                offer.assignment_seed
+            ),
+            (0.6, 0.2, Seed(7))
+        );
+        // Without an offer the parameters serialize as they always did.
+        let json = serde_json::to_string(&GeneratorParams::default()).unwrap();
+        assert!(!json.contains("offer"), "{json}");
+        for (json, message) in [
+            (
+                r#"{"offer": {"assignmentSeed": "x"}}"#,
+                "offer.assignmentSeed must be a whole number",
+            ),
+            (
+                r#"{"offer": 3}"#,
+                "offer must be an object with named fields (got 3)",
+            ),
+            (r#"{"offer": {"dose": 1}}"#, "offer.dose is not a parameter"),
+        ] {
+            let err = GeneratorParams::from_json(json).unwrap_err().to_string();
+            assert!(err.starts_with(message), "{json}: {err}");
+        }
+        let alone = OfferParams::from_value(&serde_json::json!({"treatedShare": 1.2})).unwrap_err();
+        assert_eq!(alone.field, "offer.treatedShare");
     }
 
     #[test]

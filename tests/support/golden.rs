@@ -36,3 +36,10 @@ pub const FIT_ROWS_100K_SEED_42: [f64; 8] = [
     -0.902471766016543,
     0.6534624476645873,
 ];
+
+/// SHA-256 of the experiment CSV of `conversion generate --rows 4000
+/// --baseline -2 --offer-effect 0.8 --offer-fatigue -0.25` (the lab's
+/// lesson, half the users treated, assignment seed 42): the assignment's
+/// stream (9) is part of the contract too.
+pub const EXPERIMENT_ROWS_4000_LESSON_SHA256: &str =
+    "1bc6539a4e64eba573543cd5d83544283a8a4cf524d4ecb33b93974d152a7fbb";
