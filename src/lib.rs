@@ -8,6 +8,8 @@
 //!   generator, users in memory, the CSV, and what the page shows of them;
 //! - [`model`]: the logistic regression and its fit;
 //! - [`decide`]: metrics, intent bands and economics;
+//! - [`uplift`]: the offer's effect on each user, the experiment, and
+//!   targeting by who the offer changes rather than who converts;
 //! - [`artifact`] and [`scoring`]: the model file and scoring one user;
 //! - [`math`], [`errors`] and [`input`]: shared by all of them.
 //!
@@ -21,6 +23,7 @@ pub mod input;
 pub mod math;
 pub mod model;
 pub mod scoring;
+pub mod uplift;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 pub mod world;

@@ -1,0 +1,501 @@
+//! The uplift lab kept beside a world while a person explores it: both
+//! outcomes of every user, the groups, the experiment and the targeting
+//! policies, recomputed only as far as a change reaches. A τ slider step
+//! recomputes the users' effects, the two true rankings and the tallies; a
+//! budget or money change only reads the tallies again.
+
+use super::analysis::{analyse_arms, power, users_per_arm, Arm};
+use super::effects::{Baseline, Effects};
+use super::groups::{Group, GroupCounts};
+use super::learned::{learn, LearnedUplift, ObservedQini};
+use super::policy::{random_view, ranked_view, total, Policy, StepTally, Tallies};
+use super::ranking::{budget_users, steps_by_key, BinSteps, STEPS};
+use super::settings::LabSettings;
+use super::tally::{tally, ScoreBins, TallyInput, TallyResult};
+use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Rerun, Reruns};
+use super::UpliftError;
+use crate::decide::bands::{Segment, Thresholds};
+use crate::math::sigmoid;
+use crate::model::feature_vector;
+use crate::world::csv_write::to_experiment_csv;
+use crate::world::experiment::assign;
+use crate::world::offer::{OfferEffect, OfferParams};
+use crate::world::params::{GeneratorParams, Seed};
+use crate::world::session::World;
+
+/// Model weights in raw units: the seven features, then the intercept.
+pub type ModelWeights = [f64; 8];
+
+/// Which users, drawn how: a lab's computations hold for one state of a
+/// world.
+#[derive(Clone, Debug, PartialEq)]
+struct WorldStamp {
+    generation: u64,
+    params: GeneratorParams,
+}
+
+/// What an experiment's outcomes depend on: the world, the offer's effect
+/// and the assignment.
+#[derive(Clone, Debug, PartialEq)]
+struct ExperimentStamp {
+    world: WorldStamp,
+    effect: OfferEffect,
+    seed: Seed,
+    share: u64,
+}
+
+/// The model's view of the users: each one's band and budget step.
+#[derive(Clone, Debug)]
+struct ModelRanking {
+    key: (u64, [u64; 8], [u64; 2]),
+    probability: Vec<f64>,
+    segment: Vec<u8>,
+    steps: Vec<u8>,
+}
+
+/// The learned uplift model and its ranking.
+#[derive(Clone, Debug)]
+struct Learned {
+    stamp: ExperimentStamp,
+    model: LearnedUplift,
+    steps: Vec<u8>,
+    observed: ObservedQini,
+}
+
+/// The lab's state. Create it once; [`Lab::update`] follows the world.
+#[derive(Clone, Debug, Default)]
+pub struct Lab {
+    world: Option<WorldStamp>,
+    baseline: Option<Baseline>,
+    bins: Option<ScoreBins>,
+    model: Option<ModelRanking>,
+    effect: Option<OfferEffect>,
+    effects: Effects,
+    /// The budget steps of the oracle's and the best possible ranking.
+    oracle_steps: Option<BinSteps>,
+    best_steps: Option<BinSteps>,
+    assignment: Option<((u64, u64, usize), Vec<bool>)>,
+    learned: Option<Learned>,
+    /// Bumped whenever what the tallies read changes.
+    version: u64,
+    tallied: Option<(u64, TallyResult)>,
+}
+
+/// The users of a world that the lab can work on: generated ones only.
+fn generated(world: &World) -> Result<(), UpliftError> {
+    if world.data().latent.is_none() || world.data().is_empty() {
+        return Err(UpliftError::new(
+            "world",
+            "must be generated here: both outcomes of every user come from its own draws, which no file holds",
+        ));
+    }
+    Ok(())
+}
+
+fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
+    x.map(f64::to_bits)
+}
+
+impl Lab {
+    /// Brings the lab to `world`, `settings` and the model with `weights`
+    /// (`None`: no model yet), and returns what it shows.
+    pub fn update(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+    ) -> Result<LabView, UpliftError> {
+        self.refresh(world, settings, weights)?;
+        Ok(self.view(world, settings))
+    }
+
+    /// Recomputes what changed.
+    fn refresh(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+    ) -> Result<(), UpliftError> {
+        self.refresh_experiment(world, settings)?;
+        self.refresh_model(world, weights, settings.thresholds);
+        Ok(())
+    }
+
+    /// Recomputes what the world, the offer and the assignment changed.
+    fn refresh_experiment(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+    ) -> Result<(), UpliftError> {
+        generated(world)?;
+        let data = world.data();
+        let stamp = WorldStamp {
+            generation: world.generation(),
+            params: world.params().get().clone(),
+        };
+        if self.world.as_ref() != Some(&stamp) {
+            let latent = data.latent.as_ref().expect("checked above");
+            self.baseline = Some(Baseline::new(&stamp.params, data, &latent.noise_z));
+            self.bins = Some(ScoreBins::new(latent.probability.scores()));
+            self.world = Some(stamp);
+            self.effect = None;
+            self.version += 1;
+        }
+        let effect = OfferEffect::new(settings.offer.get());
+        if self.effect != Some(effect) {
+            let baseline = self.baseline.as_mut().expect("set above");
+            self.effects.compute(baseline, data, &effect);
+            self.oracle_steps = Some(self.effects.oracle_bins.steps(data.len()));
+            self.best_steps = Some(self.effects.best_bins.steps(data.len()));
+            self.effect = Some(effect);
+            self.version += 1;
+        }
+        let offer = settings.offer.get();
+        let key = (
+            offer.assignment_seed.0,
+            offer.treated_share.to_bits(),
+            data.len(),
+        );
+        if self.assignment.as_ref().map(|a| a.0) != Some(key) {
+            self.assignment = Some((key, assign(offer, data.len())));
+            self.version += 1;
+        }
+        Ok(())
+    }
+
+    fn refresh_model(
+        &mut self,
+        world: &World,
+        weights: Option<&ModelWeights>,
+        thresholds: Thresholds,
+    ) {
+        let Some(weights) = weights else {
+            if self.model.take().is_some() {
+                self.version += 1;
+            }
+            return;
+        };
+        let key = (
+            world.generation(),
+            bits(*weights),
+            bits([thresholds.high, thresholds.medium]),
+        );
+        if self.model.as_ref().is_some_and(|m| m.key == key) {
+            return;
+        }
+        let data = world.data();
+        let probability: Vec<f64> = data
+            .all_features()
+            .map(|x| {
+                let v = feature_vector(&x);
+                let score =
+                    weights[7] + weights[..7].iter().zip(&v).map(|(w, x)| w * x).sum::<f64>();
+                sigmoid(score)
+            })
+            .collect();
+        let segment = probability
+            .iter()
+            .map(|&p| thresholds.segment(p) as u8)
+            .collect();
+        let mut steps = Vec::new();
+        steps_by_key(&probability, &mut steps);
+        self.model = Some(ModelRanking {
+            key,
+            probability,
+            segment,
+            steps,
+        });
+        self.version += 1;
+    }
+
+    /// The stamp of the experiment now (after a refresh).
+    fn stamp(&self, offer: &OfferParams) -> ExperimentStamp {
+        ExperimentStamp {
+            world: self.world.clone().expect("refreshed"),
+            effect: self.effect.expect("refreshed"),
+            seed: offer.assignment_seed,
+            share: offer.treated_share.to_bits(),
+        }
+    }
+
+    fn treated(&self) -> &[bool] {
+        &self.assignment.as_ref().expect("refreshed").1
+    }
+
+    /// Each user's outcome under the assignment.
+    fn observed(&self, world: &World) -> Vec<bool> {
+        let y0 = &world.data().converted;
+        let treated = self.treated();
+        (0..y0.len())
+            .map(|i| {
+                if treated[i] {
+                    self.effects.converts_with_offer(i)
+                } else {
+                    y0[i]
+                }
+            })
+            .collect()
+    }
+
+    /// Learns the two-model uplift from the experiment as it is now (two
+    /// cold fits: the same bits as `conversion experiment` on its CSV),
+    /// and returns the view with it.
+    pub fn learn(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+    ) -> Result<LabView, UpliftError> {
+        self.refresh(world, settings, weights)?;
+        let stamp = self.stamp(settings.offer.get());
+        if self.learned.as_ref().map(|l| &l.stamp) != Some(&stamp) {
+            let converted = self.observed(world);
+            let data = world.data();
+            let model = learn(data, &converted, self.treated())?;
+            let scores = model.scores(data);
+            let mut steps = Vec::new();
+            steps_by_key(&scores, &mut steps);
+            let observed = model.observed_qini(&scores, &converted, self.treated());
+            self.learned = Some(Learned {
+                stamp,
+                model,
+                steps,
+                observed,
+            });
+            self.version += 1;
+        }
+        Ok(self.view(world, settings))
+    }
+
+    /// The experiment CSV of the world now: what `conversion generate`
+    /// writes for the same parameters and offer.
+    pub fn experiment_csv(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+    ) -> Result<Vec<u8>, UpliftError> {
+        self.refresh_experiment(world, settings)?;
+        Ok(to_experiment_csv(
+            world.data(),
+            &self.observed(world),
+            self.treated(),
+        ))
+    }
+
+    /// The learned model, when it is learned for the experiment now.
+    fn fresh_learned(&self, offer: &OfferParams) -> Option<&Learned> {
+        let stamp = self.stamp(offer);
+        self.learned.as_ref().filter(|l| l.stamp == stamp)
+    }
+
+    /// The tallies of every policy, computed once per change.
+    fn tallies(&mut self, world: &World, offer: &OfferParams) -> TallyResult {
+        if let Some((version, result)) = &self.tallied {
+            if *version == self.version {
+                return result.clone();
+            }
+        }
+        let learned = self.fresh_learned(offer).map(|l| l.steps.as_slice());
+        let input = TallyInput {
+            effects: &self.effects,
+            q0: &self.baseline.as_ref().expect("refreshed").q0,
+            converted: &world.data().converted,
+            treated: self.treated(),
+            bins: self.bins.as_ref().expect("refreshed"),
+            model: self.model.as_ref().map(|m| {
+                (
+                    m.steps.as_slice(),
+                    m.segment.as_slice(),
+                    m.probability.as_slice(),
+                )
+            }),
+            oracle: self.oracle_steps.as_ref().expect("refreshed"),
+            best: self.best_steps.as_ref().expect("refreshed"),
+            learned,
+        };
+        let result = tally(&input);
+        self.tallied = Some((self.version, result.clone()));
+        result
+    }
+
+    fn view(&mut self, world: &World, settings: &LabSettings) -> LabView {
+        let offer = settings.offer.get().clone();
+        let t = self.tallies(world, &offer);
+        let n = world.data().len();
+        let step = settings.budget_step.min(STEPS);
+        let e = settings.economics;
+        let all = total(&t.oracle);
+        let mut policies = Vec::new();
+        let mut ranked =
+            |policy, tallies: &Tallies| policies.push(ranked_view(policy, tallies, n, step, e));
+        if let Some(model) = &t.model {
+            ranked(Policy::ModelProbability, model);
+        }
+        ranked(Policy::Oracle, &t.oracle);
+        ranked(Policy::BestPossible, &t.best);
+        if let Some(learned) = &t.learned {
+            ranked(Policy::Learned, learned);
+        }
+        policies.push(random_view(&all, n, step, e));
+        let groups = GroupCounts::from_array(all.groups);
+        let points = |x: f64| 100.0 * x / n as f64;
+        let realized = points(groups.net_conversions());
+        let learned = self.fresh_learned(&offer).map(|l| LearnedView {
+            treated_weights: l.model.treated.weights(),
+            control_weights: l.model.control.weights(),
+            observed: l.observed.clone(),
+        });
+        LabView {
+            users: n,
+            groups,
+            mean_effect_points: points(all.uplift),
+            mean_effect_with_noise_points: points(all.uplift_with_noise),
+            realized_effect_points: realized,
+            tau: self.effects.tau,
+            scores: self.bins.as_ref().expect("refreshed").chart(
+                &t.chart,
+                self.effects.tau.mean,
+                settings.thresholds,
+            ),
+            bands: t.bands.clone(),
+            budget: Budget {
+                step,
+                share: step as f64 / STEPS as f64,
+                users: budget_users(step, n),
+            },
+            policies,
+            learned_stale: learned.is_none(),
+            learned,
+            experiment: self.experiment_view(&t, &all, settings, realized),
+        }
+    }
+
+    fn experiment_view(
+        &self,
+        t: &TallyResult,
+        all: &StepTally,
+        settings: &LabSettings,
+        realized: f64,
+    ) -> ExperimentView {
+        let offer = settings.offer.get();
+        let n = self.treated().len() as f64;
+        let [treated, control] = t.arms;
+        let analysis = analyse_arms(
+            Arm::new(treated[0], treated[1]),
+            Arm::new(control[0], control[1]),
+        );
+        let true_p0 = (all.converters_with_noise - all.uplift_with_noise) / n;
+        let true_points = 100.0 * all.uplift_with_noise / n;
+        let (analysis, problem) = match analysis {
+            Ok(a) => (Some(a), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let baseline_rate = analysis.map(|a| a.control.rate.value);
+        ExperimentView {
+            covers_truth: analysis
+                .map(|a| a.lift_points.low <= realized && realized <= a.lift_points.high),
+            analysis,
+            problem,
+            assignment_seed: offer.assignment_seed,
+            power: PowerView {
+                minimum_effect_points: settings.minimum_effect,
+                baseline_rate,
+                users_per_arm: baseline_rate
+                    .and_then(|r| users_per_arm(r, settings.minimum_effect)),
+                true_baseline_rate: true_p0,
+                true_effect_points: true_points,
+                users_per_arm_for_true_effect: users_per_arm(true_p0, true_points.abs()),
+                power_for_true_effect: power(true_p0, true_points, treated[0], control[0]),
+            },
+        }
+    }
+
+    /// `runs` more experiments on the same users: the assignment seeds
+    /// after this one's (seed + 1, seed + 2, …), each analysed as the first.
+    pub fn rerun(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        runs: u64,
+    ) -> Result<Reruns, UpliftError> {
+        self.refresh_experiment(world, settings)?;
+        let offer = settings.offer.get();
+        let y0 = &world.data().converted;
+        let n = y0.len();
+        let effects = &self.effects;
+        let persuaded = effects
+            .group
+            .iter()
+            .filter(|&&g| g == Group::Persuadable as u8)
+            .count() as f64;
+        let put_off = effects
+            .group
+            .iter()
+            .filter(|&&g| g == Group::SleepingDog as u8)
+            .count() as f64;
+        let realized = 100.0 * (persuaded - put_off) / n as f64;
+        let true_points = 100.0 * effects.uplift_with_noise.iter().sum::<f64>() / n as f64;
+        let mut results = Vec::new();
+        let (mut treated_total, mut control_total) = (0u64, 0u64);
+        for k in 1..=runs {
+            let seed = Seed(offer.assignment_seed.0.wrapping_add(k));
+            let again = OfferParams {
+                assignment_seed: seed,
+                ..offer.clone()
+            };
+            let treated = assign(&again, n);
+            let mut arms = [[0u64; 2]; 2];
+            for (i, &t) in treated.iter().enumerate() {
+                let y = if t {
+                    effects.converts_with_offer(i)
+                } else {
+                    y0[i]
+                };
+                arms[usize::from(!t)][0] += 1;
+                arms[usize::from(!t)][1] += u64::from(y);
+            }
+            treated_total += arms[0][0];
+            control_total += arms[1][0];
+            let Ok(a) = analyse_arms(
+                Arm::new(arms[0][0], arms[0][1]),
+                Arm::new(arms[1][0], arms[1][1]),
+            ) else {
+                continue;
+            };
+            let sign_ok = (a.lift_points.value > 0.0) == (true_points > 0.0);
+            results.push(Rerun {
+                assignment_seed: seed,
+                treated_users: a.treated.users,
+                control_users: a.control.users,
+                lift_points: a.lift_points,
+                p_value: a.p_value,
+                detected: a.significant && sign_ok && true_points != 0.0,
+                covers_truth: a.lift_points.low <= realized && realized <= a.lift_points.high,
+            });
+        }
+        let p1_sum: f64 = effects.p1.iter().sum();
+        let p0_mean = (p1_sum - effects.uplift_with_noise.iter().sum::<f64>()) / n as f64;
+        let runs_done = runs.max(1);
+        Ok(Reruns {
+            detected: results.iter().filter(|r| r.detected).count(),
+            covered: results.iter().filter(|r| r.covers_truth).count(),
+            runs: results,
+            realized_effect_points: realized,
+            expected_power: power(
+                p0_mean,
+                true_points,
+                treated_total / runs_done,
+                control_total / runs_done,
+            ),
+        })
+    }
+}
+
+/// The band of a segment number, as stored per user.
+pub(super) fn segment_of(code: u8) -> Segment {
+    match code {
+        0 => Segment::HighIntent,
+        1 => Segment::MediumIntent,
+        _ => Segment::LowIntent,
+    }
+}

@@ -1,0 +1,250 @@
+//! Policies are compared at budgets of 0%, 1%, …, 100% of users. A policy
+//! ranks users by its own key, highest first; which budget step each user's
+//! rank falls in is all the curves need, and it is found without sorting a
+//! million keys: a histogram of the keys puts almost every user in their
+//! step at once, and only the users of the few histogram bins that straddle
+//! a step's edge are sorted. The result is exactly the full sort's (ties
+//! go to the lower index), in O(n).
+
+/// Budget steps: a budget is 0, 1, …, [`STEPS`] hundredths of the users.
+pub const STEPS: usize = 100;
+
+/// Bins of a key histogram.
+const BINS: usize = 1 << 16;
+
+/// Marks a histogram bin whose users fall in more than one step.
+pub const STRADDLES: u8 = u8::MAX;
+
+/// How many users a budget of `step` hundredths covers: ⌊step · n / 100⌋.
+pub fn budget_users(step: usize, n: usize) -> usize {
+    (step as u128 * n as u128 / STEPS as u128) as usize
+}
+
+/// The step of the user ranked `rank` (0 first) of `n`: the last step whose
+/// budget does not cover them (budget_users(step) ≤ rank < budget_users(step + 1)).
+#[inline(always)]
+fn step_of_rank(rank: usize, n: usize) -> u8 {
+    let step = ((STEPS as u128 * (rank as u128 + 1) - 1) / n as u128) as usize;
+    step.min(STEPS - 1) as u8
+}
+
+/// Keys are compared as numbers, NaN lowest.
+#[inline(always)]
+fn key_of(k: f64) -> f64 {
+    if k.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        k
+    }
+}
+
+/// A histogram of keys over a fixed range, highest keys in the first bins;
+/// keys beyond the range count in the end bins.
+#[derive(Clone, Debug)]
+pub struct KeyBins {
+    high: f64,
+    scale: f64,
+    counts: Vec<u32>,
+}
+
+impl KeyBins {
+    /// An empty histogram of keys from `low` to `high` (`low` < `high`).
+    pub fn new(low: f64, high: f64) -> KeyBins {
+        KeyBins {
+            high,
+            scale: (BINS - 1) as f64 / (high - low),
+            counts: vec![0; BINS],
+        }
+    }
+
+    /// The bin of a key: monotone, a higher key never lands in a later bin.
+    #[inline(always)]
+    pub fn bin(&self, key: f64) -> usize {
+        let at = (self.high - key_of(key)) * self.scale;
+        // `as` saturates: below 0 is 0, NaN is 0, above the range is clamped.
+        (if at > 0.0 { at as usize } else { 0 }).min(BINS - 1)
+    }
+
+    /// Counts one key.
+    #[inline(always)]
+    pub fn count(&mut self, key: f64) {
+        let b = self.bin(key);
+        self.counts[b] += 1;
+    }
+
+    /// Where the counted users' ranks put each bin, for `n` users (all of
+    /// them counted).
+    pub fn steps(&self, n: usize) -> BinSteps {
+        let mut start = Vec::with_capacity(BINS + 1);
+        start.push(0u32);
+        for &c in &self.counts {
+            let last = start[start.len() - 1];
+            start.push(last + c);
+        }
+        let step = (0..BINS)
+            .map(|b| {
+                let (first, end) = (start[b] as usize, start[b + 1] as usize);
+                if end == first {
+                    return 0;
+                }
+                let step = step_of_rank(first, n);
+                if step == step_of_rank(end - 1, n) {
+                    step
+                } else {
+                    STRADDLES
+                }
+            })
+            .collect();
+        BinSteps { start, step, n }
+    }
+}
+
+/// Each histogram bin's budget step, or [`STRADDLES`].
+#[derive(Clone, Debug)]
+pub struct BinSteps {
+    start: Vec<u32>,
+    step: Vec<u8>,
+    n: usize,
+}
+
+/// A user whose bin straddles a step's edge: its bin, key and index.
+pub type Straddler = (u32, f64, u32);
+
+impl BinSteps {
+    /// The step of every user in bin `bin`, or [`STRADDLES`].
+    #[inline(always)]
+    pub fn step(&self, bin: usize) -> u8 {
+        self.step[bin]
+    }
+
+    /// Ranks the users of straddling bins (all of them, any order) and
+    /// gives each one's index and step.
+    pub fn settle(&self, straddlers: &mut [Straddler], mut visit: impl FnMut(usize, u8)) {
+        straddlers
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut at = 0;
+        while at < straddlers.len() {
+            let bin = straddlers[at].0;
+            let first = self.start[bin as usize] as usize;
+            let mut m = 0;
+            while at < straddlers.len() && straddlers[at].0 == bin {
+                visit(straddlers[at].2 as usize, step_of_rank(first + m, self.n));
+                m += 1;
+                at += 1;
+            }
+        }
+    }
+}
+
+/// Fills `steps` with each user's budget step when users are ranked by
+/// `keys`, highest first, ties by lower index first.
+pub fn steps_by_key(keys: &[f64], steps: &mut Vec<u8>) {
+    let n = keys.len();
+    steps.clear();
+    steps.resize(n, 0);
+    if n == 0 {
+        return;
+    }
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &k in keys {
+        let k = key_of(k);
+        lo = if k < lo { k } else { lo };
+        hi = if k > hi { k } else { hi };
+    }
+    if hi <= lo || !(hi - lo).is_finite() {
+        // All alike (or infinite keys): a full sort, rare and still exact.
+        return sorted_steps(keys, steps);
+    }
+    let mut bins = KeyBins::new(lo, hi);
+    for &k in keys {
+        bins.count(k);
+    }
+    let table = bins.steps(n);
+    let mut straddling: Vec<Straddler> = Vec::new();
+    for (i, (&k, step)) in keys.iter().zip(steps.iter_mut()).enumerate() {
+        let b = bins.bin(k);
+        *step = table.step(b);
+        if *step == STRADDLES {
+            straddling.push((b as u32, key_of(k), i as u32));
+        }
+    }
+    table.settle(&mut straddling, |i, step| steps[i] = step);
+}
+
+/// [`steps_by_key`] by a full sort (the reference, and the way for keys
+/// that are all alike).
+fn sorted_steps(keys: &[f64], steps: &mut [u8]) {
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_by(|&a, &b| key_of(keys[b as usize]).total_cmp(&key_of(keys[a as usize])));
+    for (rank, &i) in order.iter().enumerate() {
+        steps[i as usize] = step_of_rank(rank, keys.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn reference(keys: &[f64]) -> Vec<u8> {
+        let mut steps = vec![0; keys.len()];
+        sorted_steps(keys, &mut steps);
+        steps
+    }
+
+    #[test]
+    fn steps_cover_the_budgets_exactly() {
+        for n in [1, 7, 100, 101, 12_345] {
+            for step in 0..=STEPS {
+                let covered = (0..n)
+                    .filter(|&r| usize::from(step_of_rank(r, n)) < step)
+                    .count();
+                assert_eq!(covered, budget_users(step, n), "n {n}, step {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_histogram_gives_the_full_sort_s_steps() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut steps = Vec::new();
+        for n in [1, 3, 99, 1_000, 54_321] {
+            // Continuous keys, heavy ties, a few extreme ones, NaN.
+            let continuous: Vec<f64> = (0..n).map(|_| rng.random::<f64>().powi(5)).collect();
+            let tied: Vec<f64> = (0..n)
+                .map(|_| f64::from(rng.random_range(0..4u8)) / 3.0)
+                .collect();
+            let mut extreme = continuous.clone();
+            extreme[0] = 1e300;
+            extreme[n - 1] = f64::NAN;
+            let alike = vec![0.25; n];
+            for keys in [continuous, tied, extreme, alike] {
+                steps_by_key(&keys, &mut steps);
+                assert_eq!(steps, reference(&keys), "n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fixed_range_histogram_ranks_keys_beyond_it_too() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let keys: Vec<f64> = (0..20_000)
+            .map(|_| rng.random::<f64>() * 3.0 - 1.5)
+            .collect();
+        let mut bins = KeyBins::new(-1.0, 1.0);
+        keys.iter().for_each(|&k| bins.count(k));
+        let table = bins.steps(keys.len());
+        let mut steps = vec![0u8; keys.len()];
+        let mut straddling = Vec::new();
+        for (i, &k) in keys.iter().enumerate() {
+            let b = bins.bin(k);
+            steps[i] = table.step(b);
+            if steps[i] == STRADDLES {
+                straddling.push((b as u32, k, i as u32));
+            }
+        }
+        table.settle(&mut straddling, |i, s| steps[i] = s);
+        assert_eq!(steps, reference(&keys));
+    }
+}

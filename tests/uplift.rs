@@ -1,0 +1,212 @@
+//! The uplift lab against the checks: an offer of nothing changes
+//! nothing (the pinned hashes stand), the four groups equal a direct count
+//! from p0, p1 and u, the experiment's lift interval covers the users' mean
+//! effect as often as a 95% interval should across 1,000 assignments, the
+//! sample size is the textbook formula's, and on the lab's lesson world the
+//! oracle's Qini beats the learned model's, which beats random targeting.
+
+#[path = "support/golden.rs"]
+mod golden;
+
+use conversion_playground::math::sigmoid;
+use conversion_playground::model::{fit, FitParams};
+use conversion_playground::uplift::analysis::{users_per_arm, Z_POWER};
+use conversion_playground::uplift::policy::{Policy, PolicyView};
+use conversion_playground::uplift::{Lab, LabSettings, LabView};
+use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
+use conversion_playground::world::csv_write::{to_csv, to_experiment_csv};
+use conversion_playground::world::experiment::generate_experiment;
+use conversion_playground::world::offer::OfferEffect;
+use conversion_playground::world::params::GeneratorParams;
+use conversion_playground::world::session::World;
+use sha2::{Digest, Sha256};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The lab's lesson world: the page's preset link.
+fn lesson(rows: u64) -> (World, LabSettings) {
+    let params = GeneratorParams {
+        rows,
+        baseline: -2.0,
+        ..Default::default()
+    };
+    let world = World::new(params.validate(MAX_ROWS_IN_MEMORY).unwrap());
+    let settings = LabSettings::from_value(&serde_json::json!({
+        "offer": {"effect": 0.8, "fatigue": -0.25}
+    }))
+    .unwrap();
+    (world, settings)
+}
+
+fn policy(view: &LabView, which: Policy) -> &PolicyView {
+    view.policies.iter().find(|p| p.policy == which).unwrap()
+}
+
+#[test]
+fn an_offer_of_nothing_changes_nothing() {
+    let params = GeneratorParams {
+        rows: 5_000,
+        offer: Some(Default::default()),
+        ..Default::default()
+    };
+    let valid = params.validate(MAX_ROWS_IN_MEMORY).unwrap();
+    let experiment = generate_experiment(&valid, &valid.offer().unwrap());
+    // The observed outcomes are the contract's: the pinned hash stands.
+    assert_eq!(
+        sha256_hex(&to_csv(&experiment.data)),
+        golden::CSV_ROWS_5000_SEED_42_SHA256
+    );
+    let world = World::new(valid);
+    let settings = LabSettings::from_value(&serde_json::Value::Null).unwrap();
+    let view = Lab::default().update(&world, &settings, None).unwrap();
+    assert_eq!(
+        (view.groups.persuadables, view.groups.sleeping_dogs),
+        (0.0, 0.0)
+    );
+    assert_eq!(view.mean_effect_with_noise_points, 0.0);
+    assert!(view.mean_effect_points.abs() < 1e-9);
+    for p in &view.policies {
+        assert!(
+            p.incremental_with_noise.iter().all(|&x| x == 0.0),
+            "{:?}",
+            p.policy
+        );
+    }
+}
+
+#[test]
+fn the_four_groups_equal_a_direct_count() {
+    let (world, settings) = lesson(30_000);
+    let view = Lab::default().update(&world, &settings, None).unwrap();
+    let data = world.data();
+    let latent = data.latent.as_ref().unwrap();
+    let tau = OfferEffect::new(settings.offer.get());
+    let mut counts = [0.0f64; 4];
+    for i in 0..data.len() {
+        let score = latent.probability.scores()[i];
+        let (p0, p1) = (sigmoid(score), sigmoid(score + tau.at(&data.features(i))));
+        let u = latent.label_draw[i];
+        let k = match (u < p0, u < p1) {
+            (true, true) => 0,
+            (false, true) => 1,
+            (true, false) => 2,
+            (false, false) => 3,
+        };
+        counts[k] += 1.0;
+    }
+    let g = view.groups;
+    assert_eq!(
+        [
+            g.sure_things,
+            g.persuadables,
+            g.sleeping_dogs,
+            g.lost_causes
+        ],
+        counts
+    );
+    assert!(counts[1] > 1_000.0 && counts[2] > 0.0, "{counts:?}");
+    // The realized effect is persuadables less sleeping dogs.
+    assert!(
+        (view.realized_effect_points - 100.0 * (counts[1] - counts[2]) / 30_000.0).abs() < 1e-12
+    );
+}
+
+#[test]
+fn the_lift_interval_covers_the_users_mean_effect_95_percent_of_the_time() {
+    let (world, settings) = lesson(10_000);
+    let mut lab = Lab::default();
+    let reruns = lab.rerun(&world, &settings, 1_000).unwrap();
+    assert_eq!(reruns.runs.len(), 1_000);
+    let coverage = reruns.covered as f64 / 1_000.0;
+    println!("coverage over 1,000 assignment seeds: {coverage}");
+    assert!((0.935..=0.975).contains(&coverage), "coverage {coverage}");
+    // The interval aims at the mean of Y1 − Y0 over these users.
+    let view = lab.update(&world, &settings, None).unwrap();
+    assert_eq!(reruns.realized_effect_points, view.realized_effect_points);
+}
+
+#[test]
+fn the_sample_size_is_the_textbook_formula() {
+    let normal = Normal::new(0.0, 1.0).unwrap();
+    let (za, zb) = (normal.inverse_cdf(0.975), normal.inverse_cdf(0.8));
+    assert!((zb - Z_POWER).abs() < 1e-12);
+    for (p1, points) in [
+        (0.05, 5.0),
+        (0.1, 1.0),
+        (0.3, 2.5),
+        (0.5, -4.0),
+        (0.86, 3.0),
+    ] {
+        let p2: f64 = p1 + points / 100.0;
+        let pbar = (p1 + p2) / 2.0;
+        let n = (za * (2.0 * pbar * (1.0 - pbar)).sqrt()
+            + zb * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt())
+        .powi(2)
+            / (p2 - p1).powi(2);
+        assert_eq!(
+            users_per_arm(p1, points),
+            Some(n.ceil() as u64),
+            "{p1} {points}"
+        );
+    }
+    // The classic example: 5% against 10%, 80% power, 5% two-sided: 435 per arm.
+    assert_eq!(users_per_arm(0.05, 5.0), Some(435));
+}
+
+#[test]
+fn the_oracle_beats_the_learned_model_which_beats_random_targeting() {
+    let (world, settings) = lesson(20_000);
+    let (model, _) = fit(world.data(), &FitParams::default()).unwrap();
+    let view = Lab::default()
+        .learn(&world, &settings, Some(&model.weights()))
+        .unwrap();
+    let (oracle, learned, random) = (
+        policy(&view, Policy::Oracle),
+        policy(&view, Policy::Learned),
+        policy(&view, Policy::Random),
+    );
+    assert!(
+        oracle.qini_with_noise >= learned.qini_with_noise,
+        "{} vs {}",
+        oracle.qini_with_noise,
+        learned.qini_with_noise
+    );
+    assert!(learned.qini_with_noise >= random.qini_with_noise);
+    assert!(learned.qini > 0.5 * policy(&view, Policy::BestPossible).qini);
+    // The lesson: ranking by the probability of converting does worse than chance.
+    let by_intent = policy(&view, Policy::ModelProbability);
+    assert!(by_intent.qini < 0.0, "{}", by_intent.qini);
+    let wasted = by_intent.at_budget.groups.wasted() / by_intent.at_budget.offers as f64;
+    assert!(wasted > 0.9, "{wasted}");
+    assert!(by_intent.at_budget.profit < learned.at_budget.profit);
+    // What an analyst sees of the learned model (held-out users only) is positive too.
+    assert!(view.learned.unwrap().observed.qini > 0.0);
+}
+
+#[test]
+fn the_lab_writes_the_generator_s_experiment_csv() {
+    let (world, settings) = lesson(4_000);
+    let mut params = world.params().get().clone();
+    params.offer = Some(settings.offer.get().clone());
+    let valid = params.validate(MAX_ROWS_IN_MEMORY).unwrap();
+    let experiment = generate_experiment(&valid, &valid.offer().unwrap());
+    let bytes = to_experiment_csv(
+        &experiment.data,
+        &experiment.data.converted,
+        &experiment.treated,
+    );
+    assert_eq!(
+        Lab::default().experiment_csv(&world, &settings).unwrap(),
+        bytes
+    );
+    assert_eq!(
+        sha256_hex(&bytes),
+        golden::EXPERIMENT_ROWS_4000_LESSON_SHA256
+    );
+}
