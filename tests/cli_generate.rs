@@ -134,6 +134,8 @@ struct Users {
     /// 0, 1, 2 for tier_1, tier_2, tier_3.
     country_tier: Vec<usize>,
     converted: Vec<bool>,
+    /// An experiment CSV's arms (all false in a contract CSV).
+    treated: Vec<bool>,
 }
 
 /// Users in each run of the every-flag test.
@@ -156,6 +158,7 @@ impl Users {
             paywall_views_7d: Vec::new(),
             country_tier: Vec::new(),
             converted: Vec::new(),
+            treated: Vec::new(),
         };
         for line in text.lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
@@ -169,6 +172,7 @@ impl Users {
                 .position(|t| *t == f[5]);
             users.country_tier.push(tier.unwrap());
             users.converted.push(f[6] == "1");
+            users.treated.push(f.get(7) == Some(&"1"));
         }
         assert_eq!(users.converted.len(), FLAG_ROWS);
         users
@@ -439,6 +443,81 @@ fn every_flag_moves_its_own_column_or_the_labels_the_expected_way() {
         );
     }
     assert!((0..FLAG_ROWS).all(|i| moved.country_tier[i] <= base.country_tier[i]));
+
+    // The offer: the experiment CSV, the same users, and only treated
+    // users' labels move, the way τ(x) pushes them.
+    let offer_moves = |args: &[&str], touched: &dyn Fn(usize) -> bool, direction: Direction| {
+        let moved = Users::generate(args);
+        for ((name, a), (_, b)) in base.columns().iter().zip(moved.columns().iter()) {
+            assert!(a == b, "{args:?} must keep every user's {name}");
+        }
+        let treated = moved.treated.iter().filter(|&&t| t).count() as f64;
+        near("treated share", treated / n, 0.5, 5.0 * (0.25 / n).sqrt());
+        let (ups, downs) = flips(&base, &moved);
+        for &i in ups.iter().chain(&downs) {
+            assert!(moved.treated[i] && touched(i), "{args:?} flipped user {i}");
+        }
+        let (up, down) = (direction != Direction::Down, direction != Direction::Up);
+        assert_eq!(
+            (ups.len() >= 20, downs.len() >= 20),
+            (up, down),
+            "{args:?}: {} up, {} down",
+            ups.len(),
+            downs.len()
+        );
+        assert_eq!((ups.is_empty(), downs.is_empty()), (!up, !down), "{args:?}");
+        moved
+    };
+    covered.extend([
+        "--offer-effect",
+        "--offer-fatigue",
+        "--offer-tier-1-effect",
+        "--offer-tier-2-effect",
+        "--offer-tier-3-effect",
+    ]);
+    let anyone = |_: usize| true;
+    let treated_by_42 = offer_moves(&["--offer-effect", "1"], &anyone, Direction::Up);
+    offer_moves(
+        &["--offer-fatigue", "-0.5"],
+        &|i| base.paywall_views_7d[i] > 0,
+        Direction::Down,
+    );
+    offer_moves(
+        &["--offer-tier-1-effect", "-1"],
+        &|i| base.country_tier[i] == 0,
+        Direction::Down,
+    );
+    offer_moves(
+        &["--offer-tier-2-effect", "1"],
+        &|i| base.country_tier[i] == 1,
+        Direction::Up,
+    );
+    offer_moves(
+        &["--offer-tier-3-effect", "1"],
+        &|i| base.country_tier[i] == 2,
+        Direction::Up,
+    );
+    // The share alone: an A/A test, nobody's label moves; the seed treats others.
+    covered.extend(["--treated-share", "--assignment-seed"]);
+    let aa = Users::generate(&["--treated-share", "0.2"]);
+    assert_eq!(aa.converted, base.converted);
+    let share = aa.treated.iter().filter(|&&t| t).count() as f64 / n;
+    near("A/A treated share", share, 0.2, 5.0 * (0.16 / n).sqrt());
+    let reseeded = offer_moves(
+        &["--offer-effect", "1", "--assignment-seed", "7"],
+        &anyone,
+        Direction::Up,
+    );
+    let same = (0..FLAG_ROWS)
+        .filter(|&i| reseeded.treated[i] == treated_by_42.treated[i])
+        .count() as f64
+        / n;
+    near(
+        "users in the same arm under two seeds",
+        same,
+        0.5,
+        5.0 * (0.25 / n).sqrt(),
+    );
 
     // Every parameter flag `generate --help` lists is checked above.
     let help = String::from_utf8(conversion(&["generate", "--help"]).stdout).unwrap();

@@ -7,36 +7,48 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 use conversion_playground::errors::thousands;
-use conversion_playground::world::csv_read::{CsvError, CsvLimits, CsvReader, RowSink};
+use conversion_playground::world::csv_read::{CsvError, CsvLimits, CsvReader, Layout, RowSink};
 
 use crate::output::Failure;
 
 /// Bytes read from a CSV at a time.
 const CHUNK: usize = 1 << 18;
 
-/// Reads the CSV at `path` into `sink`, checking `limits` as it goes: the
-/// read stops at the first line that passes one. The outer error is one of
-/// reading the file; the inner one says why it does not meet the contract.
+/// Reads the contract CSV at `path` into `sink`, checking `limits` as it
+/// goes: the read stops at the first line that passes one. The outer error
+/// is one of reading the file; the inner one says why it does not meet the
+/// contract.
 pub fn read_csv(
     path: &Path,
     limits: CsvLimits,
     sink: &mut impl RowSink,
 ) -> Result<Result<u64, CsvError>, Failure> {
-    let cannot = |e: io::Error| Failure::Message(format!("cannot read {}: {e}", path.display()));
-    let file = File::open(path).map_err(cannot)?;
-    read_csv_from(file, &path.display().to_string(), limits, sink)
+    read_csv_as(path, limits, Layout::Contract, sink)
 }
 
-/// Reads a CSV from `input` (a file, standard input) named `name` in
-/// messages, as [`read_csv`] does.
+/// [`read_csv`] for the CSV `layout` (the contract's, or an experiment's).
+pub fn read_csv_as(
+    path: &Path,
+    limits: CsvLimits,
+    layout: Layout,
+    sink: &mut impl RowSink,
+) -> Result<Result<u64, CsvError>, Failure> {
+    let cannot = |e: io::Error| Failure::Message(format!("cannot read {}: {e}", path.display()));
+    let file = File::open(path).map_err(cannot)?;
+    read_csv_from(file, &path.display().to_string(), limits, layout, sink)
+}
+
+/// Reads a CSV of `layout` from `input` (a file, standard input) named
+/// `name` in messages, as [`read_csv`] does.
 pub fn read_csv_from(
     mut input: impl Read,
     name: &str,
     limits: CsvLimits,
+    layout: Layout,
     sink: &mut impl RowSink,
 ) -> Result<Result<u64, CsvError>, Failure> {
     let cannot = |e: io::Error| Failure::Message(format!("cannot read {name}: {e}"));
-    let mut reader = CsvReader::new(limits);
+    let mut reader = CsvReader::with_layout(limits, layout);
     let mut buffer = vec![0u8; CHUNK];
     loop {
         let n = match input.read(&mut buffer) {

@@ -136,7 +136,7 @@ impl FitArgs {
 
 /// True when the file at `path` holds exactly `expected`, compared a chunk
 /// at a time.
-fn same_bytes(path: &Path, expected: &[u8]) -> Result<bool, Failure> {
+pub fn same_bytes(path: &Path, expected: &[u8]) -> Result<bool, Failure> {
     let cannot = |e: io::Error| Failure::Message(format!("cannot read {}: {e}", path.display()));
     let mut file = File::open(path).map_err(cannot)?;
     let mut buffer = vec![0u8; 1 << 18];

@@ -1,4 +1,5 @@
-//! `conversion generate`: stream the contract CSV.
+//! `conversion generate`: stream the contract CSV, or with an offer the
+//! experiment CSV (the contract's columns plus `treated`).
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -8,10 +9,14 @@ use std::process::ExitCode;
 use clap::Args;
 use conversion_playground::errors::{got, thousands, FieldError};
 use conversion_playground::world::contract::MAX_ROWS_STREAMED;
-use conversion_playground::world::csv_write::{write_header, write_rows};
+use conversion_playground::world::csv_write::{
+    write_experiment_header, write_experiment_rows, write_header, write_rows,
+};
 use conversion_playground::world::dataset::{Dataset, Latent};
+use conversion_playground::world::experiment::ExperimentGenerator;
 use conversion_playground::world::generator::Generator;
-use conversion_playground::world::params::{GeneratorParams, Seed};
+use conversion_playground::world::offer::OfferParams;
+use conversion_playground::world::params::{GeneratorParams, Seed, ValidParams};
 use conversion_playground::world::schema::PARAMETERS;
 
 use crate::files::read_small;
@@ -103,6 +108,56 @@ pub struct GenerateArgs {
     /// Poisson λ of paywall_views_7d [default 1.2].
     #[arg(long, allow_hyphen_values = true)]
     paywall_views_lambda: Option<f64>,
+
+    /// The offer's effect τ0 on a treated user's score (log-odds). Any offer
+    /// flag writes the experiment CSV: the contract's columns, `converted`
+    /// the outcome under the assignment, then `treated` [default 0].
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        help_heading = "The offer and its experiment"
+    )]
+    offer_effect: Option<f64>,
+    /// Added to the offer's effect per paywall view in the last 7 days
+    /// (below 0: users who saw the paywall most are put off) [default 0].
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        help_heading = "The offer and its experiment"
+    )]
+    offer_fatigue: Option<f64>,
+    /// Added to the offer's effect for tier_1 users [default 0].
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        help_heading = "The offer and its experiment"
+    )]
+    offer_tier_1_effect: Option<f64>,
+    /// Added to the offer's effect for tier_2 users [default 0].
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        help_heading = "The offer and its experiment"
+    )]
+    offer_tier_2_effect: Option<f64>,
+    /// Added to the offer's effect for tier_3 users [default 0].
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        help_heading = "The offer and its experiment"
+    )]
+    offer_tier_3_effect: Option<f64>,
+    /// Share of users the experiment treats; alone (no effect), an A/A test
+    /// [default 0.5].
+    #[arg(
+        long,
+        allow_hyphen_values = true,
+        help_heading = "The offer and its experiment"
+    )]
+    treated_share: Option<f64>,
+    /// Seed of the assignment (its own random stream) [default 42].
+    #[arg(long, value_parser = |t: &str| Seed::parse(t).map_err(|e| e.problem), help_heading = "The offer and its experiment")]
+    assignment_seed: Option<Seed>,
 }
 
 /// A seed as given on the command line.
@@ -188,6 +243,24 @@ impl GenerateArgs {
         set(&mut d.content_hours_7d.scale, self.content_hours_scale);
         set(&mut d.downloads_7d.lambda, self.downloads_lambda);
         set(&mut d.paywall_views_7d.lambda, self.paywall_views_lambda);
+        let offer_flags = [
+            self.offer_effect,
+            self.offer_fatigue,
+            self.offer_tier_1_effect,
+            self.offer_tier_2_effect,
+            self.offer_tier_3_effect,
+            self.treated_share,
+        ];
+        if offer_flags.iter().any(Option::is_some) || self.assignment_seed.is_some() {
+            let o = p.offer.get_or_insert_with(OfferParams::default);
+            set(&mut o.effect, self.offer_effect);
+            set(&mut o.fatigue, self.offer_fatigue);
+            set(&mut o.tier_effects.tier_1, self.offer_tier_1_effect);
+            set(&mut o.tier_effects.tier_2, self.offer_tier_2_effect);
+            set(&mut o.tier_effects.tier_3, self.offer_tier_3_effect);
+            set(&mut o.treated_share, self.treated_share);
+            set(&mut o.assignment_seed, self.assignment_seed);
+        }
         Ok(p)
     }
 
@@ -242,17 +315,46 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         ),
         None => (Box::new(io::stdout().lock()), "standard output".into()),
     };
-    let mut buffer = Vec::with_capacity(ROWS_PER_CHUNK * 28);
-    write_header(&mut buffer);
     let mut write = |buffer: &mut Vec<u8>| -> Result<(), Failure> {
         sink.write_all(buffer)
             .map_err(|e| write_failure(&e, &name))?;
         buffer.clear();
         Ok(())
     };
+    match valid.offer() {
+        None => write_contract(&valid, &mut write)?,
+        Some(offer) => {
+            // Generate and write in chunks, as the contract CSV.
+            let mut buffer = Vec::with_capacity(ROWS_PER_CHUNK * 30);
+            write_experiment_header(&mut buffer);
+            let mut generator = ExperimentGenerator::new(&valid, &offer);
+            let mut chunk = Dataset::with_capacity(ROWS_PER_CHUNK);
+            let (mut latent, mut treated) = (Latent::default(), Vec::new());
+            while generator.remaining() > 0 {
+                chunk.clear();
+                latent.clear();
+                treated.clear();
+                generator.fill(ROWS_PER_CHUNK, &mut chunk, &mut latent, &mut treated);
+                write_experiment_rows(&mut buffer, &chunk, &chunk.converted, &treated);
+                write(&mut buffer)?;
+            }
+            write(&mut buffer)?;
+        }
+    }
+    sink.flush().map_err(|e| write_failure(&e, &name))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Streams the contract CSV of `valid` through `write`.
+fn write_contract(
+    valid: &ValidParams,
+    write: &mut impl FnMut(&mut Vec<u8>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut buffer = Vec::with_capacity(ROWS_PER_CHUNK * 28);
+    write_header(&mut buffer);
     // Generate and write in chunks: constant memory for any row count, and
     // the generator's fast column-by-column path.
-    let mut generator = Generator::new(&valid);
+    let mut generator = Generator::new(valid);
     let mut chunk = Dataset::with_capacity(ROWS_PER_CHUNK);
     let mut latent = Latent::default();
     while generator.remaining() > 0 {
@@ -262,7 +364,5 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         write_rows(&mut buffer, &chunk);
         write(&mut buffer)?;
     }
-    write(&mut buffer)?;
-    sink.flush().map_err(|e| write_failure(&e, &name))?;
-    Ok(ExitCode::SUCCESS)
+    write(&mut buffer)
 }

@@ -10,6 +10,10 @@ mod bench;
 #[cfg(not(target_arch = "wasm32"))]
 mod bench_fit;
 #[cfg(not(target_arch = "wasm32"))]
+mod experiment;
+#[cfg(not(target_arch = "wasm32"))]
+mod experiment_report;
+#[cfg(not(target_arch = "wasm32"))]
 mod files;
 #[cfg(not(target_arch = "wasm32"))]
 mod fit;
@@ -49,6 +53,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Fit the baseline logistic regression to a contract CSV.
     Fit(fit::FitArgs),
+    /// Read an experiment CSV: per-arm rates, the lift and its p-value, the
+    /// power, and the learned uplift model's Qini (with --params, the truth).
+    Experiment(experiment::ExperimentArgs),
     /// Score users (JSON lines on stdin) with a model file.
     Score(score::ScoreArgs),
     /// Time generating and writing rows, natively.
@@ -67,6 +74,7 @@ fn main() -> std::process::ExitCode {
         Command::Generate(args) => generate::run(*args),
         Command::Validate(args) => validate::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Experiment(args) => experiment::run(args),
         Command::Score(args) => score::run(args),
         Command::Bench(args) => bench::run(args),
         Command::BenchFit(args) => bench_fit::run(args),

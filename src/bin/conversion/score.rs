@@ -16,7 +16,7 @@ use conversion_playground::input;
 use conversion_playground::model::{FitParams, Split};
 use conversion_playground::scoring::{score, user_from_json, MAX_USER_BYTES};
 use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
-use conversion_playground::world::csv_read::CsvLimits;
+use conversion_playground::world::csv_read::{CsvLimits, Layout};
 use conversion_playground::world::dataset::Dataset;
 use serde_json::{json, Value};
 
@@ -160,7 +160,13 @@ fn score_csv(args: &ScoreArgs, artifact: &ModelArtifact) -> Result<ExitCode, Fai
     split.validate().map_err(|e| flags::message(&e))?;
     let (input, name) = users(args)?;
     let mut data = Dataset::default();
-    if let Err(err) = read_csv_from(input, &name, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
+    if let Err(err) = read_csv_from(
+        input,
+        &name,
+        CsvLimits::rows(MAX_ROWS_IN_MEMORY),
+        Layout::Contract,
+        &mut data,
+    )? {
         output::warn(&format!("{name}: {err}"));
         return Ok(ExitCode::FAILURE);
     }
