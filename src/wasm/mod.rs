@@ -13,12 +13,14 @@ mod decide;
 mod import;
 mod model;
 mod truth;
+mod uplift;
 mod world;
 
 pub use decide::{decide_defaults, scored_csv_of_fit, scored_csv_of_fixed, Decisions};
 pub use import::CsvImport;
 pub use model::{baseline_for_rate, model_defaults, FixedModel, ModelFit};
 pub use truth::{reroll_seed, Truth};
+pub use uplift::{uplift_defaults, UpliftLab};
 pub use world::World;
 
 use serde::Serialize;
@@ -64,6 +66,8 @@ export interface GeneratorParams {
     downloads_7d?: { lambda?: number };
     paywall_views_7d?: { lambda?: number };
   };
+  /** An offer and its experiment (the uplift lab): absent in the contract's world. */
+  offer?: OfferParams;
 }
 
 /** One parameter of the generator, as the page's controls need it. */
@@ -71,7 +75,7 @@ export interface ParamInfo {
   /** Dotted path in GeneratorParams, e.g. "weights.sessions_7d". */
   key: string;
   kind: "seed" | "whole" | "number";
-  group: "world" | "score" | "weights" | "tiers" | "advanced";
+  group: "world" | "score" | "weights" | "tiers" | "advanced" | "offer" | "experiment";
   label: string;
   help: string;
   /** The contract's value (a seed as a string). */
@@ -140,7 +144,7 @@ export interface View {
   expected: Expected[];
   firstRows: RowView[];
   /** The parameters that drew the users; for imported users, the contract's defaults their columns are compared with. */
-  params: Required<GeneratorParams>;
+  params: Required<Omit<GeneratorParams, "offer">>;
 }
 "#;
 
@@ -179,7 +183,7 @@ pub fn random_seed() -> Result<String, JsValue> {
 }
 
 /// The contract's default parameters.
-#[wasm_bindgen(js_name = defaultParams, unchecked_return_type = "Required<GeneratorParams>")]
+#[wasm_bindgen(js_name = defaultParams, unchecked_return_type = "Required<Omit<GeneratorParams, \"offer\">>")]
 pub fn default_params() -> Result<JsValue, JsValue> {
     to_js(&GeneratorParams::default())
 }

@@ -1,0 +1,217 @@
+//! The uplift lab behind an opaque handle: it follows the world it is
+//! given, keeps what a change does not reach, and answers with small views.
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::{field_error, read_value, to_js, World};
+use crate::decide::economics::MAX_AMOUNT;
+use crate::uplift::policy::OfferEconomics;
+use crate::uplift::settings::{DEFAULT_BUDGET, DEFAULT_MINIMUM_EFFECT};
+use crate::uplift::{self, LabSettings, ModelWeights, UpliftError};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_UPLIFT: &'static str = r#"
+/** The offer and its experiment: τ(x) = effect + tierEffects[tier] + fatigue · paywall_views_7d. */
+export interface OfferParams {
+  effect?: number; fatigue?: number; tierEffects?: Partial<Record<TierName, number>>;
+  /** Share of users the experiment treats. */
+  treatedShare?: number;
+  /** Any unsigned 64-bit integer, as a decimal string. */
+  assignmentSeed?: string;
+}
+/** The lab's settings (defaults from upliftDefaults()). */
+export interface UpliftSettings {
+  offer?: OfferParams;
+  /** Share of users offered, 0 to 1 (to the nearest percent). */
+  budget?: number;
+  valuePerConversion?: number; costPerContact?: number;
+  /** Given to every offered user who converts, sure things included. */
+  discount?: number;
+  /** The smallest lift worth detecting, in percentage points. */
+  minimumEffect?: number;
+  thresholds?: Partial<Thresholds>;
+}
+export interface UpliftDefaults {
+  budget: number; valuePerConversion: number; costPerContact: number; discount: number;
+  minimumEffect: number; thresholds: Thresholds;
+  /** The largest amount of money accepted. */
+  maxAmount: number;
+}
+export interface GroupCounts { sureThings: number; persuadables: number; sleepingDogs: number; lostCauses: number; }
+export interface TauSummary { min: number; mean: number; max: number; }
+export interface ScoreChart {
+  start: number; width: number;
+  sureThings: number[]; persuadables: number[]; sleepingDogs: number[]; lostCauses: number[];
+  curveStep: number; without: number[]; with: number[];
+  /** The scores where the S-curve crosses the high and the medium threshold. */
+  thresholdScores: [number, number];
+}
+export interface BandGroups {
+  segment: Segment; users: number; groups: GroupCounts;
+  meanPredicted: number | null; meanQ0: number | null; meanEffectPoints: number | null; wastedShare: number | null;
+}
+export interface UpliftBudget { step: number; share: number; users: number; }
+export type UpliftPolicy = "model_probability" | "oracle" | "best_possible" | "learned" | "random";
+export interface BudgetOutcome {
+  offers: number; incremental: number; incrementalWithNoise: number; discounts: number; discountsWithNoise: number;
+  cost: number; costWithNoise: number; profit: number; profitWithNoise: number; groups: GroupCounts;
+}
+export interface PolicyView {
+  policy: UpliftPolicy;
+  /** Conversions added by offering the first 0, 1%, …, 100% of users (101 points). */
+  incremental: number[]; incrementalWithNoise: number[]; profit: number[];
+  qini: number; qiniWithNoise: number; atBudget: BudgetOutcome;
+}
+export interface ObservedQini { users: number; curve: number[]; qini: number; }
+export interface LearnedView { treatedWeights: number[]; controlWeights: number[]; observed: ObservedQini; }
+export interface Arm { users: number; conversions: number; rate: Estimate; }
+export interface Analysis {
+  treated: Arm; control: Arm; liftPoints: Estimate; relativeLift: Estimate | null;
+  z: number; pValue: number; significant: boolean;
+}
+export interface PowerView {
+  minimumEffectPoints: number; baselineRate: number | null; usersPerArm: number | null;
+  trueBaselineRate: number; trueEffectPoints: number; usersPerArmForTrueEffect: number | null; powerForTrueEffect: number;
+}
+export interface ExperimentView {
+  analysis: Analysis | null; problem: string | null; assignmentSeed: string; coversTruth: boolean | null; power: PowerView;
+}
+/** Everything the uplift lab shows. */
+export interface LabView {
+  users: number; groups: GroupCounts;
+  meanEffectPoints: number; meanEffectWithNoisePoints: number; realizedEffectPoints: number;
+  tau: TauSummary; scores: ScoreChart; bands: BandGroups[] | null; budget: UpliftBudget;
+  policies: PolicyView[]; learned: LearnedView | null; learnedStale: boolean; experiment: ExperimentView;
+}
+export interface Rerun {
+  assignmentSeed: string; treatedUsers: number; controlUsers: number; liftPoints: Estimate;
+  pValue: number; detected: boolean; coversTruth: boolean;
+}
+export interface Reruns { runs: Rerun[]; detected: number; covered: number; realizedEffectPoints: number; expectedPower: number; }
+"#;
+
+/// The lab's defaults (`UpliftDefaults`), for the page's controls.
+#[wasm_bindgen(js_name = upliftDefaults, unchecked_return_type = "UpliftDefaults")]
+pub fn uplift_defaults() -> Result<JsValue, JsValue> {
+    let e = OfferEconomics::default();
+    let t = crate::decide::bands::Thresholds::default();
+    to_js(&serde_json::json!({
+        "budget": DEFAULT_BUDGET,
+        "valuePerConversion": e.economics.value_per_conversion,
+        "costPerContact": e.economics.cost_per_contact,
+        "discount": e.discount,
+        "minimumEffect": DEFAULT_MINIMUM_EFFECT,
+        "thresholds": { "high": t.high, "medium": t.medium },
+        "maxAmount": MAX_AMOUNT,
+    }))
+}
+
+fn settings(value: JsValue) -> Result<LabSettings, JsValue> {
+    LabSettings::from_value(&read_value(value, "settings")?).map_err(|e| field_error(&e))
+}
+
+/// The model's weights from JS: eight finite numbers, or nothing.
+fn weights(value: JsValue) -> Result<Option<ModelWeights>, JsValue> {
+    let bad = || {
+        field_error(&UpliftError::new(
+            "model",
+            "must be the model's eight weights (the seven features, then the intercept)",
+        ))
+    };
+    match read_value(value, "model")? {
+        Value::Null => Ok(None),
+        Value::Array(items) if items.len() == 8 => {
+            let mut w = [0.0; 8];
+            for (slot, item) in w.iter_mut().zip(&items) {
+                *slot = item.as_f64().filter(|x| x.is_finite()).ok_or_else(bad)?;
+            }
+            Ok(Some(w))
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// The uplift lab of the world it is given.
+#[wasm_bindgen]
+pub struct UpliftLab {
+    lab: uplift::Lab,
+}
+
+#[wasm_bindgen]
+impl UpliftLab {
+    /// An empty lab: it computes on the first update.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> UpliftLab {
+        UpliftLab {
+            lab: uplift::Lab::default(),
+        }
+    }
+
+    /// Follows `world` with `settings` (`UpliftSettings`) and the model with
+    /// `weights` (its raw weights, intercept last; undefined: no model),
+    /// and returns the `LabView`.
+    #[wasm_bindgen(unchecked_return_type = "LabView")]
+    pub fn update(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
+        let view = self
+            .lab
+            .update(world.inner(), &s, w.as_ref())
+            .map_err(|e| field_error(&e))?;
+        to_js(&view)
+    }
+
+    /// Learns the uplift model from the experiment as it is (two logistic
+    /// fits), then returns the `LabView` with it.
+    #[wasm_bindgen(unchecked_return_type = "LabView")]
+    pub fn learn(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
+        let view = self
+            .lab
+            .learn(world.inner(), &s, w.as_ref())
+            .map_err(|e| field_error(&e))?;
+        to_js(&view)
+    }
+
+    /// `runs` more experiments on the same users with the next assignment
+    /// seeds (`Reruns`).
+    #[wasm_bindgen(unchecked_return_type = "Reruns")]
+    pub fn rerun(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        runs: u32,
+    ) -> Result<JsValue, JsValue> {
+        let s = settings(settings_js)?;
+        let reruns = self
+            .lab
+            .rerun(world.inner(), &s, u64::from(runs))
+            .map_err(|e| field_error(&e))?;
+        to_js(&reruns)
+    }
+
+    /// The experiment CSV (the contract's columns plus `treated`), byte for
+    /// byte what `conversion generate` writes with the same offer.
+    #[wasm_bindgen(js_name = experimentCsv)]
+    pub fn experiment_csv(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+    ) -> Result<Vec<u8>, JsValue> {
+        let s = settings(settings_js)?;
+        self.lab
+            .experiment_csv(world.inner(), &s)
+            .map_err(|e| field_error(&e))
+    }
+}
