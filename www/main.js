@@ -4,26 +4,34 @@
 import { WorkerClient } from './app/worker-client.js';
 import { DecidePanel } from './decide/panel.js';
 import { ModelPanel } from './model/panel.js';
+import { UpliftPanel } from './uplift/panel.js';
+import { OFFER_GROUPS } from './uplift/options.js';
 import { WorldPanel } from './world/panel.js';
 
 /** @typedef {import('./pkg/conversion_playground.js').ParamInfo} ParamInfo */
 /** @typedef {import('./pkg/conversion_playground.js').ModelDefaults} ModelDefaults */
 /** @typedef {import('./pkg/conversion_playground.js').DecideDefaults} DecideDefaults */
+/** @typedef {import('./pkg/conversion_playground.js').UpliftDefaults} UpliftDefaults */
 
 async function start() {
   const client = new WorkerClient();
-  const [{ schema, maxRows }, defaults, decideDefaults] = await Promise.all([
+  const [{ schema, maxRows }, defaults, decideDefaults, upliftDefaults] = await Promise.all([
     /** @type {Promise<{schema: ParamInfo[], maxRows: number}>} */ (client.call('world.schema')),
     /** @type {Promise<ModelDefaults>} */ (client.call('model.defaults')),
     /** @type {Promise<DecideDefaults>} */ (client.call('decide.defaults')),
+    /** @type {Promise<UpliftDefaults>} */ (client.call('uplift.defaults')),
   ]);
-  // The model and decision panels claim their keys of the URL hash before
-  // the world panel reads it, so none takes another's for a mistake.
+  // The model and decision panels and the uplift lab claim their keys of the
+  // URL hash before the world panel reads it, so none takes another's for a
+  // mistake. The offer's parameters are the lab's: the world panel shows the
+  // world without the offer.
   const model = new ModelPanel(client, defaults, schema);
   const decide = new DecidePanel(client, decideDefaults, schema);
-  const world = new WorldPanel(client, schema, maxRows);
+  const uplift = new UpliftPanel(client, upliftDefaults, schema);
+  const world = new WorldPanel(client, schema.filter((f) => !OFFER_GROUPS.includes(f.group)), maxRows);
   model.attach(world.events);
   decide.attach(world, model);
+  uplift.attach(world.events, model.events);
   world.start();
 }
 

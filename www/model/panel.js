@@ -61,6 +61,11 @@ export class ModelPanel {
   constructor(client, defaults, schema) {
     this.client = client;
     this.defaults = defaults;
+    /**
+     * Other panels listen here: a `settled` event each time the model on
+     * screen has settled (a fit done, a model frozen or imported).
+     */
+    this.events = new EventTarget();
     this.labels = labelsOf(schema);
     this.link = modelLink(defaults);
     /** @type {Values} */
@@ -181,7 +186,10 @@ export class ModelPanel {
     const channels = [this.truths, this.evaluations, this.runner.follows];
     Promise.all(channels.map((c) => c.settled())).then(() => {
       const busy = this.runner.busy || channels.some((c) => c.inFlight || c.queued);
-      if (!busy) $('model-panel').dataset.state = 'settled';
+      if (!busy && $('model-panel').dataset.state !== 'settled') {
+        $('model-panel').dataset.state = 'settled';
+        this.events.dispatchEvent(new Event('settled'));
+      }
     });
   }
 

@@ -7,6 +7,7 @@
 /** @typedef {import('../pkg/conversion_playground.js').Decisions} Decisions */
 /** @typedef {import('../pkg/conversion_playground.js').CsvImport} CsvImport */
 /** @typedef {import('../pkg/conversion_playground.js').Thresholds} Thresholds */
+/** @typedef {import('../pkg/conversion_playground.js').UpliftLab} UpliftLab */
 
 export const state = {
   /** @type {World | null} the world on screen */
@@ -23,4 +24,6 @@ export const state = {
   thresholds: null,
   /** @type {CsvImport | null} a CSV being read */
   import: null,
+  /** @type {UpliftLab | null} the uplift lab, following the world */
+  uplift: null,
 };

@@ -5,6 +5,7 @@
 import init from '../pkg/conversion_playground.js';
 import { handlers as decide } from './decide.js';
 import { handlers as model } from './model.js';
+import { handlers as uplift } from './uplift.js';
 import { handlers as world } from './world.js';
 
 /**
@@ -13,7 +14,7 @@ import { handlers as world } from './world.js';
  */
 
 /** @type {Record<string, (payload: any) => Answer>} */
-const handlers = { ...world, ...model, ...decide };
+const handlers = { ...world, ...model, ...decide, ...uplift };
 const ready = init();
 
 /**

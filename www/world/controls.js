@@ -25,6 +25,13 @@ const TESTIDS = /** @type {Record<string, string>} */ ({
   'distributions.content_hours_7d.scale': 'content-hours-scale',
   'distributions.downloads_7d.lambda': 'downloads-lambda',
   'distributions.paywall_views_7d.lambda': 'paywall-views-lambda',
+  'offer.effect': 'offer-effect',
+  'offer.fatigue': 'offer-fatigue',
+  'offer.tierEffects.tier_1': 'offer-tier-1-effect',
+  'offer.tierEffects.tier_2': 'offer-tier-2-effect',
+  'offer.tierEffects.tier_3': 'offer-tier-3-effect',
+  'offer.treatedShare': 'treated-share',
+  'offer.assignmentSeed': 'assignment-seed',
 });
 
 /**
@@ -103,16 +110,20 @@ export class Controls {
    * @param {ParamInfo[]} schema
    * @param {number} maxRows
    * @param {ControlHandlers} handlers
+   * @param {{groups?: string[], defaultWord?: string}} [options] the groups of `schema` to build, in
+   *   order (the world's by default), and what a default is called beside each control ("contract")
    */
-  constructor(root, schema, maxRows, handlers) {
+  constructor(root, schema, maxRows, handlers, { groups = GROUPS, defaultWord = 'contract' } = {}) {
     this.root = root;
     this.schema = schema;
     this.handlers = handlers;
+    this.groups = groups;
+    this.defaultWord = defaultWord;
     /** @type {Map<string, HTMLInputElement>} */
     this.inputs = new Map();
     /** @type {Set<string>} text fields typed in since their last commit */
     this.dirty = new Set();
-    for (const group of GROUPS) {
+    for (const group of groups) {
       const box = /** @type {HTMLElement} */ (root.querySelector(`[data-group="${group}"] .fields`));
       for (const field of schema.filter((f) => f.group === group)) box.append(this.#build(field));
     }
@@ -141,7 +152,7 @@ export class Controls {
     wrap.append(label);
     const contract = document.createElement('span');
     contract.className = 'default';
-    contract.textContent = `contract ${show(field.default, field)}`;
+    contract.textContent = `${this.defaultWord} ${show(field.default, field)}`;
     if (field.slider) {
       const slider = field.slider;
       input.type = 'range';
@@ -170,7 +181,7 @@ export class Controls {
       const line = document.createElement('div');
       line.className = 'row';
       line.append(input);
-      if (field.kind === 'seed') {
+      if (field.key === 'seed') {
         const random = document.createElement('button');
         random.type = 'button';
         random.id = 'random-seed';
@@ -283,7 +294,7 @@ export class Controls {
 
   /** @param {string[]} hidden groups to hide */
   hideGroups(hidden) {
-    for (const group of GROUPS) {
+    for (const group of this.groups) {
       const box = /** @type {HTMLElement | null} */ (this.root.querySelector(`[data-group="${group}"]`));
       if (box) box.hidden = hidden.includes(group);
     }
