@@ -2,9 +2,11 @@
 // and writing their CSV, as `conversion bench` does natively; fitting the
 // model to 100,000 and 1,000,000 users, as `conversion bench-fit` does; the
 // page's warm refit after one weight-slider step at 100,000 users; and the
-// best-possible model at 1,000,000. Results go to the page and to
+// best-possible model at 1,000,000; the uplift lab after a τ slider step at
+// 1,000,000 (bench/uplift.js). Results go to the page and to
 // `window.benchResults` for bench/browser.mjs to print.
 import init, { World, ModelFit, Truth, generateAndCount } from '../www/pkg/conversion_playground.js';
+import { upliftBench } from './uplift.js';
 
 const ROWS = 1_000_000;
 const RUNS = 7;
@@ -74,6 +76,7 @@ async function main() {
     fits,
     warm: warmRefit(),
     truth: bestPossible(),
+    uplift: upliftBench(),
   };
   document.getElementById('out').textContent = JSON.stringify(results, null, 2);
   window.benchResults = results;

@@ -36,6 +36,13 @@ try {
   console.log(`wasm best-possible model, ${b.rows.toLocaleString('en-US')} users (issue 9's target: 300 ms):`);
   console.log(`  after one weight-slider step ${b.stepMs.toFixed(1).padStart(7)} ms  (median of 5, slowest ${b.stepMaxMs.toFixed(1)} ms: q(x) for every user and Newton from the last answer)`);
   console.log(`  first time for these users   ${(b.prepareMs + b.firstMs).toFixed(1).padStart(7)} ms  (standardizing them once ${b.prepareMs.toFixed(1)} ms, then Newton from the base rate ${b.firstMs.toFixed(1)} ms, ${b.firstIterations} steps)`);
+  const u = r.uplift;
+  console.log(`wasm uplift lab, ${u.rows.toLocaleString('en-US')} users, the lesson's world (issue 13's target: 16 ms per τ step):`);
+  console.log(`  after one τ slider step (0.05)  ${u.stepMs.toFixed(1).padStart(7)} ms  (median of 20, slowest ${u.stepMaxMs.toFixed(1)} ms: p1, q1 and the groups of every user, the two true rankings, every policy's tallies, the experiment's arms)`);
+  console.log(`  first look at a world           ${u.firstMs.toFixed(1).padStart(7)} ms  (s(x) and q0 of every user, the model's ranking, then the same)`);
+  console.log(`  a budget step                   ${u.budgetMs.toFixed(1).padStart(7)} ms  (the tallies read again)`);
+  console.log(`  learning the uplift model       ${u.learnMs.toFixed(1).padStart(7)} ms  (two cold logistic fits, once changes pause)`);
+  console.log(`  re-running 20 experiments       ${u.rerunMs.toFixed(1).padStart(7)} ms`);
   // The page itself (www/ under the same server): the model panel's figures.
   await measureModelPage(browser, new URL('www/', base).href);
   await measureDecidePage(browser, new URL('www/', base).href, process.env.CONVERSION_BIN || 'target/release/conversion');
