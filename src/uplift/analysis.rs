@@ -121,7 +121,7 @@ pub fn analyse_arms(treated: Arm, control: Arm) -> Result<Analysis, UpliftError>
 }
 
 /// P(|Z| ≥ |z|) for a standard normal Z.
-pub fn two_sided_p(z: f64) -> f64 {
+fn two_sided_p(z: f64) -> f64 {
     libm::erfc(z.abs() / std::f64::consts::SQRT_2)
 }
 

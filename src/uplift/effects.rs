@@ -135,8 +135,16 @@ pub struct TauSummary {
 }
 
 /// The range the true rankings' keys are binned over: an effect on a
-/// probability is between −1 and 1.
-const KEY_RANGE: (f64, f64) = (-1.0, 1.0);
+/// probability is between −1 and 1, and an effect τ on the log-odds moves
+/// sigmoid(t), or its noise average q, by at most tanh(τ/4) (at t = −τ/2),
+/// so the keys of an offer whose τ(x) spans `tau` lie in the range below.
+/// The closer the range, the fewer users share a histogram bin.
+fn key_range(tau: &TauSummary) -> (f64, f64) {
+    let reach = |t: f64| libm::tanh(t / 4.0);
+    let (low, high) = (reach(tau.min).min(0.0), reach(tau.max).max(0.0));
+    let room = 1e-9 + 1e-6 * (high - low);
+    ((low - room).max(-1.0), (high + room).min(1.0))
+}
 
 /// Every user's outcomes with the offer, and what it changes.
 #[derive(Clone, Debug)]
@@ -167,8 +175,8 @@ impl Default for Effects {
             uplift_with_noise: Vec::new(),
             group: Vec::new(),
             tau: TauSummary::default(),
-            oracle_bins: KeyBins::new(KEY_RANGE.0, KEY_RANGE.1),
-            best_bins: KeyBins::new(KEY_RANGE.0, KEY_RANGE.1),
+            oracle_bins: KeyBins::new(-1.0, 1.0),
+            best_bins: KeyBins::new(-1.0, 1.0),
         }
     }
 }
@@ -193,8 +201,9 @@ impl Effects {
             v.resize(n, 0.0);
         }
         self.group.resize(n, 0);
-        self.oracle_bins = KeyBins::new(KEY_RANGE.0, KEY_RANGE.1);
-        self.best_bins = KeyBins::new(KEY_RANGE.0, KEY_RANGE.1);
+        let (low, high) = key_range(&self.tau);
+        self.oracle_bins = KeyBins::new(low, high);
+        self.best_bins = KeyBins::new(low, high);
         let (scores, p0, draws) = (
             latent.probability.scores(),
             &latent.probability[..],

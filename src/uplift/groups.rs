@@ -114,16 +114,6 @@ impl GroupCounts {
     }
 }
 
-/// The groups of users whose outcomes without the offer are `y0` and with
-/// it `y1`.
-pub fn count_groups(y0: &[bool], y1: &[bool]) -> GroupCounts {
-    let mut counts = [0u64; 4];
-    for (&a, &b) in y0.iter().zip(y1) {
-        counts[Group::of(a, b) as usize] += 1;
-    }
-    GroupCounts::from_array(counts)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,7 +122,11 @@ mod tests {
     fn each_pair_of_outcomes_is_one_group() {
         let y0 = [true, true, false, false, true];
         let y1 = [true, false, true, false, true];
-        let g = count_groups(&y0, &y1);
+        let mut counts = [0u64; 4];
+        for (&a, &b) in y0.iter().zip(&y1) {
+            counts[Group::of(a, b) as usize] += 1;
+        }
+        let g = GroupCounts::from_array(counts);
         assert_eq!(
             (
                 g.sure_things,

@@ -6,15 +6,16 @@
 
 use super::analysis::{analyse_arms, power, users_per_arm, Arm};
 use super::effects::{Baseline, Effects};
-use super::groups::{Group, GroupCounts};
+use super::groups::GroupCounts;
 use super::learned::{learn, LearnedUplift, ObservedQini};
 use super::policy::{random_view, ranked_view, total, Policy, StepTally, Tallies};
 use super::ranking::{budget_users, steps_by_key, BinSteps, STEPS};
+use super::reruns::rerun;
 use super::settings::LabSettings;
 use super::tally::{tally, ScoreBins, TallyInput, TallyResult};
-use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Rerun, Reruns};
+use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Reruns};
 use super::UpliftError;
-use crate::decide::bands::{Segment, Thresholds};
+use crate::decide::bands::Thresholds;
 use crate::math::sigmoid;
 use crate::model::feature_vector;
 use crate::world::csv_write::to_experiment_csv;
@@ -419,83 +420,11 @@ impl Lab {
         runs: u64,
     ) -> Result<Reruns, UpliftError> {
         self.refresh_experiment(world, settings)?;
-        let offer = settings.offer.get();
-        let y0 = &world.data().converted;
-        let n = y0.len();
-        let effects = &self.effects;
-        let persuaded = effects
-            .group
-            .iter()
-            .filter(|&&g| g == Group::Persuadable as u8)
-            .count() as f64;
-        let put_off = effects
-            .group
-            .iter()
-            .filter(|&&g| g == Group::SleepingDog as u8)
-            .count() as f64;
-        let realized = 100.0 * (persuaded - put_off) / n as f64;
-        let true_points = 100.0 * effects.uplift_with_noise.iter().sum::<f64>() / n as f64;
-        let mut results = Vec::new();
-        let (mut treated_total, mut control_total) = (0u64, 0u64);
-        for k in 1..=runs {
-            let seed = Seed(offer.assignment_seed.0.wrapping_add(k));
-            let again = OfferParams {
-                assignment_seed: seed,
-                ..offer.clone()
-            };
-            let treated = assign(&again, n);
-            let mut arms = [[0u64; 2]; 2];
-            for (i, &t) in treated.iter().enumerate() {
-                let y = if t {
-                    effects.converts_with_offer(i)
-                } else {
-                    y0[i]
-                };
-                arms[usize::from(!t)][0] += 1;
-                arms[usize::from(!t)][1] += u64::from(y);
-            }
-            treated_total += arms[0][0];
-            control_total += arms[1][0];
-            let Ok(a) = analyse_arms(
-                Arm::new(arms[0][0], arms[0][1]),
-                Arm::new(arms[1][0], arms[1][1]),
-            ) else {
-                continue;
-            };
-            let sign_ok = (a.lift_points.value > 0.0) == (true_points > 0.0);
-            results.push(Rerun {
-                assignment_seed: seed,
-                treated_users: a.treated.users,
-                control_users: a.control.users,
-                lift_points: a.lift_points,
-                p_value: a.p_value,
-                detected: a.significant && sign_ok && true_points != 0.0,
-                covers_truth: a.lift_points.low <= realized && realized <= a.lift_points.high,
-            });
-        }
-        let p1_sum: f64 = effects.p1.iter().sum();
-        let p0_mean = (p1_sum - effects.uplift_with_noise.iter().sum::<f64>()) / n as f64;
-        let runs_done = runs.max(1);
-        Ok(Reruns {
-            detected: results.iter().filter(|r| r.detected).count(),
-            covered: results.iter().filter(|r| r.covers_truth).count(),
-            runs: results,
-            realized_effect_points: realized,
-            expected_power: power(
-                p0_mean,
-                true_points,
-                treated_total / runs_done,
-                control_total / runs_done,
-            ),
-        })
-    }
-}
-
-/// The band of a segment number, as stored per user.
-pub(super) fn segment_of(code: u8) -> Segment {
-    match code {
-        0 => Segment::HighIntent,
-        1 => Segment::MediumIntent,
-        _ => Segment::LowIntent,
+        Ok(rerun(
+            &world.data().converted,
+            &self.effects,
+            settings.offer.get(),
+            runs,
+        ))
     }
 }

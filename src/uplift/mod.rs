@@ -7,7 +7,8 @@
 //!
 //! - [`groups`]: sure things, persuadables, sleeping dogs and lost causes;
 //! - [`effects`]: both outcomes of every user, with and without the noise;
-//! - [`analysis`]: the experiment's rates, lift, p-value and power;
+//! - [`analysis`], [`reruns`]: the experiment's rates, lift, p-value and
+//!   power, and many experiments on the same users;
 //! - [`ranking`], [`policy`], [`tally`]: policies over budgets, judged by the truth;
 //! - [`learned`]: the two-model uplift learned from the experiment;
 //! - [`settings`], [`lab`], [`view`]: the lab kept beside a world, and what it shows.
@@ -19,6 +20,7 @@ pub mod lab;
 pub mod learned;
 pub mod policy;
 pub mod ranking;
+pub mod reruns;
 pub mod settings;
 pub mod tally;
 pub mod view;

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::groups::{Group, GroupCounts};
+use super::groups::GroupCounts;
 use super::ranking::{budget_users, STEPS};
 use crate::decide::economics::{Economics, MAX_AMOUNT};
 use crate::decide::DecideError;
@@ -113,7 +113,8 @@ pub struct StepTally {
     /// Σ q1 and Σ p1: offered users expected to convert, each taking the discount.
     pub converters: f64,
     pub converters_with_noise: f64,
-    /// Offered users of each group (as their draws decide), [`Group::ALL`] order.
+    /// Offered users of each group (as their draws decide), in
+    /// [`super::groups::Group::ALL`] order.
     pub groups: [u64; 4],
 }
 
@@ -311,11 +312,6 @@ pub fn total(tallies: &Tallies) -> StepTally {
     tallies.iter().fold(StepTally::default(), |a, t| a.plus(t))
 }
 
-/// The users of one group in a tally.
-pub fn group_count(t: &StepTally, group: Group) -> u64 {
-    t.groups[group as usize]
-}
-
 /// A policy's Qini curve as an analyst measures it on users whose arms and
 /// outcomes are known but not their groups: users ranked by `keys`
 /// (highest first), at each budget the treated converters minus the
@@ -351,6 +347,7 @@ pub fn observed_curve(keys: &[f64], converted: &[bool], treated: &[bool]) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uplift::groups::Group;
 
     #[test]
     fn qini_is_the_area_above_the_random_line() {

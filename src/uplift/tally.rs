@@ -4,11 +4,10 @@
 
 use super::effects::Effects;
 use super::groups::GroupCounts;
-use super::lab::segment_of;
 use super::policy::{StepTally, Tallies};
 use super::ranking::{BinSteps, Straddler, STEPS, STRADDLES};
 use super::view::{BandGroups, ScoreChart};
-use crate::decide::bands::Thresholds;
+use crate::decide::bands::{Segment, Thresholds};
 use crate::math::sigmoid;
 
 /// Widest score axis of the chart: beyond ±12 the S-curve is flat.
@@ -218,5 +217,14 @@ pub fn tally(input: &TallyInput<'_>) -> TallyResult {
         chart,
         bands,
         arms,
+    }
+}
+
+/// The band of a segment number, as stored per user.
+fn segment_of(code: u8) -> Segment {
+    match code {
+        0 => Segment::HighIntent,
+        1 => Segment::MediumIntent,
+        _ => Segment::LowIntent,
     }
 }

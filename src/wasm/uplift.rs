@@ -4,7 +4,7 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::{field_error, read_value, to_js, World};
+use super::{blob_of, field_error, read_value, to_js, World};
 use crate::decide::economics::MAX_AMOUNT;
 use crate::uplift::policy::OfferEconomics;
 use crate::uplift::settings::{DEFAULT_BUDGET, DEFAULT_MINIMUM_EFFECT};
@@ -213,5 +213,15 @@ impl UpliftLab {
         self.lab
             .experiment_csv(world.inner(), &s)
             .map_err(|e| field_error(&e))
+    }
+
+    /// The same CSV as a `text/csv` Blob, ready to download.
+    #[wasm_bindgen(js_name = experimentCsvBlob)]
+    pub fn experiment_csv_blob(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+    ) -> Result<web_sys::Blob, JsValue> {
+        blob_of(&self.experiment_csv(world, settings_js)?, "text/csv")
     }
 }

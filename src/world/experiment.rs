@@ -11,7 +11,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::csv_read::{CsvError, CsvLimits, CsvReader, Layout, RowSink};
+use super::csv_read::RowSink;
 use super::dataset::{Dataset, Features, Latent};
 use super::generator::Generator;
 use super::offer::{treated_scores, OfferEffect, OfferParams, ValidOffer};
@@ -54,7 +54,7 @@ pub fn assign(offer: &OfferParams, n: usize) -> Vec<bool> {
 /// outcome with it, u < p1, for users whose tiers, paywall views, scores
 /// (with their noise) and label draws are given: the same operations as
 /// the generator's label, on the treated score.
-pub fn treated_outcomes(
+fn treated_outcomes(
     effect: &OfferEffect,
     tiers: &[super::contract::Tier],
     paywall_views: &[u32],
@@ -176,23 +176,24 @@ pub fn generate_experiment(params: &ValidParams, offer: &ValidOffer) -> Experime
     out
 }
 
-/// Reads a whole experiment CSV held in memory, or lists what is wrong. At
-/// most `max_rows` data rows are read.
-pub fn parse_experiment_csv(bytes: &[u8], max_rows: u64) -> Result<ExperimentData, CsvError> {
-    let mut out = ExperimentData::default();
-    let mut reader = CsvReader::with_layout(CsvLimits::rows(max_rows), Layout::Experiment);
-    reader.feed(bytes, &mut out);
-    reader.finish(&mut out)?;
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::world::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::csv_read::{CsvError, CsvLimits, CsvReader, Layout};
     use crate::world::csv_write::to_experiment_csv;
     use crate::world::generator::generate;
     use crate::world::params::{GeneratorParams, Seed};
+
+    /// Reads a whole experiment CSV held in memory, or lists what is wrong. At
+    /// most `max_rows` data rows are read.
+    pub fn parse_experiment_csv(bytes: &[u8], max_rows: u64) -> Result<ExperimentData, CsvError> {
+        let mut out = ExperimentData::default();
+        let mut reader = CsvReader::with_layout(CsvLimits::rows(max_rows), Layout::Experiment);
+        reader.feed(bytes, &mut out);
+        reader.finish(&mut out)?;
+        Ok(out)
+    }
 
     fn params(rows: u64, offer: OfferParams) -> ValidParams {
         GeneratorParams {

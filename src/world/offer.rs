@@ -100,11 +100,6 @@ impl OfferEffect {
     pub fn at(&self, x: &Features) -> f64 {
         self.of(x.country_tier, x.paywall_views_7d)
     }
-
-    /// True when the offer changes no score: τ(x) = 0 for every user.
-    pub fn is_none(&self) -> bool {
-        self.base == [0.0; 3] && self.fatigue == 0.0
-    }
 }
 
 /// The score of each user with the offer, `score + τ(x)`, for users whose
@@ -141,8 +136,6 @@ mod tests {
         let tau = OfferEffect::new(&offer);
         assert!((tau.of(Tier::Tier1, 0) - 0.5).abs() < 1e-15);
         assert!((tau.of(Tier::Tier3, 4) - (0.9 - 0.8)).abs() < 1e-15);
-        assert!(!tau.is_none());
-        assert!(OfferEffect::new(&OfferParams::default()).is_none());
     }
 
     #[test]

@@ -24,7 +24,7 @@ import { renderArms, renderBands, renderGroups, renderPolicies, renderReruns } f
 /** @typedef {import('../app/worker-client.js').WorkerError} WorkerError */
 /** @typedef {import('../app/link.js').Values} Values */
 /** @typedef {import('../world/panel.js').WorldShown} WorldShown */
-/** @typedef {{view: LabView, workMs: number, hasModel: boolean}} LabAnswer */
+/** @typedef {{view: LabView, workMs: number}} LabAnswer */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -270,8 +270,8 @@ export class UpliftPanel {
   async downloadCsv() {
     try {
       await this.updates.settled();
-      const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (await this.client.call('uplift.csv', { settings: this.settings() }));
-      save(new Blob([bytes], { type: 'text/csv' }), `conversion_experiment_${this.fileStem()}.csv`);
+      const blob = /** @type {Blob} */ (await this.client.call('uplift.csv', { settings: this.settings() }));
+      save(blob, `conversion_experiment_${this.fileStem()}.csv`);
     } catch (error) {
       this.fail(/** @type {WorkerError} */ (error), { settings: this.settings() });
     }

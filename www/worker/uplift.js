@@ -32,13 +32,14 @@ function modelWeights() {
 }
 
 /**
- * @param {(started: number) => LabView} work
- * @returns {{result: {view: LabView, workMs: number, hasModel: boolean}}}
+ * The lab's view from `work`, with the worker's time for it.
+ * @param {() => LabView} work
+ * @returns {{result: {view: LabView, workMs: number}}}
  */
 function timed(work) {
   const started = performance.now();
-  const view = work(started);
-  return { result: { view, workMs: performance.now() - started, hasModel: view.bands !== null } };
+  const view = work();
+  return { result: { view, workMs: performance.now() - started } };
 }
 
 export const handlers = {
@@ -65,11 +66,8 @@ export const handlers = {
   'uplift.rerun': ({ settings, runs }) => ({ result: lab().rerun(world(), settings, runs) }),
 
   /**
-   * The experiment CSV of the world on screen.
+   * The experiment CSV of the world on screen, as a Blob made in wasm.
    * @param {{settings: UpliftSettings}} payload
    */
-  'uplift.csv': ({ settings }) => {
-    const bytes = lab().experimentCsv(world(), settings);
-    return { result: bytes, transfer: [bytes.buffer] };
-  },
+  'uplift.csv': ({ settings }) => ({ result: lab().experimentCsvBlob(world(), settings) }),
 };
