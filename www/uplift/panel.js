@@ -154,8 +154,8 @@ export class UpliftPanel {
         if (view.learnedStale && !live) this.scheduleLearn();
         this.markState();
       },
-      (error, payload) => {
-        this.fail(error, payload);
+      (error) => {
+        this.fail(error);
         this.markState();
       },
     );
@@ -174,8 +174,8 @@ export class UpliftPanel {
           if (values === this.values) this.show(view, values);
           this.markState();
         },
-        (error, payload) => {
-          this.fail(error, payload);
+        (error) => {
+          this.fail(error);
           this.markState();
         },
       );
@@ -273,7 +273,7 @@ export class UpliftPanel {
       const blob = /** @type {Blob} */ (await this.client.call('uplift.csv', { settings: this.settings() }));
       save(blob, `conversion_experiment_${this.fileStem()}.csv`);
     } catch (error) {
-      this.fail(/** @type {WorkerError} */ (error), { settings: this.settings() });
+      this.fail(/** @type {WorkerError} */ (error));
     }
   }
 
@@ -286,9 +286,8 @@ export class UpliftPanel {
    * The core refused a setting (named by `error.field`) or a request
    * failed: say so beside the control, and keep the last good values.
    * @param {WorkerError} error
-   * @param {{settings: UpliftSettings}} _payload
    */
-  fail(error, _payload) {
+  fail(error) {
     const field = error.field ?? '';
     if (this.controls.has(field)) {
       const label = NAMES[field] ?? this.offerSchema.find((f) => f.key === field)?.label ?? field;
