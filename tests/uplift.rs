@@ -192,7 +192,7 @@ fn the_oracle_beats_the_learned_model_which_beats_random_targeting() {
 #[test]
 fn the_lab_writes_the_generator_s_experiment_csv() {
     let (world, settings) = lesson(4_000);
-    let mut params = world.params().get().clone();
+    let mut params = world.params().expect("a generated world").get().clone();
     params.offer = Some(settings.offer.get().clone());
     let valid = params.validate(MAX_ROWS_IN_MEMORY).unwrap();
     let experiment = generate_experiment(&valid, &valid.offer().unwrap());

@@ -21,6 +21,7 @@ use crate::model::feature_vector;
 use crate::world::csv_write::to_experiment_csv;
 use crate::world::experiment::assign;
 use crate::world::offer::{OfferEffect, OfferParams};
+use crate::world::params::ValidParams;
 use crate::world::params::{GeneratorParams, Seed};
 use crate::world::session::World;
 
@@ -83,14 +84,16 @@ pub struct Lab {
 }
 
 /// The users of a world that the lab can work on: generated ones only.
-fn generated(world: &World) -> Result<(), UpliftError> {
-    if world.data().latent.is_none() || world.data().is_empty() {
-        return Err(UpliftError::new(
+/// The parameters that drew the world's users: the lab needs a world
+/// generated here (both outcomes of every user come from its own draws).
+fn generated(world: &World) -> Result<&ValidParams, UpliftError> {
+    match world.params() {
+        Some(params) if world.data().latent.is_some() && !world.data().is_empty() => Ok(params),
+        _ => Err(UpliftError::new(
             "world",
             "must be generated here: both outcomes of every user come from its own draws, which no file holds",
-        ));
+        )),
     }
-    Ok(())
 }
 
 fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
@@ -128,11 +131,11 @@ impl Lab {
         world: &World,
         settings: &LabSettings,
     ) -> Result<(), UpliftError> {
-        generated(world)?;
+        let params = generated(world)?;
         let data = world.data();
         let stamp = WorldStamp {
             generation: world.generation(),
-            params: world.params().get().clone(),
+            params: params.get().clone(),
         };
         if self.world.as_ref() != Some(&stamp) {
             let latent = data.latent.as_ref().expect("checked above");

@@ -10,7 +10,9 @@ use conversion_playground::uplift::learned::ObservedQini;
 use conversion_playground::uplift::policy::{Policy, PolicyView};
 use conversion_playground::uplift::{LabSettings, LabView};
 
-use crate::text::{decimal, money, percent, thousands};
+use conversion_playground::decide::economics::money;
+
+use crate::text::{decimal, percent, thousands};
 
 /// What is known of the file's truth.
 pub enum Truth {
