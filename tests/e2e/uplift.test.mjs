@@ -28,13 +28,13 @@ test('item 1: the four groups, and per intent band of the model, equal the CLI\'
   for (const band of ['high', 'medium', 'low']) {
     const row = cliView.bands[band];
     assert.ok(row, cliView.report);
-    assert.equal(await text(page, `band-users-${band}`), row[0]);
-    assert.equal(await text(page, `band-sureThings-${band}`), row[1]);
-    assert.equal(await text(page, `band-persuadables-${band}`), row[2]);
-    assert.equal(await text(page, `band-wasted-${band}`), row[5]);
+    assert.equal(await text(page, `uplift-band-users-${band}`), row[0]);
+    assert.equal(await text(page, `uplift-band-sureThings-${band}`), row[1]);
+    assert.equal(await text(page, `uplift-band-persuadables-${band}`), row[2]);
+    assert.equal(await text(page, `uplift-band-wasted-${band}`), row[5]);
   }
-  const highSure = Number((await text(page, 'band-sureThings-high')).replace(/,/g, ''));
-  const highUsers = Number((await text(page, 'band-users-high')).replace(/,/g, ''));
+  const highSure = Number((await text(page, 'uplift-band-sureThings-high')).replace(/,/g, ''));
+  const highUsers = Number((await text(page, 'uplift-band-users-high')).replace(/,/g, ''));
   assert.ok(highSure / highUsers > 0.75, `${highSure} of ${highUsers}`);
   assert.match(await text(page, 'uplift-bands-why'), /are sure things: they convert anyway/);
   assert.equal(await page.getByTestId('uplift-curve-chart').count(), 1);

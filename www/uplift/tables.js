@@ -98,9 +98,9 @@ export function renderBands(body, view) {
   const short = (/** @type {string} */ s) => s.replace('_intent', '');
   fill(body, bands.map((b) => [
     { text: b.segment.replace('_', ' ') },
-    { text: formatCount(b.users), testid: `band-users-${short(b.segment)}` },
-    ...GROUP_KEYS.map((k) => ({ text: formatCount(b.groups[k]), testid: `band-${k}-${short(b.segment)}` })),
-    { text: b.wastedShare === null ? '–' : percent(b.wastedShare), testid: `band-wasted-${short(b.segment)}` },
+    { text: formatCount(b.users), testid: `uplift-band-users-${short(b.segment)}` },
+    ...GROUP_KEYS.map((k) => ({ text: formatCount(b.groups[k]), testid: `uplift-band-${k}-${short(b.segment)}` })),
+    { text: b.wastedShare === null ? '–' : percent(b.wastedShare), testid: `uplift-band-wasted-${short(b.segment)}` },
     { text: b.meanEffectPoints === null ? '–' : `${points(b.meanEffectPoints)} points` },
   ]), (i) => `uplift-band-${short(bands[i].segment)}`);
 }
