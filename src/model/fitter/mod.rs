@@ -280,6 +280,20 @@ impl Fitter {
 
     /// One iteration: gradient descent from the current point, or from the
     /// momentum's look-ahead point y = θ + (k−1)/(k+2)·(θ − θ_prev).
+    /// Counts one iteration: its training loss, gradient norm and (when
+    /// asked for) held-out loss join the histories. True when the gradient
+    /// fell below the tolerance: the caller finishes as converged.
+    fn record(&mut self, loss: f64, gradient_norm: f64, beta: &[f64; Q]) -> bool {
+        self.iterations += 1;
+        self.history.push(loss);
+        self.gradient_history.push(gradient_norm);
+        if let Some(h) = &self.held_out {
+            self.held_out_history.push(h.loss_and_gradient(beta).0);
+        }
+        self.gradient_norm = gradient_norm;
+        gradient_norm < self.params.tolerance
+    }
+
     fn iterate(&mut self) {
         if self.geometry.curvature {
             self.newton_iterate();
@@ -300,14 +314,7 @@ impl Fitter {
             self.finish(StopReason::Diverged);
             return;
         }
-        self.iterations += 1;
-        self.history.push(loss);
-        self.gradient_history.push(gradient_norm);
-        if let Some(h) = &self.held_out {
-            self.held_out_history.push(h.loss_and_gradient(&beta).0);
-        }
-        self.gradient_norm = gradient_norm;
-        if gradient_norm < self.params.tolerance {
+        if self.record(loss, gradient_norm, &beta) {
             self.theta = ahead;
             self.previous = ahead;
             self.finish(StopReason::Converged);

@@ -108,14 +108,7 @@ impl Fitter {
             gradient_norm,
         });
         self.retries = 0;
-        self.iterations += 1;
-        self.history.push(loss);
-        self.gradient_history.push(gradient_norm);
-        if let Some(h) = &self.held_out {
-            self.held_out_history.push(h.loss_and_gradient(&beta).0);
-        }
-        self.gradient_norm = gradient_norm;
-        if gradient_norm < self.params.tolerance {
+        if self.record(loss, gradient_norm, &beta) {
             self.finish(StopReason::Converged);
             return;
         }
