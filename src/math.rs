@@ -84,6 +84,24 @@ pub fn sigmoid(score: f64) -> f64 {
     }
 }
 
+/// sigmoid of each score, the same bits as [`sigmoid`], in loops the
+/// compiler turns into vector instructions.
+pub fn probabilities_of(scores: &[f64], out: &mut [f64]) {
+    let mut tails = false;
+    for (p, &score) in out.iter_mut().zip(scores) {
+        *p = sigmoid_from_exp(score, exp_non_positive(-score.abs()));
+        tails |= score.is_nan() || score.abs() > EXP_FAST_LIMIT;
+    }
+    // Far in the tails (and for NaN) `sigmoid` defers to libm.
+    if tails {
+        for (p, &score) in out.iter_mut().zip(scores) {
+            if score.is_nan() || score.abs() > EXP_FAST_LIMIT {
+                *p = sigmoid(score);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

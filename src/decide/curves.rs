@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::metrics::{rank, ratio, wilson, Confusion, Ranked};
+use super::tally::{rank, ratio, wilson, Confusion, Ranked};
 
 /// One point of the ROC and precision–recall curves: contacting everyone
 /// scoring ≥ `threshold`.

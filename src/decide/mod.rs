@@ -13,6 +13,7 @@ pub mod economics;
 pub mod metrics;
 pub mod ranking;
 pub mod scored_csv;
+pub mod tally;
 pub mod whatif;
 
 use crate::errors::field_error;

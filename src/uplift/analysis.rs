@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use super::UpliftError;
-use crate::decide::metrics::{wilson, Estimate};
+use crate::decide::tally::{wilson, Estimate};
 use crate::errors::got_number;
 use crate::model::Z_95;
 

@@ -9,12 +9,13 @@ use serde::Serialize;
 
 use super::groups::Group;
 use super::ranking::KeyBins;
+use crate::math::probabilities_of;
 use crate::world::contract::Tier;
 use crate::world::dataset::Dataset;
 use crate::world::noise_average::NoiseAverage;
 use crate::world::offer::OfferEffect;
 use crate::world::params::GeneratorParams;
-use crate::world::score::{probabilities_of, ScoreWeights, BLOCK};
+use crate::world::score::{ScoreWeights, BLOCK};
 
 /// Room left on each side of the scores the noise-average table covers, so
 /// that moving τ rarely rebuilds it.

@@ -9,7 +9,7 @@ use super::groups::GroupCounts;
 use super::learned::ObservedQini;
 use super::policy::PolicyView;
 use crate::decide::bands::Segment;
-use crate::decide::metrics::Estimate;
+use crate::decide::tally::Estimate;
 use crate::world::params::Seed;
 
 /// Everything the lab shows for one state of the world and the settings.

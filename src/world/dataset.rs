@@ -6,7 +6,7 @@ use std::ops::Deref;
 use std::sync::OnceLock;
 
 use super::contract::Tier;
-use super::score::probabilities_of;
+use crate::math::probabilities_of;
 
 /// One user's behavioural signals: the six feature columns of the contract.
 #[derive(Clone, Copy, Debug, PartialEq)]

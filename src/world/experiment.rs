@@ -17,7 +17,8 @@ use super::generator::Generator;
 use super::offer::{treated_scores, OfferEffect, OfferParams, ValidOffer};
 use super::params::ValidParams;
 use super::sampling::{stream, streams};
-use super::score::{probabilities_of, BLOCK};
+use super::score::BLOCK;
+use crate::math::probabilities_of;
 
 /// The assignment draws of an experiment, user after user.
 #[derive(Clone, Debug)]

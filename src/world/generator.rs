@@ -17,7 +17,8 @@ use rand_distr::{Distribution, Gamma, StandardNormal};
 use super::dataset::{Dataset, Latent, LABEL_GUARD};
 use super::params::{GeneratorParams, UniformRange, ValidParams};
 use super::sampling::{stream, streams, Count, TierMix};
-use super::score::{probabilities_of, ScoreWeights, ScoredBlock, BLOCK};
+use super::score::{ScoreWeights, ScoredBlock, BLOCK};
+use crate::math::probabilities_of;
 use crate::math::sigmoid;
 
 /// Draws users column by column, in chunks of any size, in constant memory.

@@ -23,3 +23,5 @@ pub mod score_view;
 pub mod session;
 pub mod summary;
 pub mod truth;
+mod validate;
+pub mod values;

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::contract::Tier;
 use super::dataset::Features;
-use super::params::{PerTier, Seed};
+use super::values::{PerTier, Seed};
 
 /// The offer and its experiment, as a person asked for them. `Default` is
 /// an offer that changes nothing, tried on half the users.

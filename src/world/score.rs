@@ -4,7 +4,7 @@
 use super::contract::Tier;
 use super::dataset::{Dataset, Features};
 use super::params::GeneratorParams;
-use crate::math::{exp_non_positive, sigmoid, sigmoid_from_exp, EXP_FAST_LIMIT};
+use crate::math::sigmoid;
 
 /// The true score's weights unpacked once, for loops over many users. The
 /// order of the sum is fixed so every platform rounds alike.
@@ -140,22 +140,4 @@ pub struct ScoredBlock<'a> {
     pub systematic: &'a [f64],
     /// s(x) + σ·z: the score with each user's own noise.
     pub scores: &'a [f64],
-}
-
-/// sigmoid of each score, the same bits as [`sigmoid`], in loops the
-/// compiler turns into vector instructions.
-pub fn probabilities_of(scores: &[f64], out: &mut [f64]) {
-    let mut tails = false;
-    for (p, &score) in out.iter_mut().zip(scores) {
-        *p = sigmoid_from_exp(score, exp_non_positive(-score.abs()));
-        tails |= score.is_nan() || score.abs() > EXP_FAST_LIMIT;
-    }
-    // Far in the tails (and for NaN) `sigmoid` defers to libm.
-    if tails {
-        for (p, &score) in out.iter_mut().zip(scores) {
-            if score.is_nan() || score.abs() > EXP_FAST_LIMIT {
-                *p = sigmoid(score);
-            }
-        }
-    }
 }

@@ -30,7 +30,7 @@ pub fn web(config: &Config) -> Result<(), String> {
         ],
     ))?;
     if config.build.wasm_opt {
-        crate::dist::optimise(&out_dir.join("conversion_playground_bg.wasm"))?;
+        crate::wasm_opt::optimise(&out_dir.join("conversion_playground_bg.wasm"))?;
     }
     vendor()
 }

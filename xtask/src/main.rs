@@ -19,6 +19,7 @@ mod run;
 mod serve;
 mod test;
 mod tools;
+mod wasm_opt;
 
 use std::process::ExitCode;
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use conversion_playground::decide::metrics::Estimate;
+use conversion_playground::decide::tally::Estimate;
 use conversion_playground::uplift::analysis::Analysis;
 use conversion_playground::uplift::groups::{Group, GroupCounts};
 use conversion_playground::uplift::learned::ObservedQini;

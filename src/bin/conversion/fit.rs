@@ -16,7 +16,7 @@ use conversion_playground::world::contract::MAX_ROWS_IN_MEMORY;
 use conversion_playground::world::csv_read::CsvLimits;
 use conversion_playground::world::dataset::Dataset;
 use conversion_playground::world::params::GeneratorParams;
-use conversion_playground::world::truth::{best_possible, latent_of_file, Unknown};
+use conversion_playground::world::truth::{best_possible, latent_of_file};
 
 use crate::files::{read_csv, read_small, write_atomically};
 use crate::fit_report::{bands_report, metrics_report, model_report, truth_report, Truth};
@@ -235,14 +235,4 @@ pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
     }
     output::print(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Why the truth is unknown, in words.
-pub fn unknown_reason(why: Unknown) -> String {
-    match why {
-        Unknown::RowCount { file, generated } => {
-            format!("they generate {generated} users and this file holds {file}")
-        }
-        Unknown::Bytes => "the world they generate is not this file, byte for byte".into(),
-    }
 }

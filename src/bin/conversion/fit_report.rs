@@ -6,15 +6,15 @@
 use std::path::PathBuf;
 
 use conversion_playground::decide::economics::money;
-use conversion_playground::decide::metrics::{Estimate, Metrics};
+use conversion_playground::decide::metrics::Metrics;
 use conversion_playground::decide::ranking::{JudgedBy, ProfitCurve};
+use conversion_playground::decide::tally::Estimate;
 use conversion_playground::model::{
     EvaluateOptions, Evaluation, FitParams, FittedModel, Optimizer, Pace, FEATURES,
 };
 use conversion_playground::world::params::GeneratorParams;
 use conversion_playground::world::truth::{generating_weights, BestPossible, Unknown};
 
-use crate::fit::unknown_reason;
 use crate::text::{decimal, percent, thousands};
 
 /// What is known about the world that drew the file.
@@ -383,4 +383,14 @@ pub fn bands_report(evaluation: &Evaluation, options: &EvaluateOptions) -> Strin
         );
     }
     out
+}
+
+/// Why the truth is unknown, in words.
+fn unknown_reason(why: Unknown) -> String {
+    match why {
+        Unknown::RowCount { file, generated } => {
+            format!("they generate {generated} users and this file holds {file}")
+        }
+        Unknown::Bytes => "the world they generate is not this file, byte for byte".into(),
+    }
 }
