@@ -6,6 +6,7 @@ import { LatestChannel } from '../app/worker-client.js';
 import { Link } from '../app/link.js';
 import { counted, formatCount, formatPercent, sentence } from '../app/format.js';
 import { save } from '../app/save.js';
+import { announce } from '../app/announce.js';
 import { Controls, GROUPS, SHARES, followShares, show } from './controls.js';
 import { Board } from './board.js';
 import { renderFirstRows, renderSummary } from './tables.js';
@@ -379,16 +380,8 @@ export class WorldPanel {
     this.quietTimer = setTimeout(() => {
       this.charts?.settle();
       renderSummary(/** @type {HTMLTableSectionElement} */ ($('summary-body')), view);
-      this.announce(`${formatPercent(view.summary.conversionRate)} of ${counted(view.summary.rows, 'user')} convert. ${$('explanation').textContent}`);
+      announce(`${formatPercent(view.summary.conversionRate)} of ${counted(view.summary.rows, 'user')} convert. ${$('explanation').textContent}`);
     }, ANNOUNCE_MS);
-  }
-
-  /**
-   * The one live region: says `text` (politely) once.
-   * @param {string} text
-   */
-  announce(text) {
-    $('live-summary').textContent = text.trim();
   }
 
   /** @param {View} view */
@@ -464,7 +457,7 @@ export class WorldPanel {
     } else {
       $('status').textContent = message;
     }
-    this.announce(message);
+    announce(message);
     // The data on screen are the last good ones; forget the refused value so
     // the next change to another control is not refused for it too. The
     // control keeps what the person typed, with the message beside it, until
