@@ -90,6 +90,10 @@ pub struct ProfitPoint {
     /// or the labels (never by the predictions that chose them), less the
     /// cost of every contact.
     pub expected_profit: f64,
+    /// What they actually brought: the value of the conversions among them
+    /// (their labels) less the cost of every contact. On a finite sample it
+    /// wanders around the expected profit; judged by the labels, it is it.
+    pub realised_profit: f64,
 }
 
 /// An amount of money for people: cents and thousands separators, a minus

@@ -109,6 +109,8 @@ impl Ordered {
                     threshold,
                     contacted,
                     expected_profit: self.profit(contacted, e),
+                    realised_profit: self.conversions[contacted] as f64 * e.value_per_conversion
+                        - contacted as f64 * e.cost_per_contact,
                 }
             })
             .collect();
@@ -464,6 +466,10 @@ mod tests {
             );
             assert!((a.expected_profit - by_q).abs() < 1e-9);
             assert!((b.expected_profit - by_labels).abs() < 1e-9);
+            // What the contacted users actually brought is their labels'
+            // worth, whichever judge prices the policy.
+            assert!((a.realised_profit - by_labels).abs() < 1e-9);
+            assert_eq!(b.realised_profit, b.expected_profit);
         }
         let policies = known.policies(e);
         assert_eq!(policies.everyone, policies.model.points[0].expected_profit);

@@ -82,7 +82,8 @@ export interface Band {
   segment: Segment; lower: number; upper: number; users: number; share: number; conversions: number;
   conversionRate: number | null; meanPredicted: number | null; lift: number | null; shareOfConversions: number; expectedProfit: number | null;
 }
-export interface ProfitPoint { threshold: number; contacted: number; expectedProfit: number; }
+/** Contacting everyone at or above a threshold: expected (judged by q(x) or the labels) and realised on the labels. */
+export interface ProfitPoint { threshold: number; contacted: number; expectedProfit: number; realisedProfit: number; }
 /** A model measured on its evaluation users; profits are judged by q(x) on generated data, by the labels on imported data. */
 export interface Evaluation { metrics: Metrics; bands: Band[]; judgedBy: JudgedBy; policies: Policies | null; }
 export interface UserSignals { days_since_signup: number; sessions_7d: number; content_hours_7d: number; downloads_7d: number; paywall_views_7d: number; country_tier: string; }

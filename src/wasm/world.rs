@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{blob_of, checked, to_js};
+use super::{blob_of, checked, field_error, to_js};
 use crate::world::csv_write::to_csv;
 use crate::world::session;
 
@@ -34,6 +34,36 @@ export interface ScoreView {
   /** The S-curve: curve[i] = sigmoid(start + i·curveStep). */
   curveStep: number;
   curve: number[];
+}
+/** The five behavioural signals of a user, or a bound on them over users. */
+export type SignalValues = Record<Signal, number>;
+/** A user a move flipped: their probability crossed their own draw u. */
+export interface FlippedUser {
+  /** From 0; the page numbers users from 1. */
+  user: number;
+  signals: SignalValues;
+  countryTier: TierName;
+  probabilityBefore: number;
+  probabilityAfter: number;
+  draw: number;
+  /** Converted after the move (and so not before). */
+  converted: boolean;
+}
+/** What a move of the score parameters did to the same users. */
+export interface Flips {
+  users: number;
+  /** Users whose score moved at all. */
+  moved: number;
+  /** Users who convert after the move and did not before, and the reverse. */
+  started: number;
+  stopped: number;
+  /** Flipped users whose score did not move: none, since each draw is the user's own. */
+  flippedUnmoved: number;
+  /** Each signal's smallest and largest value among the flipped users (null when no one flipped). */
+  smallest: SignalValues | null;
+  largest: SignalValues | null;
+  /** The first flipped users, in user order. */
+  examples: FlippedUser[];
 }
 "#;
 
@@ -84,6 +114,21 @@ impl World {
     #[wasm_bindgen(unchecked_return_type = "View")]
     pub fn view(&self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.view(None))
+    }
+
+    /// Who moving from `before` (a `GeneratorParams` that draws the same
+    /// users) to the parameters now flipped (`Flips`). Refused, naming the
+    /// field, for other users or imported ones.
+    #[wasm_bindgen(unchecked_return_type = "Flips")]
+    pub fn flips(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] before: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let flips = self
+            .inner
+            .flips_since(&checked(before)?)
+            .map_err(|e| field_error(&e))?;
+        to_js(&flips)
     }
 
     /// Number of users.

@@ -12,6 +12,7 @@ pub mod csv_read;
 pub mod csv_write;
 pub mod dataset;
 pub mod experiment;
+pub mod flips;
 pub mod generator;
 pub mod noise_average;
 pub mod offer;

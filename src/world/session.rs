@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::aggregates::{expected, first_rows, Aggregates, Expected, Histogram, RowView};
 use super::dataset::Dataset;
+use super::flips::{flips, Flips};
 use super::generator::{generate, regenerate, relabel_with, same_population};
 use super::params::{GeneratorParams, ParamError, ValidParams};
 use super::score_view::{score_view, ScoreAxis, ScoreMoments, ScoreTally, ScoreView};
@@ -169,6 +170,25 @@ impl World {
         change
     }
 
+    /// Who moving from `before` to the parameters now flipped: the same
+    /// users labelled under both. Refused for imported users (their draws
+    /// are unknown) and for parameters that draw other users.
+    pub fn flips_since(&self, before: &ValidParams) -> Result<Flips, ParamError> {
+        let now = self.params.get();
+        if !same_population(before.get(), now) {
+            return Err(ParamError::new(
+                "before",
+                "must draw the same users as the world now (the same seed, rows, distributions and tier mix)",
+            ));
+        }
+        flips(&self.data, before.get(), now).ok_or_else(|| {
+            ParamError::new(
+                "world",
+                "is imported: no parameters drew its users, so no one knows their draws",
+            )
+        })
+    }
+
     /// The users.
     pub fn data(&self) -> &Dataset {
         &self.data
@@ -267,6 +287,39 @@ mod tests {
             assert!(a.scores.is_some());
             assert_eq!(a.first_rows, b.first_rows);
         }
+    }
+
+    #[test]
+    fn a_world_says_who_a_move_flipped_as_its_relabel_flipped_them() {
+        let base = GeneratorParams {
+            rows: 5_000,
+            ..Default::default()
+        };
+        let mut world = World::new(valid(base.clone()));
+        let before = world.data().converted.clone();
+        let mut moved = base.clone();
+        moved.weights.downloads_7d = 1.0;
+        world.update(valid(moved));
+        let flips = world.flips_since(&valid(base.clone())).unwrap();
+        let flipped: Vec<usize> = (0..before.len())
+            .filter(|&i| before[i] != world.data().converted[i])
+            .collect();
+        assert_eq!(flips.started + flips.stopped, flipped.len());
+        assert_eq!(flips.examples[0].user, flipped[0]);
+        let mut other = base.clone();
+        other.seed = Seed(7);
+        assert_eq!(
+            world.flips_since(&valid(other)).unwrap_err().field,
+            "before"
+        );
+        let imported = World::imported(world.data().clone()).unwrap();
+        assert_eq!(
+            imported
+                .flips_since(&valid(base.clone()))
+                .unwrap_err()
+                .field,
+            "world"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 // The worker's world handlers: the parameter table, moving the world to new
-// parameters, and the CSV of the world on screen.
+// parameters, who a move flipped, and the CSV of the world on screen.
 import { World, maxRows, parameterSchema, randomSeed } from '../pkg/conversion_playground.js';
 import { state } from './state.js';
 
@@ -26,6 +26,16 @@ export const handlers = {
       view = state.world.view();
     }
     return { result: { view, workMs: performance.now() - started } };
+  },
+
+  /**
+   * Who moving from `before` to the parameters on screen flipped: the same
+   * users labelled under both (common random numbers).
+   * @param {GeneratorParams} before
+   */
+  'world.flips': (before) => {
+    if (!state.world) throw new Error('nothing has been generated yet');
+    return { result: state.world.flips(before) };
   },
 
   /** A seed drawn from the browser's cryptographic randomness, by the core. */
