@@ -1,11 +1,15 @@
 // The page's entry: starts the worker, asks it for the generator's parameter
 // table, the model's and the decisions' defaults (the one source of every
 // default and range), and mounts the panels.
+import { hideableGroups, showGroups } from './app/link.js';
 import { WorkerClient } from './app/worker-client.js';
+import { DECIDE_GROUPS } from './decide/options.js';
 import { DecidePanel } from './decide/panel.js';
+import { LessonsPanel } from './lessons/panel.js';
+import { MODEL_GROUPS } from './model/options.js';
 import { ModelPanel } from './model/panel.js';
 import { UpliftPanel } from './uplift/panel.js';
-import { OFFER_GROUPS } from './uplift/options.js';
+import { LAB_GROUPS, OFFER_GROUPS } from './uplift/options.js';
 import { WorldPanel } from './world/panel.js';
 
 /** @typedef {import('./pkg/conversion_playground.js').ParamInfo} ParamInfo */
@@ -21,6 +25,13 @@ async function start() {
     /** @type {Promise<DecideDefaults>} */ (client.call('decide.defaults')),
     /** @type {Promise<UpliftDefaults>} */ (client.call('uplift.defaults')),
   ]);
+  // The lessons claim their keys first: a bare `#lesson=N` link becomes the
+  // lesson's whole view before any panel reads the hash. A link's `hide`
+  // reaches every panel's control groups.
+  const lessons = new LessonsPanel(client);
+  hideableGroups([...MODEL_GROUPS, ...DECIDE_GROUPS, ...LAB_GROUPS]);
+  showGroups(location.hash);
+  window.addEventListener('hashchange', () => showGroups(location.hash));
   // The model and decision panels and the uplift lab claim their keys of the
   // URL hash before the world panel reads it, so none takes another's for a
   // mistake. The offer's parameters are the lab's: the world panel shows the
@@ -32,6 +43,7 @@ async function start() {
   model.attach(world.events);
   decide.attach(world, model);
   uplift.attach(world.events, model.events);
+  lessons.attach(world, model, decide, uplift);
   world.start();
 }
 

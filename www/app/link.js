@@ -23,6 +23,34 @@
 const claimed = new Set();
 
 /**
+ * Control groups of the panels whose Link does not own `hide` (the model,
+ * the decisions, the uplift lab): the Link that owns it reads and keeps
+ * them, and `showGroups` hides them.
+ */
+const panelGroups = new Set();
+
+/**
+ * Lets a link hide these control groups (`[data-group]` elements).
+ * @param {string[]} groups
+ */
+export function hideableGroups(groups) {
+  for (const group of groups) panelGroups.add(group);
+}
+
+/**
+ * Shows or hides the registered panels' control groups as `hash` says.
+ * @param {string} hash
+ */
+export function showGroups(hash) {
+  const hidden = (new URLSearchParams(hash.replace(/^#/, '')).get('hide') ?? '').split(',');
+  for (const group of panelGroups) {
+    for (const box of document.querySelectorAll(`[data-group="${group}"]`)) {
+      /** @type {HTMLElement} */ (box).hidden = hidden.includes(group);
+    }
+  }
+}
+
+/**
  * What a hash holds.
  * @typedef {object} LinkState
  * @property {Values} values  every field, the link's value or the default
@@ -89,9 +117,10 @@ export class Link {
       if (this.others(key)) continue;
       if (key === 'hide') {
         const asked = raw.split(',').filter(Boolean);
-        const unknown = asked.filter((g) => !this.groups.includes(g));
-        if (unknown.length) problems.push(`hide: ${unknown.join(', ')} is not a control group (the groups: ${this.groups.join(', ')})`);
-        hidden = asked.filter((g) => this.groups.includes(g));
+        const known = [...this.groups, ...panelGroups];
+        const unknown = asked.filter((g) => !known.includes(g));
+        if (unknown.length) problems.push(`hide: ${unknown.join(', ')} is not a control group (the groups: ${known.join(', ')})`);
+        hidden = asked.filter((g) => known.includes(g));
         continue;
       }
       const field = this.fields.find((f) => f.key === key);

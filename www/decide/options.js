@@ -4,6 +4,9 @@
 // `decideDefaults()` in the wasm core.
 import { Link } from '../app/link.js';
 
+/** The decisions panel's control groups (a link can hide any of them). */
+export const DECIDE_GROUPS = ['bands', 'money', 'whatif'];
+
 /** @typedef {import('../pkg/conversion_playground.js').DecideDefaults} DecideDefaults */
 /** @typedef {import('../pkg/conversion_playground.js').Thresholds} Thresholds */
 /** @typedef {import('../pkg/conversion_playground.js').Economics} Economics */

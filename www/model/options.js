@@ -4,6 +4,9 @@
 // from `modelDefaults()` in the wasm core, the CLI's.
 import { Link } from '../app/link.js';
 
+/** The model panel's control groups (a link can hide any of them). */
+export const MODEL_GROUPS = ['fit', 'optimiser', 'split', 'signals', 'refit', 'modelFile', 'threshold', 'reroll'];
+
 /** @typedef {import('../pkg/conversion_playground.js').ModelDefaults} ModelDefaults */
 /** @typedef {import('../pkg/conversion_playground.js').FitOptions} FitOptions */
 /** @typedef {import('../pkg/conversion_playground.js').SignalName} SignalName */

@@ -12,6 +12,9 @@ import { Link } from '../app/link.js';
 /** The parameter groups of the offer and its experiment (the world panel leaves them to the lab). */
 export const OFFER_GROUPS = ['offer', 'experiment'];
 
+/** The lab's control groups (a link can hide any of them). */
+export const LAB_GROUPS = [...OFFER_GROUPS, 'budget'];
+
 /** The lab's own settings, in the link and the core's settings object. */
 export const SETTING_KEYS = ['budget', 'valuePerConversion', 'costPerContact', 'discount', 'minimumEffect'];
 
