@@ -216,19 +216,20 @@ function calibration(live) {
 }
 
 /**
- * The intent band whose offers add the most conversions each, by the true
- * effect (the uplift lab's band table).
+ * The intent band whose offers add the most conversions each: persuadables
+ * less sleeping dogs per user of the band (the uplift lab's band table).
  * @param {Live} live
  * @returns {Measured}
  */
 function upliftBand(live) {
-  const bands = live.uplift.view?.bands?.filter((b) => b.meanEffectPoints !== null && b.users > 0);
+  const bands = live.uplift.view?.bands?.filter((b) => b.users > 0);
   if (!bands?.length) return notYet('Wait for the uplift lab: it needs a model and an offer.');
-  const best = bands.reduce((a, b) => (/** @type {number} */ (b.meanEffectPoints) > /** @type {number} */ (a.meanEffectPoints) ? b : a));
-  const each = bands.map((b) => `${b.segment.replace('_', ' ')}: ${formatNumber(/** @type {number} */ (b.meanEffectPoints), 1)} points`).join('; ');
+  const added = bands.map((b) => ({ segment: b.segment, each: (b.groups.persuadables - b.groups.sleepingDogs) / b.users }));
+  const best = added.reduce((a, b) => (b.each > a.each ? b : a));
+  const each = added.map((b) => `${b.segment.replace('_', ' ')}: ${formatNumber(100 * b.each, 1)}`).join('; ');
   return {
     value: best.segment,
-    words: `Conversions added per 100 offers, by the true effect (${each}). High intent is full of sure things who convert anyway, and the offer tires users who saw the paywall often.`,
+    words: `Conversions added per 100 offers (persuadables less sleeping dogs, per user of the band): ${each}. High intent is full of sure things who convert anyway, and here the offer tires users who saw the paywall often.`,
   };
 }
 
