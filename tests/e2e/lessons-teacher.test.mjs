@@ -88,6 +88,12 @@ test('progress is kept across a reload and can be reset; Enter checks; axe at 39
   await settledAll(page);
   assert.equal((await answer(page, 'withDownloads')).verdict, 'open');
   assert.deepEqual(await seriousViolations(page), [], 'a choice lesson at 390 px');
+  assert.ok(await page.locator('[data-group="score"]').isHidden());
+  await page.getByTestId('lessons-close').click();
+  await page.locator('[data-group="score"]').waitFor({ state: 'visible' });
+  assert.ok(await page.locator('[data-group="optimiser"]').isVisible(), 'every control shows again');
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /hide|lesson/);
+  assert.ok(await page.getByTestId('lessons').isHidden());
   assert.deepEqual(errors, []);
   await context.close();
 });

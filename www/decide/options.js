@@ -5,7 +5,7 @@
 import { Link } from '../app/link.js';
 
 /** The decisions panel's control groups (a link can hide any of them). */
-export const DECIDE_GROUPS = ['bands', 'money', 'whatif'];
+export const DECIDE_GROUPS = ['import', 'target', 'bands', 'money', 'whatif'];
 
 /** @typedef {import('../pkg/conversion_playground.js').DecideDefaults} DecideDefaults */
 /** @typedef {import('../pkg/conversion_playground.js').Thresholds} Thresholds */

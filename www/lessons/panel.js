@@ -105,6 +105,7 @@ export class LessonsPanel {
     });
     model.events.addEventListener('settled', () => this.recordWidths(model));
     $('lessons-toggle').addEventListener('click', () => this.toggle(!this.open()));
+    $('lessons-close').addEventListener('click', () => this.close());
     $('lessons-reset').addEventListener('click', () => {
       this.progress.reset();
       this.renderList();
@@ -142,7 +143,22 @@ export class LessonsPanel {
   /** @param {boolean} on */
   toggle(on) {
     $('lessons').hidden = !on;
+    document.body.classList.toggle('lessons-open', on);
     $('lessons-toggle').setAttribute('aria-expanded', String(on));
+  }
+
+  /** Closes the panel and leaves the lesson: every control shows again, the world stays. */
+  close() {
+    const entries = new URLSearchParams(location.hash.replace(/^#/, ''));
+    for (const key of ['hide', 'lesson', 'lessonQuestion', 'lessonQuantity', 'lessonTolerance']) entries.delete(key);
+    const rest = entries.toString();
+    this.lesson = null;
+    this.index = -1;
+    $('lesson').hidden = true;
+    this.toggle(false);
+    location.hash = rest ? `#${rest}` : '';
+    $('lessons-toggle').focus();
+    this.renderList();
   }
 
   /**

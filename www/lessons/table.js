@@ -4,14 +4,13 @@
 // quantities.js: measured on the learner's world, never stored) with its
 // tolerance, a hint for a wrong answer and why the answer is what it is.
 // A teacher adds a lesson here, or makes one from a view on the page.
+import { DECIDE_GROUPS } from '../decide/options.js';
+import { MODEL_GROUPS } from '../model/options.js';
+import { LAB_GROUPS } from '../uplift/options.js';
+import { GROUPS } from '../world/controls.js';
 
 /** Every panel's control groups, for hiding all but a few. */
-export const ALL_GROUPS = [
-  'world', 'score', 'weights', 'tiers', 'advanced',
-  'fit', 'optimiser', 'split', 'signals', 'refit', 'modelFile', 'threshold', 'reroll',
-  'bands', 'money', 'whatif',
-  'offer', 'experiment', 'budget',
-];
+export const ALL_GROUPS = [...GROUPS, ...MODEL_GROUPS, ...DECIDE_GROUPS, ...LAB_GROUPS];
 
 /**
  * The answer a lesson asks for: a number typed (within `tolerance` of the
