@@ -94,9 +94,9 @@ test('8: the band with the most added conversions per offer, as the uplift lab\'
   /** @type {[string, number][]} */
   const added = [];
   for (const band of ['high', 'medium', 'low']) {
-    const count = async (/** @type {string} */ id) => Number((await page.locator('#uplift-bands-body').getByTestId(id).textContent())?.replace(/,/g, ''));
-    const users = await count(`band-users-${band}`);
-    if (users > 0) added.push([band, (await count(`band-persuadables-${band}`) - await count(`band-sleepingDogs-${band}`)) / users]);
+    const count = async (/** @type {string} */ id) => Number((await page.getByTestId(id).textContent())?.replace(/,/g, ''));
+    const users = await count(`uplift-band-users-${band}`);
+    if (users > 0) added.push([band, (await count(`uplift-band-persuadables-${band}`) - await count(`uplift-band-sleepingDogs-${band}`)) / users]);
   }
   const [best] = added.reduce((a, b) => (b[1] > a[1] ? b : a));
   const worst = added.find(([band]) => band !== best)?.[0] ?? 'high';
