@@ -23,7 +23,9 @@ test('1: the score at a 50% chance is 0, read off the live S-curve', async () =>
   assert.match(await page.evaluate(() => location.hash), /hide=world%2C|hide=world,/, 'the lesson hides the controls that do not matter');
   assert.ok(await page.locator('[data-group="weights"]').isHidden());
   assert.ok(await page.locator('[data-group="score"]').isVisible());
-  assert.ok(await page.locator('[data-group="optimiser"]').isHidden(), 'the model panel\'s groups are hidden too');
+  for (const group of ['optimiser', 'fit', 'refit', 'bands', 'money', 'whatif', 'import', 'target', 'offer', 'budget']) {
+    assert.ok(await page.locator(`[data-group="${group}"]`).isHidden(), `the ${group} group is hidden too`);
+  }
   await rightThenWrong(page, '0', '2.5');
   assert.match(await page.getByTestId('lessons-progress').textContent() ?? '', /^1 of 8/);
   assert.deepEqual(errors, []);

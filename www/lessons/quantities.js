@@ -115,11 +115,13 @@ function shrink(live) {
     .map((i) => Math.abs(truth.best[i]) / Math.abs(truth.generating[i]));
   const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
   const learned = live.model.rows.slice(0, SIGNALS.length).map((r, i) => Math.abs(r.weight) / Math.abs(truth.generating[i]));
-  const learnedMean = learned.reduce((a, b) => a + b, 0) / learned.length;
+  const learnedWords = learned.length === SIGNALS.length
+    ? `, and the model learned ${formatPercent(learned.reduce((a, b) => a + b, 0) / learned.length)}`
+    : '';
   const value = mean < 0.98 ? 'towards0' : mean > 1.02 ? 'away' : 'same';
   return {
     value,
-    words: `At σ = ${formatNumber(view.params.noiseSigma)} the best any logistic model can learn keeps on average ${formatPercent(mean)} of each generating weight, and the model learned ${formatPercent(learnedMean)}: the noise averaged out, q(x) is flatter than each user's own p.`,
+    words: `At σ = ${formatNumber(view.params.noiseSigma)} the best any logistic model can learn keeps on average ${formatPercent(mean)} of each generating weight${learnedWords}: with the noise averaged out, q(x) is flatter than each user's own p.`,
   };
 }
 
