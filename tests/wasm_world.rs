@@ -52,3 +52,33 @@ fn relabelled_worlds_write_the_bytes_of_fresh_ones() {
         assert_eq!(counts(&view), counts(&fresh_view), "{moved}");
     }
 }
+
+/// The lessons' "who flipped" in the browser: the converters a move added
+/// are those the relabelled world counts beyond the world before it, and
+/// other users or a bad parameter are refused by field.
+#[wasm_bindgen_test]
+fn a_world_says_who_a_move_flipped_in_the_browser() {
+    let before = r#"{"rows": 20000, "seed": "7"}"#;
+    let mut world = World::new(params(before)).unwrap();
+    let converted = get(&world.view().unwrap(), "summary.conversions")
+        .as_f64()
+        .unwrap();
+    let moved = world
+        .update(params(
+            r#"{"rows": 20000, "seed": "7", "weights": {"downloads_7d": 1.2}}"#,
+        ))
+        .unwrap();
+    let now = get(&moved, "summary.conversions").as_f64().unwrap();
+    let flips = world.flips(params(before)).unwrap();
+    assert_eq!(get(&flips, "stopped").as_f64(), Some(0.0));
+    assert_eq!(get(&flips, "started").as_f64(), Some(now - converted));
+    assert!(get(&flips, "smallest.downloads_7d").as_f64().unwrap() >= 1.0);
+    let other = world
+        .flips(params(r#"{"rows": 20000, "seed": "8"}"#))
+        .unwrap_err();
+    assert_eq!(get(&other, "field").as_string().as_deref(), Some("before"));
+    let bad = world
+        .flips(params(r#"{"rows": 20000, "noiseSigma": -1}"#))
+        .unwrap_err();
+    assert!(get(&bad, "field").as_string().is_some());
+}
