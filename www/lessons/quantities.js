@@ -96,9 +96,13 @@ async function whoFlipped(live, setup) {
   if (flipped === 0) return { value: 'nobody', words: `Of ${formatCount(flips.users)} users, ${formatCount(flips.moved)} had their score moved, and none of them crossed their own draw u.` };
   const fewest = flips.smallest?.downloads_7d ?? 0;
   const words = `${formatCount(flips.started)} users started converting and ${formatCount(flips.stopped)} stopped; `
-    + `every one of them had at least ${formatCount(fewest)} download${fewest === 1 ? '' : 's'}. `
+    + `every one of them had at least ${formatCount(fewest)} download${fewest === 1 ? '' : 's'}${flips.largest ? ` (at most ${formatCount(flips.largest.downloads_7d)})` : ''}. `
     + `${formatCount(flips.moved)} users' scores moved at all (those with a download), and ${formatCount(flips.flippedUnmoved)} users whose score stayed put flipped: each keeps their own noise z and draw u, so a label flips only when p crosses u.`;
-  return { value: fewest >= 1 ? 'withDownloads' : 'everyone', words };
+  const e = flips.examples[0];
+  const example = e
+    ? ` User ${formatCount(e.user + 1)}, for one, with ${formatCount(e.signals.downloads_7d)} download${e.signals.downloads_7d === 1 ? '' : 's'}: p went from ${formatNumber(e.probabilityBefore, 3)} to ${formatNumber(e.probabilityAfter, 3)} across their u = ${formatNumber(e.draw, 3)}.`
+    : '';
+  return { value: fewest >= 1 ? 'withDownloads' : 'everyone', words: words + example };
 }
 
 /**
@@ -271,7 +275,7 @@ export const QUANTITIES = {
   auc: { label: "the model's AUC", kind: 'number', read: auc },
   bestThreshold: { label: 'the most profitable threshold', kind: 'number', read: bestThreshold },
   narrowing: { label: 'how many times narrower the intervals got', kind: 'number', read: narrowing },
-  whoFlipped: { label: 'who flipped', kind: 'choice', read: whoFlipped },
+  whoFlipped: { label: 'who the downloads weight flipped', kind: 'choice', read: whoFlipped },
   shrink: { label: 'which way noise moves the weights', kind: 'choice', read: shrink },
   calibration: { label: 'the frozen model\'s calibration', kind: 'choice', read: calibration },
   upliftBand: { label: 'the band with the most added conversions per offer', kind: 'choice', read: upliftBand },
