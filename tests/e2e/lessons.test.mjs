@@ -24,7 +24,7 @@ test('1: the score at a 50% chance is 0, read off the live S-curve', async () =>
   assert.ok(await page.locator('[data-group="weights"]').isHidden());
   assert.ok(await page.locator('[data-group="score"]').isVisible());
   for (const group of ['optimiser', 'fit', 'refit', 'bands', 'money', 'whatif', 'import', 'target', 'offer', 'budget']) {
-    assert.ok(await page.locator(`[data-group="${group}"]`).isHidden(), `the ${group} group is hidden too`);
+    assert.ok(await page.locator(`[data-group="${group}"], [data-hideable="${group}"]`).isHidden(), `the ${group} group is hidden too`);
   }
   await rightThenWrong(page, '0', '2.5');
   assert.match(await page.getByTestId('lessons-progress').textContent() ?? '', /^1 of 8/);

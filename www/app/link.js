@@ -25,7 +25,9 @@ const claimed = new Set();
 /**
  * Control groups of the panels whose Link does not own `hide` (the model,
  * the decisions, the uplift lab): the Link that owns it reads and keeps
- * them, and `showGroups` hides them.
+ * them, and `showGroups` hides them. Each is the `[data-group]` element of
+ * that name, or `[data-hideable]` inside the world's controls (where
+ * `data-group` marks the world's own sliders, which an import turns off).
  */
 const panelGroups = new Set();
 
@@ -44,7 +46,7 @@ export function hideableGroups(groups) {
 export function showGroups(hash) {
   const hidden = (new URLSearchParams(hash.replace(/^#/, '')).get('hide') ?? '').split(',');
   for (const group of panelGroups) {
-    for (const box of document.querySelectorAll(`[data-group="${group}"]`)) {
+    for (const box of document.querySelectorAll(`[data-group="${group}"], [data-hideable="${group}"]`)) {
       /** @type {HTMLElement} */ (box).hidden = hidden.includes(group);
     }
   }

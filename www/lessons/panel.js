@@ -6,6 +6,7 @@ import { Link, fromText } from '../app/link.js';
 import { Progress, judge, tolerance } from './check.js';
 import { QUANTITIES, TEACHABLE } from './quantities.js';
 import { LESSONS, lessonHash } from './table.js';
+import { announce } from '../app/announce.js';
 import { formatNumber } from '../app/format.js';
 
 /** @typedef {import('./table.js').Lesson} Lesson */
@@ -251,6 +252,7 @@ export class LessonsPanel {
     const result = $('lesson-result');
     result.dataset.verdict = verdict;
     result.textContent = message;
+    if (message) announce(message);
   }
 
   /** The panels' numbers are the world's on screen. */
