@@ -85,6 +85,7 @@ test('progress is kept across a reload and can be reset; Enter checks; axe at 39
   await page.keyboard.press('Enter');
   await page.getByTestId('lesson-title').filter({ hasText: '2.' }).waitFor();
   assert.match(await page.evaluate(() => location.hash), /lesson=2/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'lesson-title', 'the reader goes to the new lesson');
   await settledAll(page);
   assert.equal((await answer(page, 'withDownloads')).verdict, 'open');
   assert.deepEqual(await seriousViolations(page), [], 'a choice lesson at 390 px');

@@ -82,6 +82,8 @@ export class LessonsPanel {
     this.lesson = null;
     this.index = -1;
     this.checking = 0;
+    /** Move the focus to the next lesson shown (the learner asked for it). */
+    this.focusTitle = false;
   }
 
   /**
@@ -168,6 +170,7 @@ export class LessonsPanel {
    */
   go(index) {
     if (index < 0 || index >= LESSONS.length) return;
+    this.focusTitle = true;
     const hash = lessonHash(index);
     if (location.hash === hash) this.show(index, null);
     else location.hash = hash;
@@ -242,6 +245,9 @@ export class LessonsPanel {
     /** @type {HTMLButtonElement} */ ($('lesson-next')).disabled = index < 0 || index >= LESSONS.length - 1;
     /** @type {HTMLButtonElement} */ ($('lesson-setup')).hidden = index < 0;
     this.renderList();
+    // Opened from the list or Previous / Next: the reader goes to the lesson.
+    if (this.focusTitle) $('lesson-title').focus();
+    this.focusTitle = false;
   }
 
   /**

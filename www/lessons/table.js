@@ -6,7 +6,7 @@
 // A teacher adds a lesson here, or makes one from a view on the page.
 import { DECIDE_GROUPS } from '../decide/options.js';
 import { MODEL_GROUPS } from '../model/options.js';
-import { LAB_GROUPS } from '../uplift/options.js';
+import { LAB_GROUPS, LESSON_HASH } from '../uplift/options.js';
 import { GROUPS } from '../world/controls.js';
 
 /** Every panel's control groups, for hiding all but a few. */
@@ -145,7 +145,7 @@ export const LESSONS = [
   {
     id: 'uplift',
     title: 'Who to nudge',
-    view: 'rows=20000&baseline=-2&offer.effect=0.8&offer.fatigue=-0.25',
+    view: LESSON_HASH.slice(1),
     show: ['offer', 'budget'],
     text: 'An offer helps some users (persuadables), is wasted on others (sure things, lost causes) and puts a few off (sleeping dogs). The uplift lab knows every user\'s both outcomes. Look at its table of the model\'s intent bands.',
     question: 'Which intent band gives the most incremental conversions per offer?',
