@@ -235,7 +235,7 @@ function upliftBand(live) {
   const each = added.map((b) => `${b.segment.replace('_', ' ')}: ${formatNumber(100 * b.each, 1)}`).join('; ');
   return {
     value: best.segment,
-    words: `Conversions added per 100 offers (persuadables less sleeping dogs, per user of the band): ${each}. High intent is full of sure things who convert anyway, and here the offer tires users who saw the paywall often.`,
+    words: `Conversions added per 100 offers (persuadables less sleeping dogs, per user of the band): ${each}.`,
   };
 }
 

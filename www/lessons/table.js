@@ -159,7 +159,7 @@ export const LESSONS = [
       ],
     },
     hint: 'Likely converters would convert anyway: the offer adds nothing for them.',
-    why: 'Who will convert is not whose conversion the offer changes.',
+    why: 'Who will convert is not whose conversion the offer changes: high intent is full of sure things who convert anyway, and in this world the offer tires users who have seen the paywall often. In the lab:',
   },
 ];
 
