@@ -4,11 +4,14 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::model::{fit_options, thresholds};
+use super::model::{fit_options, put_profit_points, take_profit_points, thresholds};
+use super::typed::{put, Columns};
 use super::{blob_of, field_error, read_value, to_js, FixedModel, ModelFit, World};
 use crate::decide::bands::Thresholds;
 use crate::decide::board::DecisionBoard;
+use crate::decide::board::DecisionView;
 use crate::decide::economics::{Economics, MAX_AMOUNT};
+use crate::decide::ranking::GainPoint;
 use crate::decide::ranking::{HISTOGRAM_BINS, LIFT_SHARES};
 use crate::model::{decisions_on_world, included, scored_csv_on_world};
 use crate::scoring::user_from_json;
@@ -30,8 +33,9 @@ export interface DecideDefaults {
 }
 /** What policies' profits are judged by: q(x) on generated data, the labels on imported data. */
 export type JudgedBy = "truth" | "labels";
-export interface ProbabilityBin { lower: number; upper: number; converted: number; notConverted: number; }
-export interface ProfitCurve { points: ProfitPoint[]; best: ProfitPoint; }
+/** The predicted probabilities' histogram as columns: bin i holds [lower[i], upper[i]) (the last includes 1). */
+export interface ProbabilityColumns { lower: Float64Array; upper: Float64Array; converted: Uint32Array; notConverted: Uint32Array; }
+export interface ProfitCurve { points: ProfitColumns; best: ProfitPoint; }
 export interface Policies {
   economics: Economics;
   /** Contacting everyone the model puts at or above each threshold. */
@@ -43,11 +47,12 @@ export interface Policies {
   /** Ranking by each user's own p, judged by p: unreachable (generated data). */
   oracle: ProfitCurve | null;
 }
-export interface GainPoint { shareContacted: number; shareOfConversions: number; }
+/** Cumulative gains as columns: point i contacts shareContacted[i] of the users and finds shareOfConversions[i] of the converters. */
+export interface GainColumns { shareContacted: Float64Array; shareOfConversions: Float64Array; }
 export interface DecisionView {
   users: number; conversions: number; inSample: boolean; judgedBy: JudgedBy;
-  histogram: ProbabilityBin[]; thresholds: Thresholds; bands: Band[]; policies: Policies | null;
-  gains: GainPoint[]; oracleGains: GainPoint[] | null; lift: Gain[];
+  histogram: ProbabilityColumns; thresholds: Thresholds; bands: Band[]; policies: Policies | null;
+  gains: GainColumns; oracleGains: GainColumns | null; lift: Gain[];
 }
 export type NoChange = "left_out" | "no_weight" | "outside_contract";
 export interface SignalChange {
@@ -88,6 +93,38 @@ fn economics(value: JsValue) -> Result<Option<Economics>, JsValue> {
     Economics::from_value(&value, "economics")
         .map(Some)
         .map_err(|e| field_error(&e))
+}
+
+/// A `DecisionView` for the page: the histogram, the gains and the profit
+/// curves as columns of typed arrays.
+fn decision_view_js(mut view: DecisionView) -> Result<JsValue, JsValue> {
+    let histogram = std::mem::take(&mut view.histogram);
+    let gains = std::mem::take(&mut view.gains);
+    let oracle_gains = view.oracle_gains.as_mut().map(std::mem::take);
+    let points = view.policies.as_mut().map(take_profit_points);
+    let out = to_js(&view)?;
+    let bins = Columns::of(&histogram)
+        .float("lower", |b| b.lower)
+        .float("upper", |b| b.upper)
+        .count("converted", |b| b.converted)
+        .count("notConverted", |b| b.not_converted)
+        .build();
+    put(&out, "histogram", &bins);
+    put(&out, "gains", &gain_columns(&gains));
+    if let Some(oracle) = oracle_gains {
+        put(&out, "oracleGains", &gain_columns(&oracle));
+    }
+    if let Some(points) = points {
+        put_profit_points(&super::typed::field(&out, "policies"), &points);
+    }
+    Ok(out)
+}
+
+fn gain_columns(gains: &[GainPoint]) -> JsValue {
+    Columns::of(gains)
+        .float("shareContacted", |g| g.share_contacted)
+        .float("shareOfConversions", |g| g.share_of_conversions)
+        .build()
 }
 
 /// A model's decisions on a world's evaluation users, ranked once.
@@ -138,7 +175,7 @@ impl Decisions {
     ) -> Result<JsValue, JsValue> {
         let thresholds = thresholds(thresholds_js)?;
         let economics = economics(economics_js)?;
-        to_js(&self.board.view(thresholds, economics))
+        decision_view_js(self.board.view(thresholds, economics))
     }
 
     /// One user (`UserSignals`) at `thresholds`: the model's probability,

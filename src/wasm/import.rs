@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{field_error, to_js, World};
+use super::{field_error, World};
 use crate::input::InputError;
 use crate::world::contract::MAX_ROWS_IN_MEMORY;
 use crate::world::csv_read::{CsvError, CsvLimits, CsvReader};
@@ -79,7 +79,7 @@ impl World {
         reader.finish(&mut data).map_err(|e| refused(&e))?;
         let world = session::World::imported(data).map_err(|e| field_error(&e))?;
         self.replace(world);
-        to_js(&self.inner().view(None))
+        super::world::view_js(self.inner().view(None))
     }
 
     /// True when the users were read from a file.

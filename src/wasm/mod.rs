@@ -3,7 +3,8 @@
 //!
 //! Long-lived data stays in Rust behind opaque handles ([`World`],
 //! [`ModelFit`], [`FixedModel`], [`Truth`], [`Decisions`], [`CsvImport`]);
-//! JS gets small results back. Input crosses as JSON (read by
+//! JS gets small results back: bulk numbers for charts as typed arrays
+//! (`typed`), the rest as serde objects. Input crosses as JSON (read by
 //! the core's [`crate::input`], so messages are plain and nesting is
 //! bounded); every failure reaches JS as an `Error` whose `field` and
 //! `problem` properties say what was wrong, so the page routes it to its
@@ -13,6 +14,7 @@ mod decide;
 mod import;
 mod model;
 mod truth;
+mod typed;
 mod uplift;
 mod world;
 
@@ -104,11 +106,11 @@ export interface Histogram {
   /** True for a signal with whole values: bin i holds edges[i] up to, not including, edges[i + 1]. */
   integer: boolean;
   /** Lower edge of each bin. */
-  edges: number[];
+  edges: Float64Array;
   /** Upper edge of the last bin. */
   upper: number;
-  users: number[];
-  conversions: number[];
+  users: Uint32Array;
+  conversions: Uint32Array;
   /** Conversion rate per bin; null for an empty bin. */
   rates: (number | null)[];
   /** The rate's 95% Wilson interval per bin; null for an empty bin. */

@@ -7,10 +7,14 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::typed::{field, floats, put, Columns};
 use super::{field_error, read_value, to_js, World};
 use crate::artifact::ModelArtifact;
 use crate::decide::bands::Thresholds;
-use crate::model::{evaluate_on_world, EvaluateOptions, FitParams, LiveFit, LEARNING_RATES};
+use crate::decide::ranking::{Policies, ProfitCurve};
+use crate::model::{
+    evaluate_on_world, EvaluateOptions, Evaluation, FitParams, FitProgress, LiveFit, LEARNING_RATES,
+};
 use crate::scoring::{score, user_from_json};
 use crate::world::base_rate;
 
@@ -34,9 +38,9 @@ export interface FitProgress {
   /** The histories start after this iteration. */
   historyFrom: number;
   /** Training objective (log-loss + L2 term) per iteration. */
-  lossHistory: number[];
+  lossHistory: Float64Array;
   /** Held-out log-loss per iteration (empty without held-out users). */
-  heldOutHistory: number[];
+  heldOutHistory: Float64Array;
   gradientNorm: number; stop: StopReason; pace: Pace | null; done: boolean;
 }
 /** 95% intervals from the observed Fisher information at the optimum. */
@@ -65,6 +69,8 @@ export interface EvaluateOptions { threshold?: number; thresholds?: Partial<Thre
 export interface Estimate { value: number; low: number; high: number; }
 export interface Confusion { truePositives: number; falsePositives: number; trueNegatives: number; falseNegatives: number; }
 export interface CurvePoint { threshold: number; falsePositiveRate: number; truePositiveRate: number; precision: number; }
+/** The ROC and precision–recall points as columns: point i is (threshold[i], falsePositiveRate[i], …), from contacting no one to everyone. */
+export interface CurveColumns { threshold: Float64Array; falsePositiveRate: Float64Array; truePositiveRate: Float64Array; precision: Float64Array; }
 export interface CalibrationBin {
   lower: number; upper: number; users: number; meanPredicted: number | null;
   observedRate: number | null; observedLow: number | null; observedHigh: number | null; meanBest: number | null;
@@ -75,7 +81,7 @@ export interface Metrics {
   logLoss: Estimate; baselineLogLoss: number; irreducibleLogLoss: number | null; excessLogLoss: Estimate | null;
   threshold: number; confusion: Confusion; accuracy: Estimate; majorityAccuracy: number; precision: Estimate; recall: Estimate;
   auc: Estimate | null; bestAuc: Estimate | null; oracleAuc: Estimate | null; averagePrecision: number | null;
-  curve: CurvePoint[]; atThreshold: CurvePoint; calibration: CalibrationBin[]; gains: Gain[];
+  curve: CurveColumns; atThreshold: CurvePoint; calibration: CalibrationBin[]; gains: Gain[];
 }
 export type Segment = "high_intent" | "medium_intent" | "low_intent";
 export interface Band {
@@ -84,6 +90,8 @@ export interface Band {
 }
 /** Contacting everyone at or above a threshold: expected (judged by q(x) or the labels) and realised on the labels. */
 export interface ProfitPoint { threshold: number; contacted: number; expectedProfit: number; realisedProfit: number; }
+/** Profit points as columns: point i is (threshold[i], contacted[i], expectedProfit[i], realisedProfit[i]). */
+export interface ProfitColumns { threshold: Float64Array; contacted: Uint32Array; expectedProfit: Float64Array; realisedProfit: Float64Array; }
 /** A model measured on its evaluation users; profits are judged by q(x) on generated data, by the labels on imported data. */
 export interface Evaluation { metrics: Metrics; bands: Band[]; judgedBy: JudgedBy; policies: Policies | null; }
 export interface UserSignals { days_since_signup: number; sessions_7d: number; content_hours_7d: number; downloads_7d: number; paywall_views_7d: number; country_tier: string; }
@@ -134,6 +142,63 @@ pub(crate) fn fit_options(value: JsValue) -> Result<crate::model::ValidFitParams
         .map_err(|e| field_error(&e))
 }
 
+/// A `FitProgress` for the page: the loss histories as `Float64Array`s.
+fn progress_js(mut progress: FitProgress) -> Result<JsValue, JsValue> {
+    let loss = std::mem::take(&mut progress.loss_history);
+    let held_out = std::mem::take(&mut progress.held_out_history);
+    let out = to_js(&progress)?;
+    put(&out, "lossHistory", &floats(&loss));
+    put(&out, "heldOutHistory", &floats(&held_out));
+    Ok(out)
+}
+
+/// An `Evaluation` for the page: the ROC and precision–recall points and
+/// the profit curves as columns of typed arrays.
+fn evaluation_js(mut evaluation: Evaluation) -> Result<JsValue, JsValue> {
+    let curve = std::mem::take(&mut evaluation.metrics.curve);
+    let taken = evaluation.policies.as_mut().map(take_profit_points);
+    let out = to_js(&evaluation)?;
+    let roc = Columns::of(&curve)
+        .float("threshold", |p| p.threshold)
+        .float("falsePositiveRate", |p| p.false_positive_rate)
+        .float("truePositiveRate", |p| p.true_positive_rate)
+        .float("precision", |p| p.precision)
+        .build();
+    put(&field(&out, "metrics"), "curve", &roc);
+    if let Some(points) = taken {
+        put_profit_points(&field(&out, "policies"), &points);
+    }
+    Ok(out)
+}
+
+/// Each profit curve's points, taken out of `policies` before it is
+/// serialized: the model's, the best possible's, the oracle's.
+pub(crate) type ProfitPoints = [Option<Vec<crate::decide::economics::ProfitPoint>>; 3];
+
+pub(crate) fn take_profit_points(policies: &mut Policies) -> ProfitPoints {
+    let take = |c: &mut ProfitCurve| std::mem::take(&mut c.points);
+    [
+        Some(take(&mut policies.model)),
+        policies.best_possible.as_mut().map(take),
+        policies.oracle.as_mut().map(take),
+    ]
+}
+
+/// Puts the points back into the serialized `policies` as columns.
+pub(crate) fn put_profit_points(policies: &JsValue, points: &ProfitPoints) {
+    for (key, points) in ["model", "bestPossible", "oracle"].iter().zip(points) {
+        if let Some(points) = points {
+            let columns = Columns::of(points)
+                .float("threshold", |p| p.threshold)
+                .count("contacted", |p| p.contacted)
+                .float("expectedProfit", |p| p.expected_profit)
+                .float("realisedProfit", |p| p.realised_profit)
+                .build();
+            put(&field(policies, key), "points", &columns);
+        }
+    }
+}
+
 /// A gradient-descent fit of a world's users, tied to that world.
 #[wasm_bindgen]
 pub struct ModelFit {
@@ -165,20 +230,20 @@ impl ModelFit {
     /// histories of these iterations only.
     #[wasm_bindgen(unchecked_return_type = "FitProgress")]
     pub fn step(&mut self, iterations: usize) -> Result<JsValue, JsValue> {
-        to_js(&self.live.step(iterations))
+        progress_js(self.live.step(iterations))
     }
 
     /// Runs to the end; the `FitProgress` holds the histories of the
     /// iterations it ran.
     #[wasm_bindgen(unchecked_return_type = "FitProgress")]
     pub fn run(&mut self) -> Result<JsValue, JsValue> {
-        to_js(&self.live.run())
+        progress_js(self.live.run())
     }
 
     /// Progress so far, with the full histories.
     #[wasm_bindgen(unchecked_return_type = "FitProgress")]
     pub fn progress(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.live.progress())
+        progress_js(self.live.progress())
     }
 
     /// The world moved: follow it warm, from the current weights (the same
@@ -225,7 +290,7 @@ impl ModelFit {
             .live
             .evaluate(world.inner(), &options)
             .map_err(|e| field_error(&e))?;
-        to_js(&evaluation)
+        evaluation_js(evaluation)
     }
 
     /// The model artifact (JSON text) that `conversion score --model` reads,
@@ -347,7 +412,7 @@ impl FixedModel {
     ) -> Result<JsValue, JsValue> {
         let split = fit_options(split)?;
         let options = evaluate_options(options)?;
-        to_js(&evaluate_on_world(
+        evaluation_js(evaluate_on_world(
             &self.artifact.weights(),
             world.inner(),
             &split,

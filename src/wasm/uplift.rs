@@ -4,10 +4,12 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use super::typed::{counts, field, floats, item, put};
 use super::{blob_of, field_error, read_value, to_js, World};
 use crate::decide::economics::MAX_AMOUNT;
 use crate::uplift::policy::OfferEconomics;
 use crate::uplift::settings::{DEFAULT_BUDGET, DEFAULT_MINIMUM_EFFECT};
+use crate::uplift::view::LabView;
 use crate::uplift::{self, LabSettings, ModelWeights, UpliftError};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -42,8 +44,8 @@ export interface GroupCounts { sureThings: number; persuadables: number; sleepin
 export interface TauSummary { min: number; mean: number; max: number; }
 export interface ScoreChart {
   start: number; width: number;
-  sureThings: number[]; persuadables: number[]; sleepingDogs: number[]; lostCauses: number[];
-  curveStep: number; without: number[]; with: number[];
+  sureThings: Uint32Array; persuadables: Uint32Array; sleepingDogs: Uint32Array; lostCauses: Uint32Array;
+  curveStep: number; without: Float64Array; with: Float64Array;
   /** The scores where the S-curve crosses the high and the medium threshold. */
   thresholdScores: [number, number];
 }
@@ -60,10 +62,10 @@ export interface BudgetOutcome {
 export interface PolicyView {
   policy: UpliftPolicy;
   /** Conversions added by offering the first 0, 1%, …, 100% of users (101 points). */
-  incremental: number[]; incrementalWithNoise: number[]; profit: number[];
+  incremental: Float64Array; incrementalWithNoise: Float64Array; profit: Float64Array;
   qini: number; qiniWithNoise: number; atBudget: BudgetOutcome;
 }
-export interface ObservedQini { users: number; curve: number[]; qini: number; }
+export interface ObservedQini { users: number; curve: Float64Array; qini: number; }
 export interface LearnedView { treatedWeights: number[]; controlWeights: number[]; observed: ObservedQini; }
 export interface Arm { users: number; conversions: number; rate: Estimate; }
 export interface Analysis {
@@ -132,6 +134,59 @@ fn weights(value: JsValue) -> Result<Option<ModelWeights>, JsValue> {
     }
 }
 
+/// A `LabView` for the page: the score chart's counts and curves, every
+/// policy's Qini and profit curves and the learned model's observed Qini
+/// curve as typed arrays.
+fn lab_view_js(mut view: LabView) -> Result<JsValue, JsValue> {
+    use std::mem::take;
+    let c = &mut view.scores;
+    let groups = [
+        ("sureThings", take(&mut c.sure_things)),
+        ("persuadables", take(&mut c.persuadables)),
+        ("sleepingDogs", take(&mut c.sleeping_dogs)),
+        ("lostCauses", take(&mut c.lost_causes)),
+    ];
+    let curves = [
+        ("without", take(&mut c.without)),
+        ("with", take(&mut c.with)),
+    ];
+    let policies: Vec<_> = view
+        .policies
+        .iter_mut()
+        .map(|p| {
+            [
+                ("incremental", take(&mut p.incremental)),
+                ("incrementalWithNoise", take(&mut p.incremental_with_noise)),
+                ("profit", take(&mut p.profit)),
+            ]
+        })
+        .collect();
+    let observed = view.learned.as_mut().map(|l| take(&mut l.observed.curve));
+    let out = to_js(&view)?;
+    let scores = field(&out, "scores");
+    for (key, values) in &groups {
+        put(&scores, key, &counts(values));
+    }
+    for (key, values) in &curves {
+        put(&scores, key, &floats(values));
+    }
+    let policies_js = field(&out, "policies");
+    for (i, curves) in policies.iter().enumerate() {
+        let p = item(&policies_js, i);
+        for (key, values) in curves {
+            put(&p, key, &floats(values));
+        }
+    }
+    if let Some(curve) = observed {
+        put(
+            &field(&field(&out, "learned"), "observed"),
+            "curve",
+            &floats(&curve),
+        );
+    }
+    Ok(out)
+}
+
 /// The uplift lab of the world it is given.
 #[wasm_bindgen]
 pub struct UpliftLab {
@@ -164,7 +219,7 @@ impl UpliftLab {
             .lab
             .update(world.inner(), &s, w.as_ref())
             .map_err(|e| field_error(&e))?;
-        to_js(&view)
+        lab_view_js(view)
     }
 
     /// Learns the uplift model from the experiment as it is (two logistic
@@ -181,7 +236,7 @@ impl UpliftLab {
             .lab
             .learn(world.inner(), &s, w.as_ref())
             .map_err(|e| field_error(&e))?;
-        to_js(&view)
+        lab_view_js(view)
     }
 
     /// `runs` more experiments on the same users with the next assignment

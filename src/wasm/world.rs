@@ -2,8 +2,10 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::typed::{counts, field, floats, item, put};
 use super::{blob_of, checked, field_error, to_js};
 use crate::world::csv_write::to_csv;
+use crate::world::score_view::ScoreView;
 use crate::world::session;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -14,9 +16,9 @@ export interface ScoreView {
   start: number;
   width: number;
   /** Users per bin of their systematic score s(x), what the signals explain. */
-  systematic: number[];
+  systematic: Uint32Array;
   /** Users per bin of their score with noise, s(x) + σ·z. */
-  scores: number[];
+  scores: Uint32Array;
   /** Users left of the axis and right of it. */
   systematicOutside: [number, number];
   scoresOutside: [number, number];
@@ -33,7 +35,7 @@ export interface ScoreView {
   sits: "top" | "bottom" | "middle";
   /** The S-curve: curve[i] = sigmoid(start + i·curveStep). */
   curveStep: number;
-  curve: number[];
+  curve: Float64Array;
 }
 /** The five behavioural signals of a user, or a bound on them over users. */
 export type SignalValues = Record<Signal, number>;
@@ -66,6 +68,47 @@ export interface Flips {
   examples: FlippedUser[];
 }
 "#;
+
+/// A `View` for the page: the histograms' edges and counts and the score
+/// picture's counts and S-curve as typed arrays, the rest as serde objects.
+pub(crate) fn view_js(mut view: session::View) -> Result<JsValue, JsValue> {
+    let bulk: Vec<_> = view
+        .histograms
+        .iter_mut()
+        .map(|h| {
+            (
+                std::mem::take(&mut h.edges),
+                std::mem::take(&mut h.users),
+                std::mem::take(&mut h.conversions),
+            )
+        })
+        .collect();
+    // The score picture is borrowed: serialize a copy without its arrays.
+    let full = view.scores;
+    let light = full.map(|s| ScoreView {
+        systematic: Vec::new(),
+        scores: Vec::new(),
+        curve: Vec::new(),
+        ..s.clone()
+    });
+    let mut view = view;
+    view.scores = light.as_ref();
+    let out = to_js(&view)?;
+    let histograms = field(&out, "histograms");
+    for (i, (edges, users, conversions)) in bulk.iter().enumerate() {
+        let h = item(&histograms, i);
+        put(&h, "edges", &floats(edges));
+        put(&h, "users", &counts(users));
+        put(&h, "conversions", &counts(conversions));
+    }
+    if let Some(s) = full {
+        let scores = field(&out, "scores");
+        put(&scores, "systematic", &counts(&s.systematic));
+        put(&scores, "scores", &counts(&s.scores));
+        put(&scores, "curve", &floats(&s.curve));
+    }
+    Ok(out)
+}
 
 /// A generated dataset and the parameters that made it.
 #[wasm_bindgen]
@@ -107,13 +150,13 @@ impl World {
         #[wasm_bindgen(unchecked_param_type = "GeneratorParams")] params: JsValue,
     ) -> Result<JsValue, JsValue> {
         let change = self.inner.update(checked(params)?);
-        to_js(&self.inner.view(Some(change)))
+        view_js(self.inner.view(Some(change)))
     }
 
     /// The current `View`: summary, histograms, expected statistics, first rows.
     #[wasm_bindgen(unchecked_return_type = "View")]
     pub fn view(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.view(None))
+        view_js(self.inner.view(None))
     }
 
     /// Who moving from `before` (a `GeneratorParams` that draws the same

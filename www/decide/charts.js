@@ -168,7 +168,7 @@ export class BandChart {
     if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     const h = view.histogram;
     this.thresholds = { ...view.thresholds };
-    this.plot.setData([h.map((b) => b.lower), h.map((b) => b.converted + b.notConverted), h.map((b) => b.converted)]);
+    this.plot.setData([h.lower, h.converted.map((c, i) => c + h.notConverted[i]), h.converted]);
     this.describe(view);
   }
 
@@ -246,8 +246,9 @@ export class ProfitChart {
   update(p) {
     if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     this.policies = p;
-    const xs = p.model.points.map((q) => q.threshold);
-    const of = (/** @type {import('../pkg/conversion_playground.js').ProfitCurve | null} */ c) => (c ? c.points.map((q) => q.expectedProfit) : xs.map(() => null));
+    const xs = p.model.points.threshold;
+    const none = Array.from(xs, () => null);
+    const of = (/** @type {import('../pkg/conversion_playground.js').ProfitCurve | null} */ c) => (c ? c.points.expectedProfit : none);
     this.plot.setData([xs, of(p.model), of(p.bestPossible), of(p.oracle), xs.map(() => p.everyone), xs.map(() => p.nobody)]);
     const best = p.model.best;
     this.box.setAttribute('aria-label', `Expected profit of contacting everyone above each threshold: the model's best is ${formatMoney(best.expectedProfit)} at ${formatThreshold(best.threshold)}; `
@@ -289,12 +290,12 @@ export class GainsChart {
   /** @param {DecisionView} view */
   update(view) {
     if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
-    const xs = view.gains.map((g) => g.shareContacted * 100);
+    const xs = view.gains.shareContacted.map((x) => x * 100);
     const oracle = view.oracleGains;
     this.plot.setData([
       xs,
-      view.gains.map((g) => g.shareOfConversions * 100),
-      oracle ? oracle.map((g) => g.shareOfConversions * 100) : xs.map(() => null),
+      view.gains.shareOfConversions.map((x) => x * 100),
+      oracle ? oracle.shareOfConversions.map((x) => x * 100) : Array.from(xs, () => null),
       xs,
     ]);
     const top = view.lift.map((g) => `the top ${formatPercent(g.shareContacted).replace('.0', '')} hold ${formatPercent(g.shareOfConversions)} of converters`).join(', ');

@@ -93,7 +93,7 @@ export function renderPolicies(list, p, imported) {
     // Its curve starts from contacting everyone, valued by p: the same users
     // as the everyone line, valued by q(x); the two differ only by the
     // users' own noise draws.
-    rows.push(['The oracle is judged by p, the only measure of what knowing each user\'s own noise is worth; contacting everyone, by p', formatMoney(p.oracle.points[0].expectedProfit), 'profit-everyone-by-p']);
+    rows.push(['The oracle is judged by p, the only measure of what knowing each user\'s own noise is worth; contacting everyone, by p', formatMoney(p.oracle.points.expectedProfit[0]), 'profit-everyone-by-p']);
   }
   list.replaceChildren(...rows.map(([name, value, testid]) => {
     const item = document.createElement('li');

@@ -95,8 +95,8 @@ export class LossChart {
   /**
    * Adds the iterations after `from`.
    * @param {number} from
-   * @param {number[]} train
-   * @param {number[]} heldOut
+   * @param {Float64Array} train
+   * @param {Float64Array} heldOut
    */
   append(from, train, heldOut) {
     if (from < this.x.length) {
@@ -153,7 +153,7 @@ class XYChart {
     this.plot = new uPlot(options, /** @type {uPlot.AlignedData} */ (/** @type {unknown} */ ([null, ...spec.series.map(() => [[], []])])), box);
   }
 
-  /** @param {[number[], number[]][]} series one [xs, ys] per series */
+  /** @param {[number[] | Float64Array, number[] | Float64Array][]} series one [xs, ys] per series */
   set(series) {
     // The grid may have settled since the chart was made.
     if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
@@ -191,7 +191,7 @@ export class RocChart extends XYChart {
   /** @param {Metrics} m */
   update(m) {
     this.set([
-      [m.curve.map((p) => p.falsePositiveRate), m.curve.map((p) => p.truePositiveRate)],
+      [m.curve.falsePositiveRate, m.curve.truePositiveRate],
       [[0, 1], [0, 1]],
       [[m.atThreshold.falsePositiveRate], [m.atThreshold.truePositiveRate]],
     ]);
@@ -214,9 +214,8 @@ export class PrChart extends XYChart {
   /** @param {Metrics} m */
   update(m) {
     // From the first user contacted (the "no one" point has no precision).
-    const curve = m.curve.slice(1);
     this.set([
-      [curve.map((p) => p.truePositiveRate), curve.map((p) => p.precision)],
+      [m.curve.truePositiveRate.subarray(1), m.curve.precision.subarray(1)],
       [[0, 1], [m.baseRate, m.baseRate]],
       [[m.atThreshold.truePositiveRate], [m.atThreshold.precision]],
     ]);

@@ -112,7 +112,7 @@ export class GroupsChart {
     ]);
     if (Math.abs(this.plot.width - this.figure.width()) > 1) this.resize();
     this.plot.setData(/** @type {uPlot.AlignedData} */ ([xs, ...stacked, c.without.map((p) => p * 100), c.with.map((p) => p * 100)]));
-    const rows = c.sureThings.map((_, k) => [this.#bin(k), ...GROUPS.map((g) => formatCount(c[g.key][k])),
+    const rows = Array.from(c.sureThings, (_, k) => [this.#bin(k), ...GROUPS.map((g) => formatCount(c[g.key][k])),
       `${(c.without[k * per + per / 2] * 100).toFixed(1)}%`, `${(c.with[k * per + per / 2] * 100).toFixed(1)}%`]);
     this.figure.setRows(rows, `Across: score, from ${formatNumber(c.start)} to ${formatNumber(c.start + c.width * c.sureThings.length)}. ${axes(this.plot, 'users', 'users')}`);
   }
@@ -218,7 +218,7 @@ export class PolicyChart {
     if (policies.join() !== this.policies.join()) this.plot = this.#make(policies);
     this.figure.plot = this.plot;
     const values = (/** @type {PolicyView} */ p) => (this.kind === 'qini' ? p.incremental : p.profit);
-    const xs = view.policies[0].incremental.map((_, j) => j);
+    const xs = Array.from(view.policies[0].incremental, (_, j) => j);
     this.figure.setLegend(view.policies.map((p) => ({ swatch: `policy-${p.policy}`, text: POLICY_NAMES[p.policy] })));
     if (Math.abs(this.plot.width - this.figure.width()) > 1) this.resize();
     this.plot.setData(/** @type {uPlot.AlignedData} */ ([xs, ...view.policies.map(values)]));

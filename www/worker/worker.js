@@ -7,9 +7,11 @@ import { handlers as decide } from './decide.js';
 import { handlers as model } from './model.js';
 import { handlers as uplift } from './uplift.js';
 import { handlers as world } from './world.js';
+import { buffersOf } from './transfer.js';
 
 /**
- * A handler's answer: the result, and the buffers to transfer rather than copy.
+ * A handler's answer: the result, and the buffers to transfer rather than
+ * copy (by default those of the typed arrays in the result: chart data).
  * @typedef {{result: unknown, transfer?: Transferable[]}} Answer
  */
 
@@ -35,7 +37,7 @@ self.onmessage = async (/** @type {MessageEvent<{id: number, type: string, paylo
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`unknown request ${type}`);
-    const { result, transfer = [] } = handler(payload);
+    const { result, transfer = buffersOf(result) } = handler(payload);
     self.postMessage({ id, ok: true, result }, { transfer });
   } catch (error) {
     self.postMessage({ id, ok: false, ...describe(error) });

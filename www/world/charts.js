@@ -183,7 +183,7 @@ export class SignalChart {
   /** Writes the data table from the data on screen. */
   renderTable() {
     const h = this.h;
-    this.figure.setRows(h.users.map((n, i) => [
+    this.figure.setRows(Array.from(h.users, (n, i) => [
       this.#bin(i), formatCount(n), formatCount(h.conversions[i]),
       h.rates[i] === null ? '–' : formatPercent(/** @type {number} */ (h.rates[i])),
       interval(h.rateLow[i], h.rateHigh[i]),

@@ -23,7 +23,7 @@ const LABEL_FONT = '600 12px system-ui, sans-serif';
 /**
  * A histogram as a step line on the curve's grid: the points of bin k
  * (two per bin) carry its count, and the last point closes the last bin.
- * @param {number[]} counts
+ * @param {Uint32Array} counts
  * @param {number} points
  */
 function steps(counts, points) {
@@ -157,7 +157,7 @@ export class ScoreChart {
 
   renderTable() {
     const v = this.view;
-    const rows = v.systematic.map((n, k) => [this.#bin(k), formatCount(n), formatCount(v.scores[k]), formatPercent(v.curve[2 * k + 1])]);
+    const rows = Array.from(v.systematic, (n, k) => [this.#bin(k), formatCount(n), formatCount(v.scores[k]), formatPercent(v.curve[2 * k + 1])]);
     rows.unshift([`below ${formatNumber(v.start)}`, formatCount(v.systematicOutside[0]), formatCount(v.scoresOutside[0]), '–']);
     rows.push([`${formatNumber(v.start + v.width * v.systematic.length)} and above`,
       formatCount(v.systematicOutside[1]), formatCount(v.scoresOutside[1]), '–']);
