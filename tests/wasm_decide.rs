@@ -80,9 +80,14 @@ fn decisions_read_at_any_policy_are_the_native_evaluations() {
         golden_model::BEST_PROFIT.to_bits()
     );
     // The histogram holds every held-out user once.
-    let total: f64 = js_sys::Array::from(&get(&view, "histogram"))
+    let histogram = get(&view, "histogram");
+    let column = |key: &str| -> Vec<u32> {
+        wasm_bindgen::JsCast::unchecked_into::<js_sys::Uint32Array>(get(&histogram, key)).to_vec()
+    };
+    let total: f64 = column("converted")
         .iter()
-        .map(|b| number(&b, "converted") + number(&b, "notConverted"))
+        .zip(column("notConverted"))
+        .map(|(&c, n)| f64::from(c) + f64::from(n))
         .sum();
     assert_eq!(total as usize, golden_model::USERS);
     // Other thresholds: the bands still partition the users.
