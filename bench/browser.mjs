@@ -1,11 +1,13 @@
 // Opens bench/index.html in headless Chromium (Debian's, via playwright-core)
 // and prints the wasm timings, then measures the model and decision panels
-// in the real page (bench/model-page.mjs, bench/decide-page.mjs). Run by
+// in the real page (bench/model-page.mjs, bench/decide-page.mjs) and the
+// update paths at the wasm–JS boundary (bench/boundary.mjs). Run by
 // `cargo xtask bench`, which serves the repository root at BASE_URL and
 // names the CLI in CONVERSION_BIN.
 import { chromium } from 'playwright-core';
 import { measureModelPage } from './model-page.mjs';
 import { measureDecidePage } from './decide-page.mjs';
+import { measureBoundary } from './boundary.mjs';
 
 const base = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const browser = await chromium.launch({
@@ -43,6 +45,9 @@ try {
   console.log(`  a budget step                   ${u.budgetMs.toFixed(1).padStart(7)} ms  (the tallies read again)`);
   console.log(`  learning the uplift model       ${u.learnMs.toFixed(1).padStart(7)} ms  (two cold logistic fits, once changes pause)`);
   console.log(`  re-running 20 experiments       ${u.rerunMs.toFixed(1).padStart(7)} ms`);
+  // The update paths at the wasm–JS boundary (beside an older build's
+  // package when BEFORE_PKG names one under the served root).
+  await measureBoundary(browser, base, process.env.BEFORE_PKG);
   // The page itself (www/ under the same server): the model panel's figures.
   await measureModelPage(browser, new URL('www/', base).href);
   await measureDecidePage(browser, new URL('www/', base).href, process.env.CONVERSION_BIN || 'target/release/conversion');
