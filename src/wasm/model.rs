@@ -171,10 +171,11 @@ fn evaluation_js(mut evaluation: Evaluation) -> Result<JsValue, JsValue> {
     Ok(out)
 }
 
-/// Each profit curve's points, taken out of `policies` before it is
-/// serialized: the model's, the best possible's, the oracle's.
+/// Each profit curve's points (the model's, the best possible's, the
+/// oracle's), taken out of a `Policies` before the rest is serialized.
 pub(crate) type ProfitPoints = [Option<Vec<crate::decide::economics::ProfitPoint>>; 3];
 
+/// Takes the profit curves' points out of `policies`.
 pub(crate) fn take_profit_points(policies: &mut Policies) -> ProfitPoints {
     let take = |c: &mut ProfitCurve| std::mem::take(&mut c.points);
     [
