@@ -63,7 +63,10 @@ export class ModelPanel {
     this.defaults = defaults;
     /**
      * Other panels listen here: a `settled` event each time the model on
-     * screen has settled (a fit done, a model frozen or imported).
+     * screen has settled (a fit done, a model frozen or imported), and an
+     * `evaluated` event each time it has been measured on the world on
+     * screen (the decisions then rank the same users; `running` says the
+     * fit is still animating).
      */
     this.events = new EventTarget();
     this.labels = labelsOf(schema);
@@ -93,12 +96,6 @@ export class ModelPanel {
     /** @type {Evaluation | null} */
     this.evaluation = null;
     this.lastEvaluated = 0;
-    /**
-     * Other panels listen here: an `evaluated` event each time the model on
-     * screen has been measured on the world on screen (the decisions then
-     * rank the same users); `running` says the fit is still animating.
-     */
-    this.events = new EventTarget();
     /** @type {LatestChannel<{leaveOut: SignalName[]}, {truth: TruthView | null, workMs: number}>} */
     this.truths = new LatestChannel(client, 'model.truth');
     /** @type {LatestChannel<{split: object, options: object}, {evaluation: Evaluation, explicit: boolean, workMs: number}>} */
