@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::bands::{Band, Segment, Thresholds};
 use super::curves::Gain;
 use super::economics::{Economics, ProfitPoint};
+use super::tally::ascending;
 
 /// What a policy's contacted users are worth is measured by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -45,21 +46,11 @@ struct Ordered {
     judged: Vec<f64>,
 }
 
-/// `f64::total_cmp`'s order as an integer (as in [`super::metrics`]).
-fn total_order_key(bits: i64) -> i64 {
-    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
-}
-
 impl Ordered {
     /// Orders users by `keys`; `judge(i)` is what user i is expected to
     /// convert.
     fn new(keys: &[f64], labels: &[bool], judge: impl Fn(usize) -> f64) -> Ordered {
-        let mut order: Vec<(i64, usize)> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (total_order_key(k.to_bits() as i64), i))
-            .collect();
-        order.sort_unstable();
+        let order = ascending(keys);
         let n = order.len();
         let mut conversions = Vec::with_capacity(n + 1);
         let mut key_sum = Vec::with_capacity(n + 1);
@@ -68,7 +59,7 @@ impl Ordered {
         conversions.push(c);
         key_sum.push(s);
         judged.push(j);
-        for &(_, i) in order.iter().rev() {
+        for i in order.iter().rev().map(|&i| i as usize) {
             c += usize::from(labels[i]);
             s += keys[i];
             j += judge(i);
@@ -77,7 +68,7 @@ impl Ordered {
             judged.push(j);
         }
         Ordered {
-            keys: order.iter().map(|&(_, i)| keys[i]).collect(),
+            keys: order.iter().map(|&i| keys[i as usize]).collect(),
             conversions,
             key_sum,
             judged,

@@ -122,37 +122,80 @@ pub(super) struct Ranked {
     pub(super) labels: Vec<bool>,
 }
 
-/// `f64::total_cmp`'s order as an integer (its own inverse).
-fn total_order_key(bits: i64) -> i64 {
-    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+/// `f64::total_cmp`'s order as an unsigned integer: `a.total_cmp(&b)` is
+/// `key(a).cmp(&key(b))`.
+fn sort_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    // Negative numbers (sign bit set) reverse; positive ones go above them.
+    bits ^ ((((bits as i64) >> 63) as u64) | (1 << 63))
+}
+
+/// Bits of the key sorted per pass: eight passes of a byte cover 64 bits,
+/// and 256 buckets stay in the fastest cache.
+const DIGIT_BITS: u32 = 8;
+const PASSES: usize = 64 / DIGIT_BITS as usize;
+const BUCKETS: usize = 1 << DIGIT_BITS;
+
+/// The users in ascending order of `keys` (as `f64::total_cmp` orders
+/// them), ties in user order: the stable sort by key, which the AUC, the
+/// curves, the gains and the decisions' ranking all walk.
+///
+/// A least-significant-digit radix sort of (key, user) pairs, a byte a
+/// pass, skipping the passes whose byte every user shares (probabilities
+/// share their top byte): O(n), and the same order as a comparison sort
+/// (each pass is stable), so nothing a figure depends on moves. (Two
+/// comparison sorts of a million users were a third of evaluating a model
+/// on a million rows.)
+///
+/// # Panics
+/// If there are more users than `u32::MAX` (a dataset in memory holds at
+/// most [`crate::world::contract::MAX_ROWS_IN_MEMORY`]).
+pub(super) fn ascending(keys: &[f64]) -> Vec<u32> {
+    let n = keys.len();
+    assert!(u32::try_from(n).is_ok(), "too many users to rank: {n}");
+    let mut pairs: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (sort_key(k), i as u32))
+        .collect();
+    let mut counts = vec![[0usize; BUCKETS]; PASSES];
+    for &(k, _) in &pairs {
+        for (pass, count) in counts.iter_mut().enumerate() {
+            count[digit(k, pass)] += 1;
+        }
+    }
+    let mut out = vec![(0u64, 0u32); n];
+    for (pass, count) in counts.iter().enumerate() {
+        if count.contains(&n) {
+            continue; // every user has the same byte here: order unchanged
+        }
+        let mut next = [0usize; BUCKETS];
+        let mut at = 0;
+        for (slot, &c) in next.iter_mut().zip(count) {
+            *slot = at;
+            at += c;
+        }
+        for &pair in &pairs {
+            let d = digit(pair.0, pass);
+            out[next[d]] = pair;
+            next[d] += 1;
+        }
+        std::mem::swap(&mut pairs, &mut out);
+    }
+    pairs.into_iter().map(|(_, user)| user).collect()
+}
+
+/// The `pass`-th digit of a key, lowest first.
+fn digit(key: u64, pass: usize) -> usize {
+    ((key >> (pass as u32 * DIGIT_BITS)) as usize) & (BUCKETS - 1)
 }
 
 /// Ranks the users by score, lowest first, ties in user order.
-///
-/// Sorts (key, user × 2 + label) pairs: the key orders like `f64::total_cmp`
-/// and the user breaks ties, so this is exactly the stable order by score,
-/// and the label rides along, so nothing is looked up at random afterwards.
-/// (A stable sort by indirect comparison, done three times, was a third of
-/// `conversion fit` on a million rows.)
 pub(super) fn rank(y: &[bool], scores: &[f64]) -> Ranked {
-    let mut keyed: Vec<(i64, u64)> = scores
-        .iter()
-        .zip(y)
-        .enumerate()
-        .map(|(i, (&s, &label))| {
-            (
-                total_order_key(s.to_bits() as i64),
-                (i as u64) << 1 | u64::from(label),
-            )
-        })
-        .collect();
-    keyed.sort_unstable();
+    let order = ascending(scores);
     Ranked {
-        scores: keyed
-            .iter()
-            .map(|&(k, _)| f64::from_bits(total_order_key(k) as u64))
-            .collect(),
-        labels: keyed.iter().map(|&(_, user)| user & 1 == 1).collect(),
+        scores: order.iter().map(|&i| scores[i as usize]).collect(),
+        labels: order.iter().map(|&i| y[i as usize]).collect(),
     }
 }
 
@@ -173,5 +216,45 @@ mod tests {
         let zero = wilson(0, 50);
         assert_eq!(zero.low, 0.0);
         assert!(zero.high > 0.05 && zero.high < 0.1);
+    }
+
+    #[test]
+    fn ascending_is_the_stable_sort_by_total_order() {
+        // Ties, both zeros, infinities, NaNs of both signs, subnormals, and
+        // keys that differ only in their lowest bits.
+        let mut keys = vec![
+            0.5,
+            -0.0,
+            0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            f64::MIN_POSITIVE / 4.0,
+            -1e-300,
+            0.5,
+            1.0,
+            0.3,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for i in 0..5_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            // Many exact ties (a coarse grid), and neighbours one ulp apart.
+            keys.push(if i % 3 == 0 {
+                (unit * 50.0).floor() / 50.0
+            } else {
+                unit
+            });
+            keys.push(f64::from_bits(unit.to_bits() + 1));
+        }
+        let mut expected: Vec<usize> = (0..keys.len()).collect();
+        expected.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
+        let got: Vec<usize> = ascending(&keys).into_iter().map(|i| i as usize).collect();
+        assert_eq!(got, expected);
+        assert!(ascending(&[]).is_empty());
+        assert_eq!(ascending(&[0.7; 9]), (0..9).collect::<Vec<u32>>());
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::features::{feature_vector, FEATURES, P, Q};
 use super::intervals::Intervals;
 use super::params::{Optimizer, Pace, Separation, StopReason};
-use crate::math::sigmoid;
+use crate::math::probabilities_of;
 use crate::world::dataset::Dataset;
 
 /// Where a fit started.
@@ -65,13 +65,17 @@ pub struct FittedModel {
 /// Predicted probability of users `rows` of `data` under raw `weights`
 /// (intercept last).
 pub fn predict(weights: &[f64; Q], data: &Dataset, rows: &[usize]) -> Vec<f64> {
-    rows.iter()
+    let scores: Vec<f64> = rows
+        .iter()
         .map(|&i| {
             let x = feature_vector(&data.features(i));
-            let score = weights[P] + weights[..P].iter().zip(&x).map(|(w, v)| w * v).sum::<f64>();
-            sigmoid(score)
+            weights[P] + weights[..P].iter().zip(&x).map(|(w, v)| w * v).sum::<f64>()
         })
-        .collect()
+        .collect();
+    // The same bits as `sigmoid` of each score, in vectorised loops.
+    let mut probabilities = vec![0.0; scores.len()];
+    probabilities_of(&scores, &mut probabilities);
+    probabilities
 }
 
 /// One weight as the page's table and the CLI show it.
