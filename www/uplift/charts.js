@@ -6,7 +6,8 @@
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { counted, formatCount, formatNumber } from '../app/format.js';
 import { Figure } from '../world/figure.js';
-import { axes } from '../world/charts.js';
+import { axes, FONT, INK, LABEL_FONT, MUTED } from '../world/charts.js';
+import { scoreAxes, scoreScales } from '../world/score-chart.js';
 import { money, points } from './format.js';
 import { POLICY_NAMES } from './tables.js';
 
@@ -15,10 +16,6 @@ import { POLICY_NAMES } from './tables.js';
 /** @typedef {import('../pkg/conversion_playground.js').PolicyView} PolicyView */
 
 const HEIGHT = 260;
-const INK = '#1d2330';
-const MUTED = '#5b6475';
-const FONT = '12px system-ui, sans-serif';
-const LABEL_FONT = '600 12px system-ui, sans-serif';
 
 /** The groups, bottom of the stack first, with their colours (the legend's swatches). */
 export const GROUPS = /** @type {const} */ ([
@@ -60,19 +57,8 @@ export class GroupsChart {
     const options = {
       width: this.figure.width(),
       height: HEIGHT,
-      scales: {
-        x: { time: false },
-        users: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
-        p: { auto: false, range: [0, 100] },
-      },
-      axes: [
-        { stroke: MUTED, font: FONT, label: 'score with noise, s(x) + σ·z (log-odds)', labelFont: LABEL_FONT, labelSize: 20,
-          values: (_u, ticks) => ticks.map((t) => formatNumber(t, Number.isInteger(t) ? 0 : 1)) },
-        { scale: 'users', size: 58, stroke: MUTED, font: FONT, label: 'users', labelFont: LABEL_FONT, labelSize: 18,
-          values: (_u, ticks) => ticks.map((t) => formatCount(t)) },
-        { scale: 'p', side: 1, size: 46, stroke: INK, font: FONT, grid: { show: false },
-          label: 'probability', labelFont: LABEL_FONT, labelSize: 18, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
-      ],
+      scales: scoreScales(),
+      axes: scoreAxes({ score: 'score with noise, s(x) + σ·z (log-odds)', probability: 'probability' }, MUTED),
       // The stack painted from its top down: each series is the groups up to it.
       series: [
         { label: 'score' },

@@ -14,14 +14,16 @@ import { Figure } from './figure.js';
 /** Fewer users than this behind a rate: drawn faint. */
 export const SPARSE = 30;
 const HEIGHT = 200;
-/** Colours: lines and fills, and text that passes WCAG AA on white. */
-const BLUE = '#3a5bd9';
-const WARM = '#c0621a';
-const WARM_TEXT = '#9c4a0c';
-const INK = '#1d2330';
-const MUTED = '#5b6475';
-const FONT = '12px system-ui, sans-serif';
-const LABEL_FONT = '600 12px system-ui, sans-serif';
+/** Colours: lines and fills, and text that passes WCAG AA on white (the
+ * world's charts and the uplift lab's share them). */
+export const BLUE = '#3a5bd9';
+export const NOISE = '#0f766e';
+export const WARM = '#c0621a';
+export const WARM_TEXT = '#9c4a0c';
+export const INK = '#1d2330';
+export const MUTED = '#5b6475';
+export const FONT = '12px system-ui, sans-serif';
+export const LABEL_FONT = '600 12px system-ui, sans-serif';
 
 const percentAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => `${t}%`);
 const countAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => formatCount(t));

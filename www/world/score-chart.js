@@ -6,19 +6,44 @@
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { formatCount, formatNumber, formatPercent, counted } from '../app/format.js';
 import { Figure } from './figure.js';
-import { axes } from './charts.js';
+import { axes, BLUE, FONT, INK, LABEL_FONT, MUTED, NOISE, WARM, WARM_TEXT } from './charts.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').ScoreView} ScoreView */
 
 const HEIGHT = 260;
-const BLUE = '#3a5bd9';
-const NOISE = '#0f766e';
-const WARM = '#c0621a';
-const WARM_TEXT = '#9c4a0c';
-const INK = '#1d2330';
-const MUTED = '#5b6475';
-const FONT = '12px system-ui, sans-serif';
-const LABEL_FONT = '600 12px system-ui, sans-serif';
+
+/**
+ * The scales of a chart of users along the score under the S-curve: the
+ * score, the users (from 0) and the probability in percent.
+ * @returns {uPlot.Scales}
+ */
+export function scoreScales() {
+  return {
+    x: { time: false },
+    users: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+    p: { auto: false, range: [0, 100] },
+  };
+}
+
+/**
+ * Its axes: the score below, the users on the left, the probability on the
+ * right.
+ * @param {object} labels
+ * @param {string} labels.score the score axis's title
+ * @param {string} labels.probability the probability axis's title
+ * @param {string} usersColour the users axis's colour (its series' colour, or muted)
+ * @returns {uPlot.Axis[]}
+ */
+export function scoreAxes({ score, probability }, usersColour) {
+  return [
+    { stroke: MUTED, font: FONT, label: score, labelFont: LABEL_FONT, labelSize: 20,
+      values: (_u, ticks) => ticks.map((t) => formatNumber(t, Number.isInteger(t) ? 0 : 1)) },
+    { scale: 'users', size: 58, stroke: usersColour, font: FONT, label: 'users', labelFont: LABEL_FONT, labelSize: 18,
+      values: (_u, ticks) => ticks.map((t) => formatCount(t)) },
+    { scale: 'p', side: 1, size: 46, stroke: INK, font: FONT, grid: { show: false },
+      label: probability, labelFont: LABEL_FONT, labelSize: 18, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
+  ];
+}
 
 /**
  * A histogram as a step line on the curve's grid: the points of bin k
@@ -49,19 +74,8 @@ export class ScoreChart {
     const options = {
       width: this.figure.width(),
       height: HEIGHT,
-      scales: {
-        x: { time: false },
-        users: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
-        p: { auto: false, range: [0, 100] },
-      },
-      axes: [
-        { stroke: MUTED, font: FONT, label: 'score (log-odds)', labelFont: LABEL_FONT, labelSize: 20,
-          values: (_u, ticks) => ticks.map((t) => formatNumber(t, Number.isInteger(t) ? 0 : 1)) },
-        { scale: 'users', size: 58, stroke: BLUE, font: FONT, label: 'users', labelFont: LABEL_FONT, labelSize: 18,
-          values: (_u, ticks) => ticks.map((t) => formatCount(t)) },
-        { scale: 'p', side: 1, size: 46, stroke: INK, font: FONT, grid: { show: false },
-          label: 'probability p', labelFont: LABEL_FONT, labelSize: 18, values: (_u, ticks) => ticks.map((t) => `${t}%`) },
-      ],
+      scales: scoreScales(),
+      axes: scoreAxes({ score: 'score (log-odds)', probability: 'probability p' }, BLUE),
       series: [
         { label: 'score' },
         { label: 's(x)', scale: 'users', stroke: BLUE, fill: 'rgba(58,91,217,0.25)', width: 1,
