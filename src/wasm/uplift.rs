@@ -193,6 +193,28 @@ pub struct UpliftLab {
     lab: uplift::Lab,
 }
 
+impl UpliftLab {
+    /// Reads the page's settings and weights, runs `act` (update or learn)
+    /// on the core's lab, and hands its `LabView` to the page.
+    fn show(
+        &mut self,
+        world: &World,
+        settings_js: JsValue,
+        weights_js: JsValue,
+        act: impl FnOnce(
+            &mut uplift::Lab,
+            &crate::world::session::World,
+            &LabSettings,
+            Option<&ModelWeights>,
+        ) -> Result<LabView, UpliftError>,
+    ) -> Result<JsValue, JsValue> {
+        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
+        let view =
+            act(&mut self.lab, world.inner(), &s, w.as_ref()).map_err(|e| field_error(&e))?;
+        lab_view_js(view)
+    }
+}
+
 #[wasm_bindgen]
 impl UpliftLab {
     /// An empty lab: it computes on the first update.
@@ -214,12 +236,7 @@ impl UpliftLab {
         #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
-        let view = self
-            .lab
-            .update(world.inner(), &s, w.as_ref())
-            .map_err(|e| field_error(&e))?;
-        lab_view_js(view)
+        self.show(world, settings_js, weights_js, uplift::Lab::update)
     }
 
     /// Learns the uplift model from the experiment as it is (two logistic
@@ -231,12 +248,7 @@ impl UpliftLab {
         #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
-        let view = self
-            .lab
-            .learn(world.inner(), &s, w.as_ref())
-            .map_err(|e| field_error(&e))?;
-        lab_view_js(view)
+        self.show(world, settings_js, weights_js, uplift::Lab::learn)
     }
 
     /// `runs` more experiments on the same users with the next assignment
