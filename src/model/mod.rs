@@ -22,12 +22,13 @@ mod live;
 mod params;
 mod reroll;
 mod split;
+mod truth_live;
 
 pub use evaluation::{evaluate_model, rank_model, EvaluateOptions, Evaluation};
 pub use features::{feature_vector, included, Signal, FEATURES, P, Q};
 pub use fitted::{predict, weight_rows, FittedModel, Start, WeightRow};
 pub use fitter::{FitProgress, Fitter};
-pub use fractional::{fit_probabilities, ProbabilityFit, ProbabilityFitter};
+pub use fractional::{fit_probabilities, ProbabilityFit};
 pub use intervals::{Intervals, Z_95};
 pub use live::{decisions_on_world, evaluate_on_world, scored_csv_on_world, Follow, LiveFit};
 pub use params::{
@@ -36,6 +37,7 @@ pub use params::{
 };
 pub use reroll::{fit_seed, SeedFit};
 pub use split::Split;
+pub use truth_live::{LiveTruth, TruthView};
 
 use crate::world::dataset::Dataset;
 

@@ -5,9 +5,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::{checked, field_error, read_value, to_js, World};
-use crate::model::{fit_seed, FitParams, ProbabilityFitter, Signal};
+use crate::model::{fit_seed, FitParams, LiveTruth, Signal};
 use crate::world::params::Seed;
-use crate::world::truth::{entropy, generating_weights, noise_averaged_all, Weights};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TRUTH: &'static str = r#"
@@ -37,26 +36,19 @@ export interface SeedFit {
 
 /// The truth of one world's users, kept between slider moves.
 #[wasm_bindgen]
-pub struct Truth {
-    generation: u64,
-    fitter: ProbabilityFitter,
-    last: Option<Weights>,
-}
+pub struct Truth(LiveTruth);
 
 #[wasm_bindgen]
 impl Truth {
     /// Standardizes `world`'s users for the best-possible fits.
     #[wasm_bindgen(constructor)]
     pub fn new(world: &World) -> Result<Truth, JsValue> {
-        let inner = world.inner();
-        Ok(Truth {
-            generation: inner.generation(),
-            fitter: ProbabilityFitter::new(inner.data()).map_err(|e| field_error(&e))?,
-            last: None,
-        })
+        LiveTruth::new(world.inner())
+            .map(Truth)
+            .map_err(|e| field_error(&e))
     }
 
-    /// The generating and best-possible weights of `world` as it is now,
+    /// The truth of `world` as its parameters are now (`TruthView`),
     /// using every signal but `leaveOut` (a list of signal names). A world
     /// with other users than this handle's is refused (make a new handle).
     #[wasm_bindgen(unchecked_return_type = "TruthView")]
@@ -65,41 +57,17 @@ impl Truth {
         world: &World,
         #[wasm_bindgen(unchecked_param_type = "SignalName[] | undefined")] leave_out: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let inner = world.inner();
-        if inner.generation() != self.generation {
-            return Err(field_error(&crate::model::FitError::new(
-                "world",
-                "holds other users than this truth was made for",
-            )));
-        }
         let leave_out = signals(leave_out)?;
-        let params = inner.params().map(|p| p.get()).ok_or_else(|| {
-            field_error(&crate::model::FitError::new(
-                "world",
-                "is imported: no parameters drew its users, so its truth is unknown",
-            ))
-        })?;
-        let q = noise_averaged_all(params, inner.data());
-        let best = self
-            .fitter
-            .fit(&q, &leave_out, self.last.as_ref())
+        let view = self
+            .0
+            .view(world.inner(), &leave_out)
             .map_err(|e| field_error(&e))?;
-        self.last = Some(best.weights);
-        let irreducible = q.iter().map(|&x| entropy(x)).sum::<f64>() / q.len().max(1) as f64;
-        to_js(&serde_json::json!({
-            "generating": generating_weights(params),
-            "best": best.weights,
-            "used": best.used,
-            "bestLogLoss": best.log_loss,
-            "irreducibleLogLoss": irreducible,
-            "iterations": best.iterations,
-            "noiseSigma": params.noise_sigma,
-        }))
+        to_js(&view)
     }
 
     /// True when `world` holds the users this truth was made for.
     pub fn fits(&self, world: &World) -> bool {
-        world.inner().generation() == self.generation
+        self.0.fits(world.inner())
     }
 }
 
