@@ -35,6 +35,10 @@ mod validate;
 #[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Synthetic subscription-conversion data, by the data contract.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Parser, Debug)]
