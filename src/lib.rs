@@ -11,7 +11,7 @@
 //! - [`uplift`]: the offer's effect on each user, the experiment, and
 //!   targeting by who the offer changes rather than who converts;
 //! - [`artifact`] and [`scoring`]: the model file and scoring one user;
-//! - [`math`], [`errors`] and [`input`]: shared by all of them.
+//! - [`math`], [`errors`], [`input`] and [`parallel`]: shared by all of them.
 //!
 //! Two thin shells sit on it: `wasm` (compiled for `wasm32` only) for the
 //! page, and the `conversion` CLI (native only).
@@ -22,6 +22,7 @@ pub mod errors;
 pub mod input;
 pub mod math;
 pub mod model;
+pub mod parallel;
 pub mod scoring;
 pub mod uplift;
 #[cfg(target_arch = "wasm32")]

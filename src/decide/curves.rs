@@ -47,53 +47,95 @@ pub fn curves(y: &[bool], scores: &[f64], max_points: usize) -> (Vec<CurvePoint>
 pub(super) fn curves_ranked(r: &Ranked, max_points: usize) -> (Vec<CurvePoint>, Option<f64>) {
     let positives = r.labels.iter().filter(|&&c| c).count();
     let negatives = r.labels.len() - positives;
-    let mut points = vec![CurvePoint {
-        threshold: f64::INFINITY,
-        false_positive_rate: 0.0,
-        true_positive_rate: 0.0,
-        precision: 1.0,
-    }];
+    // One point per distinct score and the "no one" point before them; the
+    // points `thin` would keep are picked on the way, so a million users
+    // never make a million points.
+    let last = tie_groups(r).count();
+    let mut keep = Thinned::new(last + 1, max_points);
+    // JSON has no infinity: the "contact no one" point's threshold is
+    // written as just above the highest score.
+    let top = r.scores.last().map_or(1.0, |&s| s.max(1.0));
+    let mut points = Vec::with_capacity(keep.len());
+    if keep.next_is(0) {
+        points.push(CurvePoint {
+            threshold: top,
+            false_positive_rate: 0.0,
+            true_positive_rate: 0.0,
+            precision: 1.0,
+        });
+    }
     let (mut tp, mut fp) = (0usize, 0usize);
     let mut average_precision = 0.0;
     // Highest score first.
-    let mut i = r.scores.len();
-    while i > 0 {
-        let s = r.scores[i - 1];
-        let before = tp;
-        while i > 0 && r.scores[i - 1] == s {
-            if r.labels[i - 1] {
-                tp += 1;
-            } else {
-                fp += 1;
-            }
-            i -= 1;
-        }
+    for (k, (s, range)) in tie_groups(r).enumerate() {
+        let converted = r.labels[range.clone()].iter().filter(|&&c| c).count();
+        tp += converted;
+        fp += range.len() - converted;
         let precision = ratio(tp, tp + fp);
-        average_precision += ratio(tp - before, positives) * precision;
-        points.push(CurvePoint {
-            threshold: s,
-            false_positive_rate: ratio(fp, negatives),
-            true_positive_rate: ratio(tp, positives),
-            precision,
-        });
+        average_precision += ratio(converted, positives) * precision;
+        if keep.next_is(k + 1) {
+            points.push(CurvePoint {
+                threshold: s,
+                false_positive_rate: ratio(fp, negatives),
+                true_positive_rate: ratio(tp, positives),
+                precision,
+            });
+        }
     }
-    // JSON has no infinity: the "contact no one" point's threshold is
-    // written as just above the highest score.
-    let top = points.get(1).map_or(1.0, |p| p.threshold);
-    points[0].threshold = top.max(1.0);
-    (
-        thin(points, max_points),
-        (positives > 0).then_some(average_precision),
-    )
+    (points, (positives > 0).then_some(average_precision))
 }
 
-/// Keeps at most `max` points, evenly spread, always the first and last.
-fn thin<T: Copy>(points: Vec<T>, max: usize) -> Vec<T> {
-    if points.len() <= max || max < 2 {
-        return points;
+/// The ranked users' groups of equal score, highest first: each score and
+/// where its users sit.
+fn tie_groups(r: &Ranked) -> impl Iterator<Item = (f64, std::ops::Range<usize>)> + '_ {
+    let mut i = r.scores.len();
+    std::iter::from_fn(move || {
+        let end = i;
+        let s = *r.scores.get(end.checked_sub(1)?)?;
+        i -= 1;
+        while i > 0 && r.scores[i - 1] == s {
+            i -= 1;
+        }
+        Some((s, i..end))
+    })
+}
+
+/// Which of `len` points are kept to leave at most `max`, evenly spread
+/// (the first and last always), asked in order.
+struct Thinned {
+    len: usize,
+    max: usize,
+    /// The next kept point's rank among the kept.
+    next: usize,
+}
+
+impl Thinned {
+    fn new(len: usize, max: usize) -> Thinned {
+        Thinned { len, max, next: 0 }
     }
-    let last = points.len() - 1;
-    (0..max).map(|k| points[k * last / (max - 1)]).collect()
+
+    /// How many points are kept.
+    fn len(&self) -> usize {
+        if self.len <= self.max || self.max < 2 {
+            self.len
+        } else {
+            self.max
+        }
+    }
+
+    /// True when point `index` (each asked once, in order) is kept.
+    fn next_is(&mut self, index: usize) -> bool {
+        let at = if self.len <= self.max || self.max < 2 {
+            self.next
+        } else if self.next < self.max {
+            self.next * (self.len - 1) / (self.max - 1)
+        } else {
+            return false;
+        };
+        let kept = at == index;
+        self.next += usize::from(kept);
+        kept
+    }
 }
 
 /// One probability bin of a calibration table.
@@ -226,6 +268,31 @@ mod tests {
         let rate = y.iter().filter(|&&c| c).count() as f64 / y.len() as f64;
         let ap = ap.unwrap();
         assert!(ap > rate && ap <= 1.0, "{ap} vs {rate}");
+    }
+
+    #[test]
+    fn a_thinned_curve_is_every_kth_point_of_the_whole_one() {
+        let y: Vec<bool> = (0..2_000).map(|i| (i * 31) % 7 < 3).collect();
+        let s: Vec<f64> = (0..2_000)
+            .map(|i| ((i * 7_919) % 1_009) as f64 / 1_009.0)
+            .collect();
+        let (whole, ap) = curves(&y, &s, usize::MAX);
+        assert_eq!(
+            whole.len(),
+            1_010,
+            "one point per distinct score, and no one"
+        );
+        for max in [2, 3, 50, 201, 1_009, 1_010, 5_000] {
+            let (thinned, thinned_ap) = curves(&y, &s, max);
+            let last = whole.len() - 1;
+            let want: Vec<CurvePoint> = if whole.len() <= max {
+                whole.clone()
+            } else {
+                (0..max).map(|k| whole[k * last / (max - 1)]).collect()
+            };
+            assert_eq!(thinned, want, "max {max}");
+            assert_eq!(thinned_ap, ap);
+        }
     }
 
     #[test]

@@ -10,8 +10,9 @@
 use serde::Serialize;
 
 use super::curves::{calibration, curves_ranked, gains_ranked, CalibrationBin, CurvePoint, Gain};
-use super::tally::{mean_estimate, rank, ratio, Confusion, Estimate, Ranked};
+use super::tally::{ascending, mean_estimate, rank, ratio, Confusion, Estimate, Ranked};
 use crate::model::Z_95 as Z;
+use crate::parallel::join;
 use crate::world::truth::entropy;
 
 /// Each user's log-loss for probability `p`, clamped to
@@ -101,6 +102,37 @@ pub struct Truth<'a> {
     pub oracle: &'a [f64],
 }
 
+/// The measured users in ascending order of each probability the measures
+/// walk: the model's and, in a known world, q(x)'s and each user's own p's.
+/// Sorting is the costliest step of measuring a million users, so each
+/// order is sorted once (side by side where there are cores) and read by
+/// both the metrics and the decisions' [`super::ranking::Ranking`].
+#[derive(Clone, Debug)]
+pub struct Orders {
+    pub(super) model: Vec<u32>,
+    /// By q(x), then by each user's own p (known worlds).
+    pub(super) truth: Option<(Vec<u32>, Vec<u32>)>,
+}
+
+impl Orders {
+    /// Sorts the users by the model's probabilities `p` and, when the
+    /// `truth` is known, by it.
+    pub fn new(p: &[f64], truth: Option<Truth<'_>>) -> Orders {
+        let (model, truth) = match truth {
+            None => (ascending(p), None),
+            Some(t) => {
+                let (model, truth) = join(
+                    p.len(),
+                    || ascending(p),
+                    || (ascending(t.best), ascending(t.oracle)),
+                );
+                (model, Some(truth))
+            }
+        };
+        Orders { model, truth }
+    }
+}
+
 /// Every metric for one set of predictions.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -149,11 +181,13 @@ pub struct Metrics {
 }
 
 /// Measures predictions `p` against labels `y`, at classification
-/// `threshold`; `truth` holds what the world knows when it is known.
+/// `threshold`; `truth` holds what the world knows when it is known, and
+/// `orders` the users sorted by `p` and the truth ([`Orders::new`]).
 pub fn evaluate(
     y: &[bool],
     p: &[f64],
     truth: Option<Truth<'_>>,
+    orders: &Orders,
     threshold: f64,
     in_sample: bool,
 ) -> Metrics {
@@ -163,7 +197,7 @@ pub fn evaluate(
     let base_rate = ratio(positives, y.len());
     let per_user = losses(y, p);
     // One ranking of the users serves the AUC, the curves and the gains.
-    let ranked = rank(y, p);
+    let ranked = Ranked::in_order(y, p, &orders.model);
     let (curve, average_precision) = curves_ranked(&ranked, 201);
     let entropies = truth.map(|t| t.best.iter().map(|&q| entropy(q)).collect::<Vec<f64>>());
     Metrics {
@@ -186,14 +220,26 @@ pub fn evaluate(
         precision: confusion.precision(),
         recall: confusion.recall(),
         auc: auc_ranked(&ranked),
-        best_auc: truth.and_then(|t| roc_auc(y, t.best)),
-        oracle_auc: truth.and_then(|t| roc_auc(y, t.oracle)),
+        best_auc: truth_auc(y, truth, orders, |t| t.best, |o| &o.0),
+        oracle_auc: truth_auc(y, truth, orders, |t| t.oracle, |o| &o.1),
         average_precision,
         curve,
         at_threshold: CurvePoint::at(threshold, &confusion),
         calibration: calibration(y, p, truth.map(|t| t.best), 10),
         gains: gains_ranked(&ranked, &deciles),
     }
+}
+
+/// The AUC of one of the truth's probabilities (`scores`), in its order.
+fn truth_auc<'a>(
+    y: &[bool],
+    truth: Option<Truth<'a>>,
+    orders: &'a Orders,
+    scores: impl Fn(Truth<'a>) -> &'a [f64],
+    order: impl Fn(&'a (Vec<u32>, Vec<u32>)) -> &'a Vec<u32>,
+) -> Option<Estimate> {
+    let (t, o) = truth.zip(orders.truth.as_ref())?;
+    auc_ranked(&Ranked::in_order(y, scores(t), order(o)))
 }
 
 #[cfg(test)]
@@ -261,16 +307,11 @@ mod tests {
         let p = [0.8, 0.6, 0.3, 0.9];
         let best = [0.7, 0.4, 0.6, 0.8];
         let oracle = [0.9, 0.1, 0.8, 0.95];
-        let m = evaluate(
-            &y,
-            &p,
-            Some(Truth {
-                best: &best,
-                oracle: &oracle,
-            }),
-            0.5,
-            false,
-        );
+        let truth = Some(Truth {
+            best: &best,
+            oracle: &oracle,
+        });
+        let m = evaluate(&y, &p, truth, &Orders::new(&p, truth), 0.5, false);
         assert_eq!(m.base_rate, 0.75);
         assert_eq!(m.majority_accuracy, 0.75);
         assert!((m.baseline_log_loss - entropy(0.75)).abs() < 1e-15);

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::bands::{Band, Segment, Thresholds};
 use super::curves::Gain;
 use super::economics::{Economics, ProfitPoint};
-use super::tally::ascending;
+use super::metrics::{Orders, Truth};
 
 /// What a policy's contacted users are worth is measured by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -47,10 +47,14 @@ struct Ordered {
 }
 
 impl Ordered {
-    /// Orders users by `keys`; `judge(i)` is what user i is expected to
-    /// convert.
-    fn new(keys: &[f64], labels: &[bool], judge: impl Fn(usize) -> f64) -> Ordered {
-        let order = ascending(keys);
+    /// Users in `order` (ascending by `keys`, from [`Orders`]); `judge(i)`
+    /// is what user i is expected to convert.
+    fn in_order(
+        order: &[u32],
+        keys: &[f64],
+        labels: &[bool],
+        judge: impl Fn(usize) -> f64,
+    ) -> Ordered {
         let n = order.len();
         let mut conversions = Vec::with_capacity(n + 1);
         let mut key_sum = Vec::with_capacity(n + 1);
@@ -233,16 +237,22 @@ impl Ranking {
     /// Ranks users with labels `y` and the model's probabilities `p`.
     /// `truth` (q(x) and p per user, generated worlds) judges the policies;
     /// without it the labels do.
-    pub fn new(y: &[bool], p: &[f64], truth: Option<super::metrics::Truth<'_>>) -> Ranking {
-        match truth {
-            Some(t) => Ranking {
-                model: Ordered::new(p, y, |i| t.best[i]),
+    pub fn new(y: &[bool], p: &[f64], truth: Option<Truth<'_>>) -> Ranking {
+        Ranking::in_orders(y, p, truth, &Orders::new(p, truth))
+    }
+
+    /// As [`Ranking::new`], with the users already sorted (`orders`, of
+    /// these `p` and `truth`), as the metrics read them too.
+    pub fn in_orders(y: &[bool], p: &[f64], truth: Option<Truth<'_>>, orders: &Orders) -> Ranking {
+        match truth.zip(orders.truth.as_ref()) {
+            Some((t, (best, oracle))) => Ranking {
+                model: Ordered::in_order(&orders.model, p, y, |i| t.best[i]),
                 judged_by: JudgedBy::Truth,
-                best_possible: Some(Ordered::new(t.best, y, |i| t.best[i])),
-                oracle: Some(Ordered::new(t.oracle, y, |i| t.oracle[i])),
+                best_possible: Some(Ordered::in_order(best, t.best, y, |i| t.best[i])),
+                oracle: Some(Ordered::in_order(oracle, t.oracle, y, |i| t.oracle[i])),
             },
             None => Ranking {
-                model: Ordered::new(p, y, |i| f64::from(u8::from(y[i]))),
+                model: Ordered::in_order(&orders.model, p, y, |i| f64::from(u8::from(y[i]))),
                 judged_by: JudgedBy::Labels,
                 best_possible: None,
                 oracle: None,
@@ -378,7 +388,6 @@ impl Ranking {
 mod tests {
     use super::*;
     use crate::decide::curves::gains;
-    use crate::decide::metrics::Truth;
 
     /// Users whose labels and probabilities follow no pattern, with ties.
     fn users(n: usize) -> (Vec<bool>, Vec<f64>, Vec<f64>, Vec<f64>) {

@@ -190,13 +190,20 @@ fn digit(key: u64, pass: usize) -> usize {
     ((key >> (pass as u32 * DIGIT_BITS)) as usize) & (BUCKETS - 1)
 }
 
+impl Ranked {
+    /// The users' `scores` and labels `y` in `order`, the scores' order
+    /// from [`ascending`].
+    pub(super) fn in_order(y: &[bool], scores: &[f64], order: &[u32]) -> Ranked {
+        Ranked {
+            scores: order.iter().map(|&i| scores[i as usize]).collect(),
+            labels: order.iter().map(|&i| y[i as usize]).collect(),
+        }
+    }
+}
+
 /// Ranks the users by score, lowest first, ties in user order.
 pub(super) fn rank(y: &[bool], scores: &[f64]) -> Ranked {
-    let order = ascending(scores);
-    Ranked {
-        scores: order.iter().map(|&i| scores[i as usize]).collect(),
-        labels: order.iter().map(|&i| y[i as usize]).collect(),
-    }
+    Ranked::in_order(y, scores, &ascending(scores))
 }
 
 #[cfg(test)]

@@ -12,11 +12,12 @@ use super::fitted::predict;
 use super::split::Split;
 use crate::decide::bands::{Band, Thresholds};
 use crate::decide::economics::Economics;
-use crate::decide::metrics::{evaluate, Metrics, Truth};
+use crate::decide::metrics::{evaluate, Metrics, Orders, Truth};
 use crate::decide::ranking::{JudgedBy, Policies, Ranking};
 use crate::decide::DecideError;
 use crate::errors::got_number;
 use crate::input::Object;
+use crate::parallel::join;
 use crate::world::dataset::Dataset;
 use crate::world::params::GeneratorParams;
 use crate::world::truth::noise_averaged;
@@ -147,16 +148,17 @@ pub fn evaluate_model(
     generated_by: Option<&GeneratorParams>,
 ) -> Evaluation {
     let measured = Measured::new(weights, data, split, generated_by);
-    let (y, p) = (&measured.y, &measured.p);
-    let ranking = Ranking::new(y, p, measured.truth());
+    let (y, p, truth) = (&measured.y, &measured.p, measured.truth());
+    // Sorted once; the metrics and the decisions then read the same orders
+    // side by side.
+    let orders = Orders::new(p, truth);
+    let (metrics, ranking) = join(
+        y.len(),
+        || evaluate(y, p, truth, &orders, options.threshold, measured.in_sample),
+        || Ranking::in_orders(y, p, truth, &orders),
+    );
     Evaluation {
-        metrics: evaluate(
-            y,
-            p,
-            measured.truth(),
-            options.threshold,
-            measured.in_sample,
-        ),
+        metrics,
         bands: ranking.bands(options.thresholds, options.economics),
         judged_by: ranking.judged_by(),
         policies: options.economics.map(|e| ranking.policies(e)),

@@ -7,6 +7,7 @@ use super::features::{feature_vector, FEATURES, P, Q};
 use super::intervals::Intervals;
 use super::params::{Optimizer, Pace, Separation, StopReason};
 use crate::math::probabilities_of;
+use crate::parallel::fill_halves;
 use crate::world::dataset::Dataset;
 
 /// Where a fit started.
@@ -65,16 +66,23 @@ pub struct FittedModel {
 /// Predicted probability of users `rows` of `data` under raw `weights`
 /// (intercept last).
 pub fn predict(weights: &[f64; Q], data: &Dataset, rows: &[usize]) -> Vec<f64> {
-    let scores: Vec<f64> = rows
-        .iter()
-        .map(|&i| {
-            let x = feature_vector(&data.features(i));
-            weights[P] + weights[..P].iter().zip(&x).map(|(w, v)| w * v).sum::<f64>()
-        })
-        .collect();
-    // The same bits as `sigmoid` of each score, in vectorised loops.
-    let mut probabilities = vec![0.0; scores.len()];
-    probabilities_of(&scores, &mut probabilities);
+    const BLOCK: usize = 1024;
+    let mut probabilities = vec![0.0; rows.len()];
+    // Each user's probability depends on their row alone: the two halves
+    // side by side give the same bits as one pass.
+    fill_halves(&mut probabilities, |start, out| {
+        let mut scores = [0.0f64; BLOCK];
+        let rows = &rows[start..start + out.len()];
+        for (out, rows) in out.chunks_mut(BLOCK).zip(rows.chunks(BLOCK)) {
+            let scores = &mut scores[..rows.len()];
+            for (s, &i) in scores.iter_mut().zip(rows) {
+                let x = feature_vector(&data.features(i));
+                *s = weights[P] + weights[..P].iter().zip(&x).map(|(w, v)| w * v).sum::<f64>();
+            }
+            // The same bits as `sigmoid` of each score, in vectorised loops.
+            probabilities_of(scores, out);
+        }
+    });
     probabilities
 }
 
