@@ -11,6 +11,7 @@ use std::ops::Range;
 use super::features::{P, Q};
 use super::kernels::*;
 use crate::math::{exp_non_positive, sigmoid_from_exp};
+use crate::parallel::join;
 use crate::world::contract::Tier;
 use crate::world::dataset::Dataset;
 
@@ -53,6 +54,77 @@ fn gather(data: &Dataset, j: usize, rows: &[usize], out: &mut Vec<f64>) {
         5 => out.extend(tier(Tier::Tier2)),
         _ => out.extend(tier(Tier::Tier3)),
     }
+}
+
+/// How one column is standardized.
+#[derive(Clone, Copy, Debug)]
+struct ColumnScale {
+    mean: f64,
+    std_dev: f64,
+    /// False for a constant column, stored as 0s.
+    varies: bool,
+}
+
+/// The features of users `rows`, standardized column by column (as
+/// [`Design::x`] holds them): with `given`'s scale, or each column's own
+/// mean and standard deviation, which come back beside them. The columns
+/// are independent, so natively two threads share them; the bits are the
+/// same either way.
+fn standardized(
+    data: &Dataset,
+    rows: &[usize],
+    given: Option<&Scaler>,
+) -> (Vec<f32>, [ColumnScale; P]) {
+    let n = rows.len();
+    let mut x = vec![0.0f32; n * P];
+    let mut scales = [ColumnScale {
+        mean: 0.0,
+        std_dev: 1.0,
+        varies: false,
+    }; P];
+    let outs: Vec<&mut [f32]> = match n {
+        0 => (0..P).map(|_| &mut [][..]).collect(),
+        _ => x.chunks_mut(n).collect(),
+    };
+    let mut columns: Vec<(usize, &mut [f32], &mut ColumnScale)> = outs
+        .into_iter()
+        .zip(scales.iter_mut())
+        .enumerate()
+        .map(|(j, (out, scale))| (j, out, scale))
+        .collect();
+    let (first, second) = columns.split_at_mut(P.div_ceil(2));
+    let work = |part: &mut [(usize, &mut [f32], &mut ColumnScale)]| {
+        let mut column = Vec::with_capacity(n);
+        for (j, out, scale) in part.iter_mut() {
+            gather(data, *j, rows, &mut column);
+            **scale = match given {
+                Some(s) => ColumnScale {
+                    mean: s.mean[*j],
+                    std_dev: s.std_dev[*j],
+                    varies: s.varies[*j],
+                },
+                None => {
+                    let count = n.max(1) as f64;
+                    let m = sum_lanes(&column) / count;
+                    let sd = (sum_squared_deviations(&column, m) / count).sqrt();
+                    let varies = sd > 1e-12 * m.abs().max(1.0);
+                    ColumnScale {
+                        mean: m,
+                        std_dev: if varies { sd } else { 1.0 },
+                        varies,
+                    }
+                }
+            };
+            if scale.varies {
+                let (m, sd) = (scale.mean, scale.std_dev);
+                for (o, &v) in out.iter_mut().zip(&column) {
+                    *o = ((v - m) / sd) as f32;
+                }
+            }
+        }
+    };
+    join(n, || work(first), || work(second));
+    (x, scales)
 }
 
 /// The mean and standard deviation each column is standardized with, and
@@ -114,26 +186,14 @@ impl Design {
         used: [bool; P],
         labels: Labels<'_>,
     ) -> Design {
-        let n = rows.len();
-        let mut scaler = Scaler {
-            mean: [0.0; P],
-            std_dev: [1.0; P],
-            active: [false; P],
-            varies: [false; P],
+        let (x, scales) = standardized(data, rows, None);
+        let scaler = Scaler {
+            mean: scales.map(|c| c.mean),
+            std_dev: scales.map(|c| c.std_dev),
+            active: std::array::from_fn(|j| used[j] && scales[j].varies),
+            varies: scales.map(|c| c.varies),
         };
-        let mut column = Vec::with_capacity(n);
-        for j in 0..P {
-            gather(data, j, rows, &mut column);
-            let count = n.max(1) as f64;
-            let m = sum_lanes(&column) / count;
-            let sd = (sum_squared_deviations(&column, m) / count).sqrt();
-            let varies = sd > 1e-12 * m.abs().max(1.0);
-            scaler.active[j] = used[j] && varies;
-            scaler.varies[j] = varies;
-            scaler.mean[j] = m;
-            scaler.std_dev[j] = if varies { sd } else { 1.0 };
-        }
-        Design::scaled(data, rows, &scaler, labels)
+        Design::from_columns(data, rows, x, &scaler, labels)
     }
 
     /// Rows `rows` of `data` standardized with another design's `scaler`
@@ -146,18 +206,17 @@ impl Design {
         scaler: &Scaler,
         labels: Labels<'_>,
     ) -> Design {
-        let n = rows.len();
-        let mut x = Vec::with_capacity(n * P);
-        let mut column = Vec::with_capacity(n);
-        for j in 0..P {
-            if scaler.varies[j] {
-                gather(data, j, rows, &mut column);
-                let (m, sd) = (scaler.mean[j], scaler.std_dev[j]);
-                x.extend(column.iter().map(|&v| ((v - m) / sd) as f32));
-            } else {
-                x.resize(x.len() + n, 0.0);
-            }
-        }
+        let (x, _) = standardized(data, rows, Some(scaler));
+        Design::from_columns(data, rows, x, scaler, labels)
+    }
+
+    fn from_columns(
+        data: &Dataset,
+        rows: &[usize],
+        x: Vec<f32>,
+        scaler: &Scaler,
+        labels: Labels<'_>,
+    ) -> Design {
         Design {
             x,
             y: labels.gather(data, rows),
@@ -165,7 +224,7 @@ impl Design {
             std_dev: scaler.std_dev,
             active: scaler.active,
             varies: scaler.varies,
-            threads: threads_for(n),
+            threads: threads_for(rows.len()),
         }
     }
 
