@@ -413,8 +413,22 @@ impl Design {
             gradient: [0.0; Q],
             hessian: [[0.0; Q]; Q],
         };
-        for range in part_ranges(n) {
-            let part = self.part_curvature(beta, range);
+        let ranges = part_ranges(n);
+        let mut parts = [total; PARTS];
+        let fill = |slots: &mut [Curvature], ranges: &[Range<usize>]| {
+            for (slot, range) in slots.iter_mut().zip(ranges) {
+                *slot = self.part_curvature(beta, range.clone());
+            }
+        };
+        if self.threads > 1 {
+            // Half the parts on each thread, then summed in their fixed order.
+            let (low, high) = parts.split_at_mut(PARTS / 2);
+            let (low_ranges, high_ranges) = ranges.split_at(PARTS / 2);
+            join(n, || fill(low, low_ranges), || fill(high, high_ranges));
+        } else {
+            fill(&mut parts, &ranges);
+        }
+        for part in parts {
             total.loss += part.loss;
             for a in 0..Q {
                 total.gradient[a] += part.gradient[a];
