@@ -180,39 +180,78 @@ pub struct Metrics {
     pub gains: Vec<Gain>,
 }
 
-/// Measures predictions `p` against labels `y`, at classification
-/// `threshold`; `truth` holds what the world knows when it is known, and
-/// `orders` the users sorted by `p` and the truth ([`Orders::new`]).
+/// The figures read user by user, in any order: the confusion matrix at the
+/// classification threshold, the log-loss (and, in a known world, the
+/// irreducible log-loss and the excess over it) and the calibration. They
+/// need no sorting, so they can be worked out while the users are sorted.
+#[derive(Clone, Debug)]
+pub struct Pointwise {
+    threshold: f64,
+    confusion: Confusion,
+    positives: usize,
+    log_loss: Estimate,
+    irreducible_log_loss: Option<f64>,
+    excess_log_loss: Option<Estimate>,
+    calibration: Vec<CalibrationBin>,
+}
+
+impl Pointwise {
+    /// Measures predictions `p` against labels `y`, at classification
+    /// `threshold`; `truth` holds what the world knows when it is known.
+    pub fn new(y: &[bool], p: &[f64], truth: Option<Truth<'_>>, threshold: f64) -> Pointwise {
+        let per_user = losses(y, p);
+        let entropies = truth.map(|t| t.best.iter().map(|&q| entropy(q)).collect::<Vec<f64>>());
+        Pointwise {
+            threshold,
+            confusion: Confusion::new(y, p, threshold),
+            positives: y.iter().filter(|&&c| c).count(),
+            log_loss: mean_estimate(&per_user),
+            irreducible_log_loss: entropies
+                .as_ref()
+                .map(|h| h.iter().sum::<f64>() / h.len().max(1) as f64),
+            excess_log_loss: entropies.as_ref().map(|h| {
+                let excess: Vec<f64> = per_user.iter().zip(h).map(|(l, e)| l - e).collect();
+                mean_estimate(&excess)
+            }),
+            calibration: calibration(y, p, truth.map(|t| t.best), 10),
+        }
+    }
+}
+
+/// Every metric of predictions `p` against labels `y`: the figures read
+/// user by user (`pointwise`, [`Pointwise::new`]) and those read in order of
+/// score (`orders`, [`Orders::new`]); `truth` holds what the world knows
+/// when it is known.
 pub fn evaluate(
     y: &[bool],
     p: &[f64],
     truth: Option<Truth<'_>>,
     orders: &Orders,
-    threshold: f64,
+    pointwise: Pointwise,
     in_sample: bool,
 ) -> Metrics {
-    let confusion = Confusion::new(y, p, threshold);
+    let Pointwise {
+        threshold,
+        confusion,
+        positives,
+        log_loss,
+        irreducible_log_loss,
+        excess_log_loss,
+        calibration,
+    } = pointwise;
     let deciles: Vec<f64> = (1..=10).map(|k| f64::from(k) / 10.0).collect();
-    let positives = y.iter().filter(|&&c| c).count();
     let base_rate = ratio(positives, y.len());
-    let per_user = losses(y, p);
     // One ranking of the users serves the AUC, the curves and the gains.
     let ranked = Ranked::in_order(y, p, &orders.model);
     let (curve, average_precision) = curves_ranked(&ranked, 201);
-    let entropies = truth.map(|t| t.best.iter().map(|&q| entropy(q)).collect::<Vec<f64>>());
     Metrics {
         users: y.len(),
         in_sample,
         base_rate,
-        log_loss: mean_estimate(&per_user),
+        log_loss,
         baseline_log_loss: entropy(base_rate),
-        irreducible_log_loss: entropies
-            .as_ref()
-            .map(|h| h.iter().sum::<f64>() / h.len().max(1) as f64),
-        excess_log_loss: entropies.as_ref().map(|h| {
-            let excess: Vec<f64> = per_user.iter().zip(h).map(|(l, e)| l - e).collect();
-            mean_estimate(&excess)
-        }),
+        irreducible_log_loss,
+        excess_log_loss,
         threshold,
         confusion,
         accuracy: confusion.accuracy(),
@@ -225,7 +264,7 @@ pub fn evaluate(
         average_precision,
         curve,
         at_threshold: CurvePoint::at(threshold, &confusion),
-        calibration: calibration(y, p, truth.map(|t| t.best), 10),
+        calibration,
         gains: gains_ranked(&ranked, &deciles),
     }
 }
@@ -311,7 +350,8 @@ mod tests {
             best: &best,
             oracle: &oracle,
         });
-        let m = evaluate(&y, &p, truth, &Orders::new(&p, truth), 0.5, false);
+        let pointwise = Pointwise::new(&y, &p, truth, 0.5);
+        let m = evaluate(&y, &p, truth, &Orders::new(&p, truth), pointwise, false);
         assert_eq!(m.base_rate, 0.75);
         assert_eq!(m.majority_accuracy, 0.75);
         assert!((m.baseline_log_loss - entropy(0.75)).abs() < 1e-15);

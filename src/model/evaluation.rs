@@ -12,7 +12,7 @@ use super::fitted::predict;
 use super::split::Split;
 use crate::decide::bands::{Band, Thresholds};
 use crate::decide::economics::Economics;
-use crate::decide::metrics::{evaluate, Metrics, Orders, Truth};
+use crate::decide::metrics::{evaluate, Metrics, Orders, Pointwise, Truth};
 use crate::decide::ranking::{JudgedBy, Policies, Ranking};
 use crate::decide::DecideError;
 use crate::errors::got_number;
@@ -149,12 +149,17 @@ pub fn evaluate_model(
 ) -> Evaluation {
     let measured = Measured::new(weights, data, split, generated_by);
     let (y, p, truth) = (&measured.y, &measured.p, measured.truth());
-    // Sorted once; the metrics and the decisions then read the same orders
-    // side by side.
-    let orders = Orders::new(p, truth);
+    // Where there are cores, the figures read user by user are worked out
+    // while the users are sorted; then the metrics and the decisions read
+    // the same orders side by side.
+    let (orders, pointwise) = join(
+        y.len(),
+        || Orders::new(p, truth),
+        || Pointwise::new(y, p, truth, options.threshold),
+    );
     let (metrics, ranking) = join(
         y.len(),
-        || evaluate(y, p, truth, &orders, options.threshold, measured.in_sample),
+        || evaluate(y, p, truth, &orders, pointwise, measured.in_sample),
         || Ranking::in_orders(y, p, truth, &orders),
     );
     Evaluation {
