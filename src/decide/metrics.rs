@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::curves::{calibration, curves_ranked, gains_ranked, CalibrationBin, CurvePoint, Gain};
-use super::tally::{ascending, mean_estimate, rank, ratio, Confusion, Estimate, Ranked};
+use super::tally::{ascending, mean_estimate, rank, ratio, Confusion, Estimate, Ranked, Sorted};
 use crate::model::Z_95 as Z;
 use crate::parallel::join;
 use crate::world::truth::entropy;
@@ -109,9 +109,9 @@ pub struct Truth<'a> {
 /// both the metrics and the decisions' [`super::ranking::Ranking`].
 #[derive(Clone, Debug)]
 pub struct Orders {
-    pub(super) model: Vec<u32>,
+    pub(super) model: Sorted,
     /// By q(x), then by each user's own p (known worlds).
-    pub(super) truth: Option<(Vec<u32>, Vec<u32>)>,
+    pub(super) truth: Option<(Sorted, Sorted)>,
 }
 
 impl Orders {
@@ -218,18 +218,11 @@ impl Pointwise {
     }
 }
 
-/// Every metric of predictions `p` against labels `y`: the figures read
-/// user by user (`pointwise`, [`Pointwise::new`]) and those read in order of
-/// score (`orders`, [`Orders::new`]); `truth` holds what the world knows
-/// when it is known.
-pub fn evaluate(
-    y: &[bool],
-    p: &[f64],
-    truth: Option<Truth<'_>>,
-    orders: &Orders,
-    pointwise: Pointwise,
-    in_sample: bool,
-) -> Metrics {
+/// Every metric of predictions against labels `y`: the figures read user
+/// by user (`pointwise`, [`Pointwise::new`]) and those read in order of the
+/// predictions and, in a known world, of the truth (`orders`,
+/// [`Orders::new`]).
+pub fn evaluate(y: &[bool], orders: &Orders, pointwise: Pointwise, in_sample: bool) -> Metrics {
     let Pointwise {
         threshold,
         confusion,
@@ -242,7 +235,7 @@ pub fn evaluate(
     let deciles: Vec<f64> = (1..=10).map(|k| f64::from(k) / 10.0).collect();
     let base_rate = ratio(positives, y.len());
     // One ranking of the users serves the AUC, the curves and the gains.
-    let ranked = Ranked::in_order(y, p, &orders.model);
+    let ranked = Ranked::in_order(y, &orders.model);
     let (curve, average_precision) = curves_ranked(&ranked, 201);
     Metrics {
         users: y.len(),
@@ -259,8 +252,8 @@ pub fn evaluate(
         precision: confusion.precision(),
         recall: confusion.recall(),
         auc: auc_ranked(&ranked),
-        best_auc: truth_auc(y, truth, orders, |t| t.best, |o| &o.0),
-        oracle_auc: truth_auc(y, truth, orders, |t| t.oracle, |o| &o.1),
+        best_auc: truth_auc(y, orders, |o| &o.0),
+        oracle_auc: truth_auc(y, orders, |o| &o.1),
         average_precision,
         curve,
         at_threshold: CurvePoint::at(threshold, &confusion),
@@ -269,16 +262,13 @@ pub fn evaluate(
     }
 }
 
-/// The AUC of one of the truth's probabilities (`scores`), in its order.
-fn truth_auc<'a>(
+/// The AUC of one of the truth's probabilities, in its `order`.
+fn truth_auc(
     y: &[bool],
-    truth: Option<Truth<'a>>,
-    orders: &'a Orders,
-    scores: impl Fn(Truth<'a>) -> &'a [f64],
-    order: impl Fn(&'a (Vec<u32>, Vec<u32>)) -> &'a Vec<u32>,
+    orders: &Orders,
+    order: impl Fn(&(Sorted, Sorted)) -> &Sorted,
 ) -> Option<Estimate> {
-    let (t, o) = truth.zip(orders.truth.as_ref())?;
-    auc_ranked(&Ranked::in_order(y, scores(t), order(o)))
+    auc_ranked(&Ranked::in_order(y, order(orders.truth.as_ref()?)))
 }
 
 #[cfg(test)]
@@ -351,7 +341,7 @@ mod tests {
             oracle: &oracle,
         });
         let pointwise = Pointwise::new(&y, &p, truth, 0.5);
-        let m = evaluate(&y, &p, truth, &Orders::new(&p, truth), pointwise, false);
+        let m = evaluate(&y, &Orders::new(&p, truth), pointwise, false);
         assert_eq!(m.base_rate, 0.75);
         assert_eq!(m.majority_accuracy, 0.75);
         assert!((m.baseline_log_loss - entropy(0.75)).abs() < 1e-15);

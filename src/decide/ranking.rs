@@ -17,6 +17,7 @@ use super::bands::{Band, Segment, Thresholds};
 use super::curves::Gain;
 use super::economics::{Economics, ProfitPoint};
 use super::metrics::{Orders, Truth};
+use super::tally::Sorted;
 
 /// What a policy's contacted users are worth is measured by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -47,15 +48,10 @@ struct Ordered {
 }
 
 impl Ordered {
-    /// Users in `order` (ascending by `keys`, from [`Orders`]); `judge(i)`
-    /// is what user i is expected to convert.
-    fn in_order(
-        order: &[u32],
-        keys: &[f64],
-        labels: &[bool],
-        judge: impl Fn(usize) -> f64,
-    ) -> Ordered {
-        let n = order.len();
+    /// Users `sorted` by their keys (from [`Orders`]); `judge(i)` is what
+    /// user i is expected to convert.
+    fn in_order(sorted: &Sorted, labels: &[bool], judge: impl Fn(usize) -> f64) -> Ordered {
+        let n = sorted.users.len();
         let mut conversions = Vec::with_capacity(n + 1);
         let mut key_sum = Vec::with_capacity(n + 1);
         let mut judged = Vec::with_capacity(n + 1);
@@ -63,16 +59,17 @@ impl Ordered {
         conversions.push(c);
         key_sum.push(s);
         judged.push(j);
-        for i in order.iter().rev().map(|&i| i as usize) {
+        for (&i, &key) in sorted.users.iter().zip(&sorted.keys).rev() {
+            let i = i as usize;
             c += usize::from(labels[i]);
-            s += keys[i];
+            s += key;
             j += judge(i);
             conversions.push(c);
             key_sum.push(s);
             judged.push(j);
         }
         Ordered {
-            keys: order.iter().map(|&i| keys[i as usize]).collect(),
+            keys: sorted.keys.clone(),
             conversions,
             key_sum,
             judged,
@@ -238,21 +235,21 @@ impl Ranking {
     /// `truth` (q(x) and p per user, generated worlds) judges the policies;
     /// without it the labels do.
     pub fn new(y: &[bool], p: &[f64], truth: Option<Truth<'_>>) -> Ranking {
-        Ranking::in_orders(y, p, truth, &Orders::new(p, truth))
+        Ranking::in_orders(y, truth, &Orders::new(p, truth))
     }
 
-    /// As [`Ranking::new`], with the users already sorted (`orders`, of
-    /// these `p` and `truth`), as the metrics read them too.
-    pub fn in_orders(y: &[bool], p: &[f64], truth: Option<Truth<'_>>, orders: &Orders) -> Ranking {
+    /// As [`Ranking::new`], with the users already sorted (`orders`, by
+    /// the model's probabilities and `truth`), as the metrics read them too.
+    pub fn in_orders(y: &[bool], truth: Option<Truth<'_>>, orders: &Orders) -> Ranking {
         match truth.zip(orders.truth.as_ref()) {
             Some((t, (best, oracle))) => Ranking {
-                model: Ordered::in_order(&orders.model, p, y, |i| t.best[i]),
+                model: Ordered::in_order(&orders.model, y, |i| t.best[i]),
                 judged_by: JudgedBy::Truth,
-                best_possible: Some(Ordered::in_order(best, t.best, y, |i| t.best[i])),
-                oracle: Some(Ordered::in_order(oracle, t.oracle, y, |i| t.oracle[i])),
+                best_possible: Some(Ordered::in_order(best, y, |i| t.best[i])),
+                oracle: Some(Ordered::in_order(oracle, y, |i| t.oracle[i])),
             },
             None => Ranking {
-                model: Ordered::in_order(&orders.model, p, y, |i| f64::from(u8::from(y[i]))),
+                model: Ordered::in_order(&orders.model, y, |i| f64::from(u8::from(y[i]))),
                 judged_by: JudgedBy::Labels,
                 best_possible: None,
                 oracle: None,

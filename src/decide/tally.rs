@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::parallel::{join, PARALLEL_USERS};
+
 /// A figure measured on a sample of users, with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,11 +132,28 @@ fn sort_key(x: f64) -> u64 {
     bits ^ ((((bits as i64) >> 63) as u64) | (1 << 63))
 }
 
+/// The number whose [`sort_key`] is `key`.
+fn from_sort_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key ^ (1 << 63)
+    } else {
+        !key
+    })
+}
+
 /// Bits of the key sorted per pass: 2,048 buckets still fit the fastest
 /// caches, and probabilities, whose keys differ only in their lowest 54 or
 /// so bits, take five passes.
 const DIGIT_BITS: u32 = 11;
 const BUCKETS: usize = 1 << DIGIT_BITS;
+
+/// Users in ascending order of their keys, ties in user order, and the keys
+/// in that order.
+#[derive(Clone, Debug)]
+pub struct Sorted {
+    pub(super) users: Vec<u32>,
+    pub(super) keys: Vec<f64>,
+}
 
 /// The users in ascending order of `keys` (as `f64::total_cmp` orders
 /// them), ties in user order: the stable sort by key, which the AUC, the
@@ -144,13 +163,15 @@ const BUCKETS: usize = 1 << DIGIT_BITS;
 /// them, 11 bits a pass, over the bits where some keys differ only, and
 /// skipping a pass whose digit every user shares: O(n), and the same order
 /// as a comparison sort (each pass is stable), so nothing a figure depends
-/// on moves. (Two comparison sorts of a million users were a third of
-/// evaluating a model on a million rows.)
+/// on moves. Natively, one stable pass first splits the users in two by
+/// their highest digit, and two threads sort the halves. (Two comparison
+/// sorts of a million users were a third of evaluating a model on a
+/// million rows.)
 ///
 /// # Panics
 /// If there are more users than `u32::MAX` (a dataset in memory holds at
 /// most [`crate::world::contract::MAX_ROWS_IN_MEMORY`]).
-pub(super) fn ascending(keys: &[f64]) -> Vec<u32> {
+pub(super) fn ascending(keys: &[f64]) -> Sorted {
     let n = keys.len();
     assert!(u32::try_from(n).is_ok(), "too many users to rank: {n}");
     let mut key: Vec<u64> = keys.iter().map(|&k| sort_key(k)).collect();
@@ -158,13 +179,96 @@ pub(super) fn ascending(keys: &[f64]) -> Vec<u32> {
     let first = key.first().copied().unwrap_or(0);
     let differ = key.iter().fold(0, |bits, &k| bits | (k ^ first));
     let passes = (u64::BITS - differ.leading_zeros()).div_ceil(DIGIT_BITS) as usize;
+    let (mut key_room, mut user_room) = (vec![0u64; n], vec![0u32; n]);
+    let cut = match passes {
+        0 => 0,
+        _ => halves(&key, &user, passes - 1, &mut key_room, &mut user_room),
+    };
+    if cut > 0 && cut < n {
+        // Every user below the cut has a lower highest digit than every
+        // user above it: the two halves sort apart.
+        let (key_low, key_high) = key_room.split_at_mut(cut);
+        let (user_low, user_high) = user_room.split_at_mut(cut);
+        let (room_low, room_high) = key.split_at_mut(cut);
+        let (users_low, users_high) = user.split_at_mut(cut);
+        join(
+            n,
+            || radix((key_low, user_low), (room_low, users_low), passes),
+            || radix((key_high, user_high), (room_high, users_high), passes),
+        );
+        (key, user) = (key_room, user_room);
+    } else {
+        radix(
+            (&mut key, &mut user),
+            (&mut key_room, &mut user_room),
+            passes,
+        );
+    }
+    Sorted {
+        keys: key.into_iter().map(from_sort_key).collect(),
+        users: user,
+    }
+}
+
+/// Where a two-thread sort splits the users: the users whose `pass`-th
+/// digit (the highest that differs) is below a middle digit are moved,
+/// stably, before the others into `key_out`/`user_out`, and their count is
+/// returned. 0 when one thread would do the work anyway (then nothing is
+/// moved).
+fn halves(
+    key: &[u64],
+    user: &[u32],
+    pass: usize,
+    key_out: &mut [u64],
+    user_out: &mut [u32],
+) -> usize {
+    let n = key.len();
+    if n < PARALLEL_USERS || cfg!(target_arch = "wasm32") {
+        return 0;
+    }
+    let mut count = [0usize; BUCKETS];
+    for &k in key {
+        count[digit(k, pass)] += 1;
+    }
+    let (mut middle, mut below) = (0, 0);
+    while middle < BUCKETS && below + count[middle] <= n / 2 {
+        below += count[middle];
+        middle += 1;
+    }
+    if below == 0 {
+        // The lowest digit alone holds half the users: split after it.
+        below = count[middle];
+        middle += 1;
+    }
+    let (mut low, mut high) = (0, below);
+    for (&k, &u) in key.iter().zip(user) {
+        let to = if digit(k, pass) < middle {
+            &mut low
+        } else {
+            &mut high
+        };
+        key_out[*to] = k;
+        user_out[*to] = u;
+        *to += 1;
+    }
+    below
+}
+
+/// Sorts `keys`' users by key with `passes` stable passes, using `room` as
+/// scratch; the result is left in `keys`.
+fn radix(
+    (mut key, mut user): (&mut [u64], &mut [u32]),
+    (mut key_room, mut user_room): (&mut [u64], &mut [u32]),
+    passes: usize,
+) {
+    let n = key.len();
     let mut counts = vec![[0u32; BUCKETS]; passes];
-    for &k in &key {
+    for &k in key.iter() {
         for (pass, count) in counts.iter_mut().enumerate() {
             count[digit(k, pass)] += 1;
         }
     }
-    let (mut key_out, mut user_out) = (vec![0u64; n], vec![0u32; n]);
+    let mut moved = false;
     for (pass, count) in counts.iter().enumerate() {
         if count.iter().any(|&c| c as usize == n) {
             continue; // every user has the same digit here: order unchanged
@@ -175,17 +279,21 @@ pub(super) fn ascending(keys: &[f64]) -> Vec<u32> {
             *slot = at;
             at += c;
         }
-        for (&k, &u) in key.iter().zip(&user) {
+        for (&k, &u) in key.iter().zip(user.iter()) {
             let d = digit(k, pass);
             let to = next[d] as usize;
-            key_out[to] = k;
-            user_out[to] = u;
+            key_room[to] = k;
+            user_room[to] = u;
             next[d] += 1;
         }
-        std::mem::swap(&mut key, &mut key_out);
-        std::mem::swap(&mut user, &mut user_out);
+        std::mem::swap(&mut key, &mut key_room);
+        std::mem::swap(&mut user, &mut user_room);
+        moved = !moved;
     }
-    user
+    if moved {
+        key_room.copy_from_slice(key);
+        user_room.copy_from_slice(user);
+    }
 }
 
 /// The `pass`-th digit of a key, lowest first.
@@ -194,19 +302,18 @@ fn digit(key: u64, pass: usize) -> usize {
 }
 
 impl Ranked {
-    /// The users' `scores` and labels `y` in `order`, the scores' order
-    /// from [`ascending`].
-    pub(super) fn in_order(y: &[bool], scores: &[f64], order: &[u32]) -> Ranked {
+    /// The users' labels `y` in the scores' order ([`ascending`]).
+    pub(super) fn in_order(y: &[bool], sorted: &Sorted) -> Ranked {
         Ranked {
-            scores: order.iter().map(|&i| scores[i as usize]).collect(),
-            labels: order.iter().map(|&i| y[i as usize]).collect(),
+            scores: sorted.keys.clone(),
+            labels: sorted.users.iter().map(|&i| y[i as usize]).collect(),
         }
     }
 }
 
 /// Ranks the users by score, lowest first, ties in user order.
 pub(super) fn rank(y: &[bool], scores: &[f64]) -> Ranked {
-    Ranked::in_order(y, scores, &ascending(scores))
+    Ranked::in_order(y, &ascending(scores))
 }
 
 #[cfg(test)]
@@ -226,6 +333,37 @@ mod tests {
         let zero = wilson(0, 50);
         assert_eq!(zero.low, 0.0);
         assert!(zero.high > 0.05 && zero.high < 0.1);
+    }
+
+    #[test]
+    fn the_two_thread_sort_is_the_same_stable_order() {
+        // More users than one thread sorts alone: split by the highest digit
+        // that differs, then sorted in halves. Many ties; and a world where
+        // the lowest digit alone holds most users.
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let mut unit = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let n = 3 * PARALLEL_USERS;
+        let spread: Vec<f64> = (0..n)
+            .map(|i| if i % 5 == 0 { 0.75 } else { unit() })
+            .collect();
+        let skewed: Vec<f64> = (0..n)
+            .map(|i| if i % 5 < 3 { 1e-3 } else { 0.5 + unit() / 2.0 })
+            .collect();
+        for keys in [spread, skewed] {
+            let mut expected: Vec<usize> = (0..keys.len()).collect();
+            expected.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
+            let sorted = ascending(&keys);
+            let got: Vec<usize> = sorted.users.iter().map(|&i| i as usize).collect();
+            assert_eq!(got, expected);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let want: Vec<f64> = expected.iter().map(|&i| keys[i]).collect();
+            assert_eq!(bits(&sorted.keys), bits(&want));
+        }
     }
 
     #[test]
@@ -262,7 +400,11 @@ mod tests {
         }
         let mut expected: Vec<usize> = (0..keys.len()).collect();
         expected.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
-        let got: Vec<usize> = ascending(&keys).into_iter().map(|i| i as usize).collect();
+        let got: Vec<usize> = ascending(&keys)
+            .users
+            .into_iter()
+            .map(|i| i as usize)
+            .collect();
         assert_eq!(got, expected);
         // Keys that differ in their low bits only (probabilities in
         // [0.5, 1), one exponent) take fewer passes and the same order.
@@ -273,9 +415,13 @@ mod tests {
             .collect();
         let mut expected: Vec<usize> = (0..narrow.len()).collect();
         expected.sort_by(|&a, &b| narrow[a].total_cmp(&narrow[b]));
-        let got: Vec<usize> = ascending(&narrow).into_iter().map(|i| i as usize).collect();
+        let got: Vec<usize> = ascending(&narrow)
+            .users
+            .into_iter()
+            .map(|i| i as usize)
+            .collect();
         assert_eq!(got, expected);
-        assert!(ascending(&[]).is_empty());
-        assert_eq!(ascending(&[0.7; 9]), (0..9).collect::<Vec<u32>>());
+        assert!(ascending(&[]).users.is_empty());
+        assert_eq!(ascending(&[0.7; 9]).users, (0..9).collect::<Vec<u32>>());
     }
 }

@@ -159,8 +159,8 @@ pub fn evaluate_model(
     );
     let (metrics, ranking) = join(
         y.len(),
-        || evaluate(y, p, truth, &orders, pointwise, measured.in_sample),
-        || Ranking::in_orders(y, p, truth, &orders),
+        || evaluate(y, &orders, pointwise, measured.in_sample),
+        || Ranking::in_orders(y, truth, &orders),
     );
     Evaluation {
         metrics,
