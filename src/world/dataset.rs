@@ -246,6 +246,18 @@ impl Dataset {
         self.converted.push(converted);
     }
 
+    /// Moves every user of `other` after this dataset's (observed columns
+    /// only: a dataset read from a file has no latent draws).
+    pub fn append(&mut self, other: &mut Dataset) {
+        self.days_since_signup.append(&mut other.days_since_signup);
+        self.sessions_7d.append(&mut other.sessions_7d);
+        self.content_hours_7d.append(&mut other.content_hours_7d);
+        self.downloads_7d.append(&mut other.downloads_7d);
+        self.paywall_views_7d.append(&mut other.paywall_views_7d);
+        self.country_tier.append(&mut other.country_tier);
+        self.converted.append(&mut other.converted);
+    }
+
     /// Number of users.
     pub fn len(&self) -> usize {
         self.converted.len()

@@ -13,7 +13,7 @@ use conversion_playground::world::dataset::Dataset;
 use conversion_playground::world::generator::generate;
 use conversion_playground::world::params::{GeneratorParams, Seed};
 
-use crate::files::{read_csv, write_atomically};
+use crate::files::{read_dataset, write_atomically};
 use crate::output::{outln, Failure};
 use crate::text::thousands;
 
@@ -132,7 +132,7 @@ fn stages(csv: &Path, runs: usize) -> Result<ExitCode, Failure> {
         };
         let size = std::fs::metadata(csv).map_or(0, |m| m.len());
         let mut data = Dataset::with_capacity((size / 21).min(MAX_ROWS_IN_MEMORY) as usize);
-        if let Err(err) = read_csv(csv, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
+        if let Err(err) = read_dataset(csv, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
             return Err(Failure::Message(format!("{}: {err}", csv.display())));
         }
         rows = data.len();

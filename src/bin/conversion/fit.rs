@@ -18,7 +18,7 @@ use conversion_playground::world::dataset::Dataset;
 use conversion_playground::world::params::GeneratorParams;
 use conversion_playground::world::truth::{best_possible, latent_of_file};
 
-use crate::files::{read_csv, read_small, write_atomically};
+use crate::files::{read_dataset, read_small, write_atomically};
 use crate::fit_report::{bands_report, metrics_report, model_report, truth_report, Truth};
 use crate::flags;
 use crate::output::{self, Failure};
@@ -158,7 +158,7 @@ pub fn same_bytes(path: &Path, expected: &[u8]) -> Result<bool, Failure> {
 pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
     let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
     let mut data = Dataset::with_capacity((size / SHORTEST_ROW).min(MAX_ROWS_IN_MEMORY) as usize);
-    if let Err(err) = read_csv(&args.file, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
+    if let Err(err) = read_dataset(&args.file, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
         output::warn(&format!("{}: {err}", args.file.display()));
         return Ok(ExitCode::FAILURE);
     }
