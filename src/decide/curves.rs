@@ -220,17 +220,30 @@ pub(super) fn gains_ranked(r: &Ranked, shares: &[f64]) -> Vec<Gain> {
     let y = &r.labels;
     let total = y.iter().filter(|&&c| c).count();
     let overall = ratio(total, y.len());
-    let mut prefix = Vec::with_capacity(y.len() + 1);
-    prefix.push(0usize);
-    for &label in y.iter().rev() {
-        prefix.push(prefix.last().copied().unwrap_or(0) + usize::from(label));
-    }
-    shares
+    // Converters among the top k, for each share's k, counted from the top
+    // in one walk.
+    let tops: Vec<usize> = shares
         .iter()
         .map(|&share| {
-            let k = ((share * y.len() as f64).round() as usize)
-                .clamp(usize::from(!y.is_empty()), y.len());
-            let caught = prefix[k];
+            ((share * y.len() as f64).round() as usize).clamp(usize::from(!y.is_empty()), y.len())
+        })
+        .collect();
+    let mut wanted: Vec<usize> = tops.clone();
+    wanted.sort_unstable();
+    let mut caught_at = Vec::with_capacity(wanted.len());
+    let (mut caught, mut seen) = (0usize, 0usize);
+    for &k in &wanted {
+        caught += y[y.len() - k..y.len() - seen]
+            .iter()
+            .filter(|&&c| c)
+            .count();
+        seen = k;
+        caught_at.push((k, caught));
+    }
+    tops.iter()
+        .zip(shares)
+        .map(|(&k, &share)| {
+            let caught = caught_at[caught_at.partition_point(|&(at, _)| at < k)].1;
             let rate = ratio(caught, k);
             Gain {
                 share_contacted: share,

@@ -48,42 +48,59 @@ pub(super) fn auc_ranked(r: &Ranked) -> Option<Estimate> {
         return None;
     }
     let (f1, f0) = (n1 as f64, n0 as f64);
-    let (mut below1, mut below0) = (0usize, 0usize);
-    let mut rank_sum = 0.0;
-    let mut v10 = Vec::with_capacity(n1);
-    let mut v01 = Vec::with_capacity(n0);
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        while end < n && r.scores[end] == r.scores[start] {
-            end += 1;
-        }
-        let a = r.labels[start..end].iter().filter(|&&c| c).count();
-        let b = (end - start) - a;
+    // Each group of tied scores, lowest first: its first rank, its
+    // converters (a) and non-converters (b), and their placements. A
+    // converter in it outranks every non-converter below it and half of
+    // those tied with it; a non-converter is outranked by every converter
+    // above it and half of those tied.
+    let groups = || {
+        let (mut below1, mut below0, mut start) = (0usize, 0usize, 0usize);
+        std::iter::from_fn(move || {
+            if start >= n {
+                return None;
+            }
+            let mut end = start + 1;
+            while end < n && r.scores[end] == r.scores[start] {
+                end += 1;
+            }
+            let a = r.labels[start..end].iter().filter(|&&c| c).count();
+            let b = (end - start) - a;
+            let placement1 = (below0 as f64 + b as f64 / 2.0) / f0;
+            let placement0 = (f1 - below1 as f64 - a as f64 / 2.0) / f1;
+            let group = (start, end, a, b, placement1, placement0);
+            below1 += a;
+            below0 += b;
+            start = end;
+            Some(group)
+        })
+    };
+    // The placements' sums, user by user in rank order (the same additions
+    // as summing a list of them), then their squared deviations.
+    let (mut rank_sum, mut sum10, mut sum01) = (0.0, 0.0, 0.0);
+    for (start, end, a, b, placement1, placement0) in groups() {
         // Ranks start+1 ..= end share their mean.
         rank_sum += (start + 1 + end) as f64 / 2.0 * a as f64;
-        // A converter in this group outranks every non-converter below it
-        // and half of those tied with it; a non-converter is outranked by
-        // every converter above it and half of those tied.
-        let placement1 = (below0 as f64 + b as f64 / 2.0) / f0;
-        let placement0 = (f1 - below1 as f64 - a as f64 / 2.0) / f1;
-        v10.extend(std::iter::repeat_n(placement1, a));
-        v01.extend(std::iter::repeat_n(placement0, b));
-        below1 += a;
-        below0 += b;
-        start = end;
+        (0..a).for_each(|_| sum10 += placement1);
+        (0..b).for_each(|_| sum01 += placement0);
+    }
+    let (mean10, mean01) = (sum10 / f1, sum01 / f0);
+    let (mut square10, mut square01) = (0.0, 0.0);
+    for (_, _, a, b, placement1, placement0) in groups() {
+        let (d10, d01) = (placement1 - mean10, placement0 - mean01);
+        (0..a).for_each(|_| square10 += d10 * d10);
+        (0..b).for_each(|_| square01 += d01 * d01);
     }
     // The Mann–Whitney statistic with mid-ranks (the same number as the
     // placements' mean, in the form that gives the same bits as always).
     let auc = (rank_sum - f1 * (f1 + 1.0) / 2.0) / (f1 * f0);
-    let spread = |v: &[f64]| {
-        if v.len() < 2 {
-            return 0.0;
+    let spread = |square: f64, count: usize| {
+        if count < 2 {
+            0.0
+        } else {
+            square / (count - 1) as f64
         }
-        let mean = v.iter().sum::<f64>() / v.len() as f64;
-        v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (v.len() - 1) as f64
     };
-    let half = Z * (spread(&v10) / f1 + spread(&v01) / f0).sqrt();
+    let half = Z * (spread(square10, n1) / f1 + spread(square01, n0) / f0).sqrt();
     Some(Estimate {
         value: auc,
         low: (auc - half).max(0.0),
