@@ -19,9 +19,10 @@
 
 use serde::Serialize;
 
-use super::design::{Curvature, Scaler};
+use super::design::Curvature;
 use super::features::{P, Q};
 use super::linalg::{inverse_spd, multiply};
+use super::standardize::Scaler;
 
 /// The normal quantile of a two-sided 95% interval.
 pub const Z_95: f64 = 1.959_963_984_540_054;

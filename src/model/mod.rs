@@ -22,6 +22,7 @@ mod live;
 mod params;
 mod reroll;
 mod split;
+mod standardize;
 mod truth_live;
 
 pub use evaluation::{evaluate_model, rank_model, EvaluateOptions, Evaluation};

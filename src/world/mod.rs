@@ -8,6 +8,7 @@ pub mod aggregates;
 pub mod base_rate;
 pub mod contract;
 mod csv_fields;
+pub mod csv_halves;
 pub mod csv_read;
 pub mod csv_write;
 pub mod dataset;

@@ -7,9 +7,8 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 use conversion_playground::errors::thousands;
-use conversion_playground::world::csv_read::{
-    read_whole, CsvError, CsvLimits, CsvReader, Layout, RowSink,
-};
+use conversion_playground::world::csv_halves::read_whole;
+use conversion_playground::world::csv_read::{CsvError, CsvLimits, CsvReader, Layout, RowSink};
 use conversion_playground::world::dataset::Dataset;
 
 use crate::output::Failure;
