@@ -124,6 +124,32 @@ fn a_closed_pipe_ends_every_command_quietly_and_the_model_is_kept() {
     assert!(artifact.contains("\"coefficients\""));
 }
 
+#[test]
+fn fit_reads_a_large_file_in_two_halves_as_one_reader_would() {
+    // Over a megabyte: `fit` reads a regular file's two halves side by side;
+    // a pipe is read by one reader. The same fit either way.
+    let csv = users_csv(60_000);
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.len() > 1 << 20);
+    let from_file = run(&["fit", csv.to_str().unwrap()], b"");
+    let from_pipe = run(&["fit", "/dev/stdin"], &bytes);
+    assert!(from_file.status.success(), "{}", text(&from_file.stderr));
+    assert_eq!(text(&from_file.stdout), text(&from_pipe.stdout));
+    // A bad line in the second half is named by its own number.
+    let mut lines: Vec<String> = text(&bytes).lines().map(str::to_owned).collect();
+    let bad = lines.len() * 3 / 4;
+    lines[bad] = "1,1,1.00,1,1,tier_1,9".to_owned();
+    let broken = temp("broken-second-half.csv");
+    std::fs::write(&broken, lines.join("\n") + "\n").unwrap();
+    let out = run(&["fit", broken.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let want = format!(
+        "line {}, column 7 (converted): must be 0 or 1 (got \"9\")",
+        bad + 1
+    );
+    assert!(text(&out.stderr).contains(&want), "{}", text(&out.stderr));
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_is_an_error_with_a_message_and_the_model_is_kept() {

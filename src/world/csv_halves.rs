@@ -1,5 +1,7 @@
-//! A whole contract CSV in memory, read in two halves side by side where
-//! there are cores: the reader for files the fit holds whole anyway.
+//! A contract CSV read as two halves side by side where there are cores,
+//! for files the fit holds whole anyway: the halves' readers, the cut
+//! between them, and the verdict that joins them (or sends the file back to
+//! one reader).
 
 use super::csv_read::{CsvError, CsvLimits, CsvReader};
 use super::dataset::Dataset;
@@ -7,51 +9,78 @@ use crate::parallel::join;
 
 /// Files smaller than this are read by one reader: a second thread would
 /// cost more than it saves.
-const HALVES_BYTES: usize = 1 << 20;
+pub const HALVES_BYTES: u64 = 1 << 20;
+
+/// Where a file of `len` bytes is cut in two, between two lines: just after
+/// the first line end in `around`, the bytes that start at its middle
+/// (`len / 2`; as many as the caller read). `None` when the file is too
+/// small to be worth two readers, or `around` holds no line end (then one
+/// reader reads it all).
+pub fn cut(len: u64, around: &[u8]) -> Option<u64> {
+    if len < HALVES_BYTES || cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    memchr::memchr(b'\n', around).map(|at| len / 2 + at as u64 + 1)
+}
+
+/// The readers of a file's two halves, cut by [`cut`]: the first reads the
+/// header and the lines up to the cut, the second the lines after it (its
+/// line numbers count from the cut, so it never names one: a problem sends
+/// the file back to one reader).
+pub fn readers(limits: CsvLimits) -> (CsvReader, CsvReader) {
+    (CsvReader::new(limits), CsvReader::continuing(limits))
+}
+
+/// Joins the two halves' readers once each was fed its half: the file's
+/// number of data rows when both read it without a problem, with `rest`
+/// (the second half's users) moved after `data`'s. `None` when either found
+/// a problem, or the halves hold more rows than `limits` allows together:
+/// then `data` is emptied and the file must be read again from the start by
+/// one reader, whose messages name the right lines. (A line never spans the
+/// cut: the contract's fields hold no line end, and a quote is closed on
+/// its own line or named as unterminated there.)
+pub fn join_halves(
+    first: CsvReader,
+    mut second: CsvReader,
+    data: &mut Dataset,
+    rest: &mut Dataset,
+    limits: CsvLimits,
+) -> Option<u64> {
+    second.flush(rest);
+    let ((first_rows, header), (second_rows, _)) = (first.read_so_far(), second.read_so_far());
+    let rows = first_rows + second_rows;
+    let joined = first.clean()
+        && first.ends_a_line()
+        && second.clean()
+        && header
+        && first_rows > 0
+        && rows <= limits.max_rows;
+    if !joined {
+        data.clear();
+        return None;
+    }
+    data.append(rest);
+    Some(rows)
+}
 
 /// Reads a whole contract CSV held in memory into `data` (empty), with the
-/// same verdict and the same users as [`CsvReader`] fed the same bytes, on
-/// two threads where there are cores: the file is cut at the line end
-/// nearest its middle and the two halves are read side by side, the second
-/// as the continuation of the first, then joined. Any problem in either
-/// half, and the file is read again from the start by one reader, whose
-/// messages name the right lines. (Lines never span a line end: the
-/// contract's fields hold none, and a quote is closed on its own line or
-/// named as unterminated there.)
+/// same verdict and the same users as one [`CsvReader`] fed the same bytes:
+/// in two halves side by side where there are cores ([`cut`],
+/// [`join_halves`]), or, when a half finds a problem, again by one reader.
 pub fn read_whole(bytes: &[u8], limits: CsvLimits, data: &mut Dataset) -> Result<u64, CsvError> {
-    let cut = match bytes.len() {
-        len if len >= HALVES_BYTES && !cfg!(target_arch = "wasm32") => {
-            memchr::memchr(b'\n', &bytes[len / 2..]).map(|at| len / 2 + at + 1)
-        }
-        _ => None,
-    };
-    if let Some(cut) = cut {
-        let (first, second) = bytes.split_at(cut);
+    let len = bytes.len() as u64;
+    if let Some(at) = cut(len, &bytes[bytes.len() / 2..]) {
+        let (first, second) = bytes.split_at(at as usize);
+        let (mut a, mut b) = readers(limits);
         let mut rest = Dataset::default();
-        let (read_first, read_second) = join(
+        join(
             bytes.len(),
-            || {
-                let mut reader = CsvReader::new(limits);
-                reader.feed(first, data);
-                reader.clean().then_some(reader)
-            },
-            || {
-                rest.reserve_exact(memchr::memchr_iter(b'\n', second).count() + 1);
-                let mut reader = CsvReader::continuing(limits);
-                reader.feed(second, &mut rest);
-                reader.flush(&mut rest);
-                reader.clean().then_some(reader)
-            },
+            || a.feed(first, data),
+            || b.feed(second, &mut rest),
         );
-        if let (Some(a), Some(b)) = (read_first, read_second) {
-            let ((first_rows, header), (second_rows, _)) = (a.read_so_far(), b.read_so_far());
-            let rows = first_rows + second_rows;
-            if header && first_rows > 0 && rows <= limits.max_rows {
-                data.append(&mut rest);
-                return Ok(rows);
-            }
+        if let Some(rows) = join_halves(a, b, data, &mut rest, limits) {
+            return Ok(rows);
         }
-        data.clear();
     }
     let mut reader = CsvReader::new(limits);
     reader.feed(bytes, data);
@@ -70,7 +99,7 @@ mod tests {
         // cores, and joined.
         let mut text = format!("{CSV_HEADER}\n");
         let mut rows = 0u64;
-        while text.len() < 2 * HALVES_BYTES {
+        while (text.len() as u64) < 2 * HALVES_BYTES {
             let i = rows;
             text.push_str(&format!(
                 "{},{},{}.{:02},{},{},tier_{},{}\n",

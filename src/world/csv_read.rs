@@ -340,6 +340,11 @@ impl CsvReader {
         self.found.total == 0 && !self.stopped
     }
 
+    /// True when the bytes fed so far ended with a line end.
+    pub(super) fn ends_a_line(&self) -> bool {
+        self.partial.is_empty() && !self.after_cr
+    }
+
     fn too_long(&mut self) {
         let line = self.line + 1;
         self.found.add(

@@ -130,8 +130,7 @@ fn stages(csv: &Path, runs: usize) -> Result<ExitCode, Failure> {
             times[stage].push((now - lap).as_secs_f64());
             lap = now;
         };
-        let size = std::fs::metadata(csv).map_or(0, |m| m.len());
-        let mut data = Dataset::with_capacity((size / 21).min(MAX_ROWS_IN_MEMORY) as usize);
+        let mut data = Dataset::default();
         if let Err(err) = read_dataset(csv, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
             return Err(Failure::Message(format!("{}: {err}", csv.display())));
         }

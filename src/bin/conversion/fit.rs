@@ -87,10 +87,6 @@ pub struct FitArgs {
     cost_per_contact: Option<f64>,
 }
 
-/// Bytes of the shortest contract row: room is reserved for the most rows a
-/// file of its size can hold, so the columns never grow by copying.
-const SHORTEST_ROW: u64 = 21;
-
 /// Largest parameters file read (a parameters file is about 1 KB).
 const MAX_PARAMS_BYTES: u64 = 1 << 20;
 
@@ -156,8 +152,7 @@ pub fn same_bytes(path: &Path, expected: &[u8]) -> Result<bool, Failure> {
 }
 
 pub fn run(args: FitArgs) -> Result<ExitCode, Failure> {
-    let size = std::fs::metadata(&args.file).map_or(0, |m| m.len());
-    let mut data = Dataset::with_capacity((size / SHORTEST_ROW).min(MAX_ROWS_IN_MEMORY) as usize);
+    let mut data = Dataset::default();
     if let Err(err) = read_dataset(&args.file, CsvLimits::rows(MAX_ROWS_IN_MEMORY), &mut data)? {
         output::warn(&format!("{}: {err}", args.file.display()));
         return Ok(ExitCode::FAILURE);
