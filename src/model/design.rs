@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use super::features::{P, Q};
 use super::kernels::*;
-use super::standardize::{standardized, Scaler};
+use super::standardize::{standardized, Column, Scaler};
 use crate::math::{exp_non_positive, sigmoid_from_exp};
 use crate::parallel::join;
 use crate::world::dataset::Dataset;
@@ -24,7 +24,7 @@ pub(super) struct Design {
     /// digits (the fit itself accumulates in f64). Columns, not rows, so each
     /// stage of an iteration is a straight loop over contiguous numbers that
     /// the compiler turns into vector instructions.
-    pub(super) x: Vec<f32>,
+    pub(super) x: [Vec<f32>; P],
     /// Labels: 0 or 1, or a probability for a fit to fractional labels.
     pub(super) y: Vec<f64>,
     pub(super) mean: [f64; P],
@@ -86,14 +86,15 @@ impl Design {
         used: [bool; P],
         labels: Labels<'_>,
     ) -> Design {
-        let (x, scales) = standardized(data, rows, None);
+        let columns = standardized(data, rows, None);
+        let scales = columns.each_ref().map(|c| c.1);
         let scaler = Scaler {
             mean: scales.map(|c| c.mean),
             std_dev: scales.map(|c| c.std_dev),
             active: std::array::from_fn(|j| used[j] && scales[j].varies),
             varies: scales.map(|c| c.varies),
         };
-        Design::from_columns(data, rows, x, &scaler, labels)
+        Design::from_columns(data, rows, columns, &scaler, labels)
     }
 
     /// Rows `rows` of `data` standardized with another design's `scaler`
@@ -106,19 +107,19 @@ impl Design {
         scaler: &Scaler,
         labels: Labels<'_>,
     ) -> Design {
-        let (x, _) = standardized(data, rows, Some(scaler));
-        Design::from_columns(data, rows, x, scaler, labels)
+        let columns = standardized(data, rows, Some(scaler));
+        Design::from_columns(data, rows, columns, scaler, labels)
     }
 
     fn from_columns(
         data: &Dataset,
         rows: &[usize],
-        x: Vec<f32>,
+        columns: [Column; P],
         scaler: &Scaler,
         labels: Labels<'_>,
     ) -> Design {
         Design {
-            x,
+            x: columns.map(|c| c.0),
             y: labels.gather(data, rows),
             mean: scaler.mean,
             std_dev: scaler.std_dev,
@@ -152,8 +153,7 @@ impl Design {
 
     /// Feature `j` of every training row, standardized.
     fn column(&self, j: usize) -> &[f32] {
-        let n = self.rows();
-        &self.x[j * n..(j + 1) * n]
+        &self.x[j]
     }
 
     /// Gram matrix of [standardized features, 1] over n.

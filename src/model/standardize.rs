@@ -35,66 +35,52 @@ pub(super) struct ColumnScale {
     pub(super) varies: bool,
 }
 
+/// One standardized column of a design and its scale.
+pub(super) type Column = (Vec<f32>, ColumnScale);
+
 /// The features of users `rows`, standardized column by column (as
-/// [`Design::x`] holds them): with `given`'s scale, or each column's own
-/// mean and standard deviation, which come back beside them. The columns
-/// are independent, so natively two threads share them; the bits are the
-/// same either way.
-pub(super) fn standardized(
-    data: &Dataset,
-    rows: &[usize],
-    given: Option<&Scaler>,
-) -> (Vec<f32>, [ColumnScale; P]) {
+/// [`super::design::Design`] holds them): with `given`'s scale, or each
+/// column's own mean and standard deviation, which come back beside them.
+/// The columns are independent, so natively two threads share them; the
+/// bits are the same either way.
+pub(super) fn standardized(data: &Dataset, rows: &[usize], given: Option<&Scaler>) -> [Column; P] {
     let n = rows.len();
-    let mut x = vec![0.0f32; n * P];
-    let mut scales = [ColumnScale {
-        mean: 0.0,
-        std_dev: 1.0,
-        varies: false,
-    }; P];
-    let outs: Vec<&mut [f32]> = match n {
-        0 => (0..P).map(|_| &mut [][..]).collect(),
-        _ => x.chunks_mut(n).collect(),
-    };
-    let mut columns: Vec<(usize, &mut [f32], &mut ColumnScale)> = outs
-        .into_iter()
-        .zip(scales.iter_mut())
-        .enumerate()
-        .map(|(j, (out, scale))| (j, out, scale))
-        .collect();
-    let (first, second) = columns.split_at_mut(P.div_ceil(2));
-    let work = |part: &mut [(usize, &mut [f32], &mut ColumnScale)]| {
-        let mut column = Vec::with_capacity(n);
-        for (j, out, scale) in part.iter_mut() {
-            gather(data, *j, rows, &mut column);
-            **scale = match given {
-                Some(s) => ColumnScale {
-                    mean: s.mean[*j],
-                    std_dev: s.std_dev[*j],
-                    varies: s.varies[*j],
-                },
-                None => {
-                    let count = n.max(1) as f64;
-                    let m = sum_lanes(&column) / count;
-                    let sd = (sum_squared_deviations(&column, m) / count).sqrt();
-                    let varies = sd > 1e-12 * m.abs().max(1.0);
-                    ColumnScale {
-                        mean: m,
-                        std_dev: if varies { sd } else { 1.0 },
-                        varies,
+    let work = |columns: std::ops::Range<usize>| -> Vec<Column> {
+        let mut raw = Vec::with_capacity(n);
+        columns
+            .map(|j| {
+                gather(data, j, rows, &mut raw);
+                let scale = match given {
+                    Some(s) => ColumnScale {
+                        mean: s.mean[j],
+                        std_dev: s.std_dev[j],
+                        varies: s.varies[j],
+                    },
+                    None => {
+                        let count = n.max(1) as f64;
+                        let m = sum_lanes(&raw) / count;
+                        let sd = (sum_squared_deviations(&raw, m) / count).sqrt();
+                        let varies = sd > 1e-12 * m.abs().max(1.0);
+                        ColumnScale {
+                            mean: m,
+                            std_dev: if varies { sd } else { 1.0 },
+                            varies,
+                        }
                     }
-                }
-            };
-            if scale.varies {
+                };
                 let (m, sd) = (scale.mean, scale.std_dev);
-                for (o, &v) in out.iter_mut().zip(&column) {
-                    *o = ((v - m) / sd) as f32;
-                }
-            }
-        }
+                let column = match scale.varies {
+                    true => raw.iter().map(|&v| ((v - m) / sd) as f32).collect(),
+                    false => vec![0.0; n],
+                };
+                (column, scale)
+            })
+            .collect()
     };
-    join(n, || work(first), || work(second));
-    (x, scales)
+    let half = P.div_ceil(2);
+    let (first, second) = join(n, || work(0..half), || work(half..P));
+    let mut columns = first.into_iter().chain(second);
+    std::array::from_fn(|_| columns.next().expect("P columns"))
 }
 
 /// The mean and standard deviation each column is standardized with, and
