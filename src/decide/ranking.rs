@@ -11,6 +11,8 @@
 //! (the best any model of the signals can do) and each user's own p, noise
 //! included (unreachable), judged by p, which is what it knows.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::bands::{Band, Segment, Thresholds};
@@ -37,42 +39,59 @@ pub enum JudgedBy {
 struct Ordered {
     /// The probability each user is ranked by, ascending; ties in user order
     /// (so the top of a tie is the last user, as in the gains of
-    /// [`super::metrics`]).
-    keys: Vec<f64>,
+    /// [`super::metrics`]). Shared with the order it came from.
+    keys: Arc<[f64]>,
     /// `conversions[k]`: converters among the k highest-ranked users.
     conversions: Vec<usize>,
     /// `key_sum[k]`: their probabilities summed.
     key_sum: Vec<f64>,
-    /// `judged[k]`: what they are expected to convert, by the judge.
-    judged: Vec<f64>,
+    /// `judged[k]`: what they are expected to convert, by the judge; `None`
+    /// when the labels judge (then it is `conversions[k]`).
+    judged: Option<Vec<f64>>,
 }
 
 impl Ordered {
     /// Users `sorted` by their keys (from [`Orders`]); `judge(i)` is what
-    /// user i is expected to convert.
-    fn in_order(sorted: &Sorted, labels: &[bool], judge: impl Fn(usize) -> f64) -> Ordered {
+    /// user i is expected to convert (`None`: their label).
+    fn in_order(sorted: &Sorted, labels: &[bool], judge: Option<impl Fn(usize) -> f64>) -> Ordered {
         let n = sorted.users.len();
         let mut conversions = Vec::with_capacity(n + 1);
         let mut key_sum = Vec::with_capacity(n + 1);
-        let mut judged = Vec::with_capacity(n + 1);
-        let (mut c, mut s, mut j) = (0usize, 0.0, 0.0);
+        let (mut c, mut s) = (0usize, 0.0);
         conversions.push(c);
         key_sum.push(s);
-        judged.push(j);
-        for (&i, &key) in sorted.users.iter().zip(&sorted.keys).rev() {
-            let i = i as usize;
-            c += usize::from(labels[i]);
+        for (&i, &key) in sorted.users.iter().zip(sorted.keys.iter()).rev() {
+            c += usize::from(labels[i as usize]);
             s += key;
-            j += judge(i);
             conversions.push(c);
             key_sum.push(s);
-            judged.push(j);
         }
+        let judged = judge.map(|judge| {
+            let mut judged = Vec::with_capacity(n + 1);
+            let mut j = 0.0;
+            judged.push(j);
+            for &i in sorted.users.iter().rev() {
+                j += judge(i as usize);
+                judged.push(j);
+            }
+            judged
+        });
         Ordered {
-            keys: sorted.keys.clone(),
+            keys: Arc::clone(&sorted.keys),
             conversions,
             key_sum,
             judged,
+        }
+    }
+
+    /// What the `k` highest-ranked users are expected to convert, by the
+    /// judge.
+    fn judged(&self, k: usize) -> f64 {
+        match &self.judged {
+            Some(judged) => judged[k],
+            // Counts of 0s and 1s summed in floating point are exact: the
+            // same number as the running sum of the labels.
+            None => self.conversions[k] as f64,
         }
     }
 
@@ -87,7 +106,7 @@ impl Ordered {
 
     /// What contacting the `k` highest-ranked users is worth.
     fn profit(&self, k: usize, e: &Economics) -> f64 {
-        self.judged[k] * e.value_per_conversion - k as f64 * e.cost_per_contact
+        self.judged(k) * e.value_per_conversion - k as f64 * e.cost_per_contact
     }
 
     /// Contacting everyone ranked at or above `threshold`, for thresholds
@@ -243,13 +262,13 @@ impl Ranking {
     pub fn in_orders(y: &[bool], truth: Option<Truth<'_>>, orders: &Orders) -> Ranking {
         match truth.zip(orders.truth.as_ref()) {
             Some((t, (best, oracle))) => Ranking {
-                model: Ordered::in_order(&orders.model, y, |i| t.best[i]),
+                model: Ordered::in_order(&orders.model, y, Some(|i| t.best[i])),
                 judged_by: JudgedBy::Truth,
-                best_possible: Some(Ordered::in_order(best, y, |i| t.best[i])),
-                oracle: Some(Ordered::in_order(oracle, y, |i| t.oracle[i])),
+                best_possible: Some(Ordered::in_order(best, y, Some(|i| t.best[i]))),
+                oracle: Some(Ordered::in_order(oracle, y, Some(|i| t.oracle[i]))),
             },
             None => Ranking {
-                model: Ordered::in_order(&orders.model, y, |i| f64::from(u8::from(y[i]))),
+                model: Ordered::in_order(&orders.model, y, None::<fn(usize) -> f64>),
                 judged_by: JudgedBy::Labels,
                 best_possible: None,
                 oracle: None,
@@ -316,7 +335,7 @@ impl Ranking {
                 lift: rate.filter(|_| overall > 0.0).map(|r| r / overall),
                 share_of_conversions: ratio(conversions, total),
                 expected_profit: economics.map(|e| {
-                    (m.judged[to] - m.judged[from]) * e.value_per_conversion
+                    (m.judged(to) - m.judged(from)) * e.value_per_conversion
                         - users as f64 * e.cost_per_contact
                 }),
             }

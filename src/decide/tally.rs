@@ -3,6 +3,8 @@
 //! ranked by score — what [`super::metrics`] and [`super::curves`] both
 //! stand on.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::parallel::{join, PARALLEL_USERS};
@@ -120,7 +122,7 @@ impl Confusion {
 /// The users' scores and labels in ascending order of score, ties in user
 /// order: what the AUC, the curves and the gains walk through, in order.
 pub(super) struct Ranked {
-    pub(super) scores: Vec<f64>,
+    pub(super) scores: Arc<[f64]>,
     pub(super) labels: Vec<bool>,
 }
 
@@ -152,7 +154,8 @@ const BUCKETS: usize = 1 << DIGIT_BITS;
 #[derive(Clone, Debug)]
 pub struct Sorted {
     pub(super) users: Vec<u32>,
-    pub(super) keys: Vec<f64>,
+    /// Shared, not copied, by every reader of the order.
+    pub(super) keys: Arc<[f64]>,
 }
 
 /// The users in ascending order of `keys` (as `f64::total_cmp` orders
@@ -305,7 +308,7 @@ impl Ranked {
     /// The users' labels `y` in the scores' order ([`ascending`]).
     pub(super) fn in_order(y: &[bool], sorted: &Sorted) -> Ranked {
         Ranked {
-            scores: sorted.keys.clone(),
+            scores: Arc::clone(&sorted.keys),
             labels: sorted.users.iter().map(|&i| y[i as usize]).collect(),
         }
     }
