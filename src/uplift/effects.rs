@@ -160,6 +160,9 @@ pub struct Effects {
     pub uplift_with_noise: Vec<f64>,
     /// Each user's [`Group`], as the draw u decides both outcomes.
     pub group: Vec<u8>,
+    /// Each user's bin in `oracle_bins` and in `best_bins`.
+    pub oracle_bin: Vec<u16>,
+    pub best_bin: Vec<u16>,
     pub tau: TauSummary,
     /// Histograms of `uplift_with_noise` (the oracle's key) and `uplift`
     /// (the best possible ranking's), counted on the way.
@@ -175,6 +178,8 @@ impl Default for Effects {
             uplift: Vec::new(),
             uplift_with_noise: Vec::new(),
             group: Vec::new(),
+            oracle_bin: Vec::new(),
+            best_bin: Vec::new(),
             tau: TauSummary::default(),
             oracle_bins: KeyBins::new(-1.0, 1.0),
             best_bins: KeyBins::new(-1.0, 1.0),
@@ -202,6 +207,8 @@ impl Effects {
             v.resize(n, 0.0);
         }
         self.group.resize(n, 0);
+        self.oracle_bin.resize(n, 0);
+        self.best_bin.resize(n, 0);
         let (low, high) = key_range(&self.tau);
         self.oracle_bins = KeyBins::new(low, high);
         self.best_bins = KeyBins::new(low, high);
@@ -239,16 +246,31 @@ impl Effects {
                     *q = average.at(s + t);
                 }
             }
-            for i in start..end {
-                let (q1, p1) = (self.q1[i], self.p1[i]);
-                let uplift = q1 - baseline.q0[i];
-                let with_noise = p1 - p0[i];
-                self.uplift[i] = uplift;
-                self.uplift_with_noise[i] = with_noise;
-                self.best_bins.count(uplift);
-                self.oracle_bins.count(with_noise);
-                self.group[i] = Group::of(data.converted[i], draws[i] < p1) as u8;
+            let (p0, q0) = (&p0[start..end], &baseline.q0[start..end]);
+            let (p1, q1) = (&self.p1[start..end], &self.q1[start..end]);
+            let uplift = &mut self.uplift[start..end];
+            for ((d, &q1), &q0) in uplift.iter_mut().zip(q1).zip(q0) {
+                *d = q1 - q0;
             }
+            let with_noise = &mut self.uplift_with_noise[start..end];
+            for ((d, &p1), &p0) in with_noise.iter_mut().zip(p1).zip(p0) {
+                *d = p1 - p0;
+            }
+            let (converted, draws) = (&data.converted[start..end], &draws[start..end]);
+            for (((g, &y0), &u), &p1) in self.group[start..end]
+                .iter_mut()
+                .zip(converted)
+                .zip(draws)
+                .zip(p1)
+            {
+                *g = Group::code(y0, u < p1);
+            }
+            let oracle_bin = &mut self.oracle_bin[start..end];
+            self.oracle_bins.bins_of(with_noise, oracle_bin);
+            self.oracle_bins.count_bins(oracle_bin);
+            let best_bin = &mut self.best_bin[start..end];
+            self.best_bins.bins_of(uplift, best_bin);
+            self.best_bins.count_bins(best_bin);
         }
     }
 

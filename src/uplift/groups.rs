@@ -42,6 +42,13 @@ impl Group {
         }
     }
 
+    /// [`Group::of`] as its number, without branches (a loop over many
+    /// users becomes vector instructions).
+    #[inline(always)]
+    pub fn code(without: bool, with: bool) -> u8 {
+        3 - 2 * u8::from(with) - u8::from(without)
+    }
+
     /// The name people read.
     pub fn name(self) -> &'static str {
         match self {
@@ -137,6 +144,9 @@ mod tests {
             (2.0, 1.0, 1.0, 1.0)
         );
         assert_eq!(g.total(), 5.0);
+        for (a, b) in [(true, true), (false, true), (true, false), (false, false)] {
+            assert_eq!(Group::code(a, b), Group::of(a, b) as u8);
+        }
         assert_eq!(g.net_conversions(), 0.0);
         assert_eq!(g.wasted(), 4.0);
     }

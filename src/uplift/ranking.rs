@@ -57,12 +57,30 @@ impl KeyBins {
         }
     }
 
-    /// The bin of a key: monotone, a higher key never lands in a later bin.
+    /// The bin of a key: monotone, a higher key never lands in a later bin
+    /// (NaN in the last).
     #[inline(always)]
     pub fn bin(&self, key: f64) -> usize {
-        let at = (self.high - key_of(key)) * self.scale;
-        // `as` saturates: below 0 is 0, NaN is 0, above the range is clamped.
-        (if at > 0.0 { at as usize } else { 0 }).min(BINS - 1)
+        // Comparisons rather than min/max, so NaN goes last, and no branch:
+        // a loop over many keys becomes vector instructions.
+        const LAST: f64 = (BINS - 1) as f64;
+        let at = (self.high - key) * self.scale;
+        let at = if at < LAST { at } else { LAST };
+        (if at > 0.0 { at } else { 0.0 }) as u32 as usize
+    }
+
+    /// The bin of each key.
+    pub fn bins_of(&self, keys: &[f64], bins: &mut [u16]) {
+        for (b, &k) in bins.iter_mut().zip(keys) {
+            *b = self.bin(k) as u16;
+        }
+    }
+
+    /// Counts keys by their bins.
+    pub fn count_bins(&mut self, bins: &[u16]) {
+        for &b in bins {
+            self.counts[usize::from(b)] += 1;
+        }
     }
 
     /// Counts one key.

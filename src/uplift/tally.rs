@@ -3,7 +3,7 @@
 //! experiment's arms: everything the lab's view reads after a change.
 
 use super::effects::Effects;
-use super::groups::GroupCounts;
+use super::groups::{Group, GroupCounts};
 use super::policy::{StepTally, Tallies};
 use super::ranking::{BinSteps, Straddler, STEPS, STRADDLES};
 use super::view::{BandGroups, ScoreChart};
@@ -14,6 +14,9 @@ use crate::math::sigmoid;
 const SCORE_REACH: f64 = 12.0;
 /// Most bins of the chart.
 const MOST_BINS: usize = 60;
+/// Users per block of the pass: what a block's loops read stays in the
+/// nearest cache.
+const TALLY_BLOCK: usize = 512;
 /// Points of the drawn S-curves per bin.
 const CURVE_POINTS_PER_BIN: usize = 4;
 
@@ -146,40 +149,88 @@ pub fn tally(input: &TallyInput<'_>) -> TallyResult {
             e.group[i],
         )
     };
-    for i in 0..e.group.len() {
-        let (uplift, with_noise, q1, p1, group) = values(i);
-        let bin = e.oracle_bins.bin(with_noise);
-        match input.oracle.step(bin) {
-            STRADDLES => oracle_straddlers.push((bin as u32, with_noise, i as u32)),
-            step => oracle[usize::from(step)].add(uplift, with_noise, q1, p1, group),
+    let n = e.group.len();
+    // Block by block, one simple loop per sum: each loop's users are
+    // independent, so many are in flight at once (one loop doing all of it
+    // is too long for the processor to overlap users). Every sum still
+    // adds its users in the same order, so the bits are the same.
+    let mut oracle_steps = [0u8; TALLY_BLOCK];
+    let mut best_steps = [0u8; TALLY_BLOCK];
+    for start in (0..n).step_by(TALLY_BLOCK) {
+        let end = (start + TALLY_BLOCK).min(n);
+        let m = end - start;
+        let uplift = &e.uplift[start..end];
+        let with_noise = &e.uplift_with_noise[start..end];
+        let q1 = &e.q1[start..end];
+        let p1 = &e.p1[start..end];
+        let group = &e.group[start..end];
+        let (oracle_steps, best_steps) = (&mut oracle_steps[..m], &mut best_steps[..m]);
+        for (s, &b) in oracle_steps.iter_mut().zip(&e.oracle_bin[start..end]) {
+            *s = input.oracle.step(usize::from(b));
         }
-        let bin = e.best_bins.bin(uplift);
-        match input.best.step(bin) {
-            STRADDLES => best_straddlers.push((bin as u32, uplift, i as u32)),
-            step => best[usize::from(step)].add(uplift, with_noise, q1, p1, group),
+        for (s, &b) in best_steps.iter_mut().zip(&e.best_bin[start..end]) {
+            *s = input.best.step(usize::from(b));
+        }
+        for j in 0..m {
+            match oracle_steps[j] {
+                STRADDLES => oracle_straddlers.push((
+                    u32::from(e.oracle_bin[start + j]),
+                    with_noise[j],
+                    (start + j) as u32,
+                )),
+                step => {
+                    oracle[usize::from(step)].add(uplift[j], with_noise[j], q1[j], p1[j], group[j])
+                }
+            }
+        }
+        for j in 0..m {
+            match best_steps[j] {
+                STRADDLES => best_straddlers.push((
+                    u32::from(e.best_bin[start + j]),
+                    uplift[j],
+                    (start + j) as u32,
+                )),
+                step => {
+                    best[usize::from(step)].add(uplift[j], with_noise[j], q1[j], p1[j], group[j])
+                }
+            }
         }
         if let (Some(t), Some((steps, segment, probability))) = (model.as_mut(), input.model) {
-            t[usize::from(steps[i])].add(uplift, with_noise, q1, p1, group);
-            let band = &mut bands[usize::from(segment[i]).min(2)];
-            band.users += 1;
-            band.groups[usize::from(group & 3)] += 1;
-            band.predicted += probability[i];
-            band.q0 += input.q0[i];
-            band.uplift += uplift;
+            let (steps, segment) = (&steps[start..end], &segment[start..end]);
+            for j in 0..m {
+                t[usize::from(steps[j])].add(uplift[j], with_noise[j], q1[j], p1[j], group[j]);
+            }
+            let (probability, q0) = (&probability[start..end], &input.q0[start..end]);
+            for j in 0..m {
+                let band = &mut bands[usize::from(segment[j]).min(2)];
+                band.users += 1;
+                band.groups[usize::from(group[j] & 3)] += 1;
+                band.predicted += probability[j];
+                band.q0 += q0[j];
+                band.uplift += uplift[j];
+            }
         }
         if let (Some(t), Some(steps)) = (learned.as_mut(), input.learned) {
-            t[usize::from(steps[i])].add(uplift, with_noise, q1, p1, group);
+            let steps = &steps[start..end];
+            for j in 0..m {
+                t[usize::from(steps[j])].add(uplift[j], with_noise[j], q1[j], p1[j], group[j]);
+            }
         }
-        chart[usize::from(input.bins.bin[i])][usize::from(group & 3)] += 1;
-        let treated = input.treated[i];
-        let y = if treated {
-            e.converts_with_offer(i)
-        } else {
-            input.converted[i]
-        };
-        let arm = &mut arms[usize::from(!treated)];
-        arm[0] += 1;
-        arm[1] += u64::from(y);
+        let bins = &input.bins.bin[start..end];
+        for j in 0..m {
+            chart[usize::from(bins[j])][usize::from(group[j] & 3)] += 1;
+        }
+        let (treated, converted) = (&input.treated[start..end], &input.converted[start..end]);
+        for j in 0..m {
+            let y = if treated[j] {
+                group[j] <= Group::Persuadable as u8
+            } else {
+                converted[j]
+            };
+            let arm = &mut arms[usize::from(!treated[j])];
+            arm[0] += 1;
+            arm[1] += u64::from(y);
+        }
     }
     input.oracle.settle(&mut oracle_straddlers, |i, step| {
         let (uplift, with_noise, q1, p1, group) = values(i);
