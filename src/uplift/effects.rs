@@ -147,27 +147,38 @@ fn key_range(tau: &TauSummary) -> (f64, f64) {
     ((low - room).max(-1.0), (high + room).min(1.0))
 }
 
-/// Every user's outcomes with the offer, and what it changes.
+/// Every user's outcomes with the offer, and what it changes. The effects
+/// themselves, q1 − q0 and p1 − p0, are computed again block by block
+/// when read ([`Block`]): the same bits, and half the memory to write and
+/// read back at a million users.
 #[derive(Clone, Debug)]
 pub struct Effects {
     /// sigmoid(score + τ(x)): the probability with the offer, own noise included.
     pub p1: Vec<f64>,
     /// q(s(x) + τ(x)): the same with the noise averaged out.
     pub q1: Vec<f64>,
-    /// q1 − q0: the offer's true effect on the user, the noise averaged out.
-    pub uplift: Vec<f64>,
-    /// p1 − p0: the same with the user's own noise.
-    pub uplift_with_noise: Vec<f64>,
     /// Each user's [`Group`], as the draw u decides both outcomes.
     pub group: Vec<u8>,
     /// Each user's bin in `oracle_bins` and in `best_bins`.
     pub oracle_bin: Vec<u16>,
     pub best_bin: Vec<u16>,
     pub tau: TauSummary,
-    /// Histograms of `uplift_with_noise` (the oracle's key) and `uplift`
-    /// (the best possible ranking's), counted on the way.
+    /// Histograms of p1 − p0 (the oracle's key) and q1 − q0 (the best
+    /// possible ranking's), counted on the way.
     pub oracle_bins: KeyBins,
     pub best_bins: KeyBins,
+}
+
+/// A block of consecutive users from `start`: what each tally adds per user.
+pub struct Block<'a> {
+    pub start: usize,
+    /// q1 − q0: the offer's true effect on the user, the noise averaged out.
+    pub uplift: &'a [f64],
+    /// p1 − p0: the same with the user's own noise.
+    pub with_noise: &'a [f64],
+    pub q1: &'a [f64],
+    pub p1: &'a [f64],
+    pub group: &'a [u8],
 }
 
 impl Default for Effects {
@@ -175,8 +186,6 @@ impl Default for Effects {
         Effects {
             p1: Vec::new(),
             q1: Vec::new(),
-            uplift: Vec::new(),
-            uplift_with_noise: Vec::new(),
             group: Vec::new(),
             oracle_bin: Vec::new(),
             best_bin: Vec::new(),
@@ -187,10 +196,32 @@ impl Default for Effects {
     }
 }
 
+/// q1 − q0 and p1 − p0 of a block.
+fn differences(
+    (q1, q0): (&[f64], &[f64]),
+    (p1, p0): (&[f64], &[f64]),
+    uplift: &mut [f64],
+    with_noise: &mut [f64],
+) {
+    for ((d, &a), &b) in uplift.iter_mut().zip(q1).zip(q0) {
+        *d = a - b;
+    }
+    for ((d, &a), &b) in with_noise.iter_mut().zip(p1).zip(p0) {
+        *d = a - b;
+    }
+}
+
 impl Effects {
     /// Computes every user's effects of `effect` on `data` (generated, with
-    /// its `baseline`), reusing the memory held.
-    pub fn compute(&mut self, baseline: &mut Baseline, data: &Dataset, effect: &OfferEffect) {
+    /// its `baseline`), reusing the memory held, and shows `visit` each
+    /// block as it is done.
+    pub fn compute(
+        &mut self,
+        baseline: &mut Baseline,
+        data: &Dataset,
+        effect: &OfferEffect,
+        mut visit: impl FnMut(&Block<'_>),
+    ) {
         self.tau = baseline.tau(effect);
         let tabulated = baseline.cover(&self.tau);
         let latent = data
@@ -198,14 +229,8 @@ impl Effects {
             .as_ref()
             .expect("the lab works on generated worlds only");
         let n = data.len();
-        for v in [
-            &mut self.p1,
-            &mut self.q1,
-            &mut self.uplift,
-            &mut self.uplift_with_noise,
-        ] {
-            v.resize(n, 0.0);
-        }
+        self.p1.resize(n, 0.0);
+        self.q1.resize(n, 0.0);
         self.group.resize(n, 0);
         self.oracle_bin.resize(n, 0);
         self.best_bin.resize(n, 0);
@@ -220,6 +245,7 @@ impl Effects {
         let average = &baseline.average;
         let mut shifted = [0.0f64; BLOCK];
         let mut tau = [0.0f64; BLOCK];
+        let (mut uplift, mut with_noise) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
         for start in (0..n).step_by(BLOCK) {
             let end = (start + BLOCK).min(n);
             let m = end - start;
@@ -248,21 +274,11 @@ impl Effects {
             }
             let (p0, q0) = (&p0[start..end], &baseline.q0[start..end]);
             let (p1, q1) = (&self.p1[start..end], &self.q1[start..end]);
-            let uplift = &mut self.uplift[start..end];
-            for ((d, &q1), &q0) in uplift.iter_mut().zip(q1).zip(q0) {
-                *d = q1 - q0;
-            }
-            let with_noise = &mut self.uplift_with_noise[start..end];
-            for ((d, &p1), &p0) in with_noise.iter_mut().zip(p1).zip(p0) {
-                *d = p1 - p0;
-            }
+            let (uplift, with_noise) = (&mut uplift[..m], &mut with_noise[..m]);
+            differences((q1, q0), (p1, p0), uplift, with_noise);
             let (converted, draws) = (&data.converted[start..end], &draws[start..end]);
-            for (((g, &y0), &u), &p1) in self.group[start..end]
-                .iter_mut()
-                .zip(converted)
-                .zip(draws)
-                .zip(p1)
-            {
+            let group = &mut self.group[start..end];
+            for (((g, &y0), &u), &p1) in group.iter_mut().zip(converted).zip(draws).zip(p1) {
                 *g = Group::code(y0, u < p1);
             }
             let oracle_bin = &mut self.oracle_bin[start..end];
@@ -271,6 +287,40 @@ impl Effects {
             let best_bin = &mut self.best_bin[start..end];
             self.best_bins.bins_of(uplift, best_bin);
             self.best_bins.count_bins(best_bin);
+            visit(&Block {
+                start,
+                uplift,
+                with_noise,
+                q1,
+                p1,
+                group,
+            });
+        }
+    }
+
+    /// Shows `visit` every block of users again, for users whose
+    /// probabilities without the offer are `p0` and `q0`.
+    pub fn replay(&self, p0: &[f64], q0: &[f64], mut visit: impl FnMut(&Block<'_>)) {
+        let (mut uplift, mut with_noise) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
+        for start in (0..self.group.len()).step_by(BLOCK) {
+            let end = (start + BLOCK).min(self.group.len());
+            let m = end - start;
+            let (p1, q1) = (&self.p1[start..end], &self.q1[start..end]);
+            let (uplift, with_noise) = (&mut uplift[..m], &mut with_noise[..m]);
+            differences(
+                (q1, &q0[start..end]),
+                (p1, &p0[start..end]),
+                uplift,
+                with_noise,
+            );
+            visit(&Block {
+                start,
+                uplift,
+                with_noise,
+                q1,
+                p1,
+                group: &self.group[start..end],
+            });
         }
     }
 
@@ -311,7 +361,7 @@ mod tests {
         };
         let effect = OfferEffect::new(&offer);
         let mut effects = Effects::default();
-        effects.compute(&mut baseline, &data, &effect);
+        effects.compute(&mut baseline, &data, &effect, |_| {});
         let average = NoiseAverage::new(params.noise_sigma, -30.0, 30.0);
         for i in 0..data.len() {
             let t = effect.at(&data.features(i));

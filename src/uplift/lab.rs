@@ -9,10 +9,10 @@ use super::effects::{Baseline, Effects};
 use super::groups::GroupCounts;
 use super::learned::{learn, LearnedUplift, ObservedQini};
 use super::policy::{random_view, ranked_view, total, Policy, StepTally, Tallies};
-use super::ranking::{budget_users, steps_by_key, BinSteps, STEPS};
+use super::ranking::{budget_users, steps_by_key, STEPS};
 use super::reruns::rerun;
 use super::settings::LabSettings;
-use super::tally::{tally, ScoreBins, TallyInput, TallyResult};
+use super::tally::{truth_tallies, BandBase, RiderSums, Riders, ScoreBins};
 use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Reruns};
 use super::UpliftError;
 use crate::decide::bands::Thresholds;
@@ -50,9 +50,9 @@ struct ExperimentStamp {
 #[derive(Clone, Debug)]
 struct ModelRanking {
     key: (u64, [u64; 8], [u64; 2]),
-    probability: Vec<f64>,
     segment: Vec<u8>,
     steps: Vec<u8>,
+    bands: BandBase,
 }
 
 /// The learned uplift model and its ranking.
@@ -73,14 +73,13 @@ pub struct Lab {
     model: Option<ModelRanking>,
     effect: Option<OfferEffect>,
     effects: Effects,
-    /// The budget steps of the oracle's and the best possible ranking.
-    oracle_steps: Option<BinSteps>,
-    best_steps: Option<BinSteps>,
+    /// The oracle's and the best possible ranking's tallies.
+    truth: Option<[Box<Tallies>; 2]>,
     assignment: Option<((u64, u64, usize), Vec<bool>)>,
     learned: Option<Learned>,
-    /// Bumped whenever what the tallies read changes.
+    /// Bumped whenever what the riders' sums read changes.
     version: u64,
-    tallied: Option<(u64, TallyResult)>,
+    riders: Option<(u64, RiderSums)>,
 }
 
 /// The users of a world that the lab can work on: generated ones only.
@@ -120,8 +119,9 @@ impl Lab {
         settings: &LabSettings,
         weights: Option<&ModelWeights>,
     ) -> Result<(), UpliftError> {
-        self.refresh_experiment(world, settings)?;
+        self.refresh_world(world)?;
         self.refresh_model(world, weights, settings.thresholds);
+        self.refresh_offer(world, settings);
         Ok(())
     }
 
@@ -131,6 +131,13 @@ impl Lab {
         world: &World,
         settings: &LabSettings,
     ) -> Result<(), UpliftError> {
+        self.refresh_world(world)?;
+        self.refresh_offer(world, settings);
+        Ok(())
+    }
+
+    /// Follows the world's users.
+    fn refresh_world(&mut self, world: &World) -> Result<(), UpliftError> {
         let params = generated(world)?;
         let data = world.data();
         let stamp = WorldStamp {
@@ -142,18 +149,18 @@ impl Lab {
             self.baseline = Some(Baseline::new(&stamp.params, data, &latent.noise_z));
             self.bins = Some(ScoreBins::new(latent.probability.scores()));
             self.world = Some(stamp);
+            self.model = None;
             self.effect = None;
             self.version += 1;
         }
-        let effect = OfferEffect::new(settings.offer.get());
-        if self.effect != Some(effect) {
-            let baseline = self.baseline.as_mut().expect("set above");
-            self.effects.compute(baseline, data, &effect);
-            self.oracle_steps = Some(self.effects.oracle_bins.steps(data.len()));
-            self.best_steps = Some(self.effects.best_bins.steps(data.len()));
-            self.effect = Some(effect);
-            self.version += 1;
-        }
+        Ok(())
+    }
+
+    /// Follows the assignment and the offer's effect: a new effect is one
+    /// pass over the users (their effects, with the riders' sums along)
+    /// and one more for the true rankings.
+    fn refresh_offer(&mut self, world: &World, settings: &LabSettings) {
+        let data = world.data();
         let offer = settings.offer.get();
         let key = (
             offer.assignment_seed.0,
@@ -164,7 +171,41 @@ impl Lab {
             self.assignment = Some((key, assign(offer, data.len())));
             self.version += 1;
         }
-        Ok(())
+        let effect = OfferEffect::new(offer);
+        if self.effect == Some(effect) {
+            return;
+        }
+        self.effect = Some(effect);
+        self.version += 1;
+        let stamp = self.stamp(offer);
+        let riders = Riders {
+            model: self
+                .model
+                .as_ref()
+                .map(|m| (m.steps.as_slice(), m.segment.as_slice())),
+            learned: self
+                .learned
+                .as_ref()
+                .filter(|l| l.stamp == stamp)
+                .map(|l| l.steps.as_slice()),
+            bins: self.bins.as_ref().expect("refreshed"),
+            treated: &self.assignment.as_ref().expect("set above").1,
+            converted: &data.converted,
+        };
+        let mut sums = RiderSums::new(&riders);
+        let baseline = self.baseline.as_mut().expect("refreshed");
+        self.effects
+            .compute(baseline, data, &effect, |b| sums.add(&riders, b));
+        self.riders = Some((self.version, sums));
+        let p0 = &data.latent.as_ref().expect("generated").probability;
+        let (oracle, best) = (&self.effects.oracle_bins, &self.effects.best_bins);
+        self.truth = Some(truth_tallies(
+            &self.effects,
+            p0,
+            &baseline.q0,
+            &oracle.steps(data.len()),
+            &best.steps(data.len()),
+        ));
     }
 
     fn refresh_model(
@@ -197,15 +238,16 @@ impl Lab {
                 sigmoid(score)
             })
             .collect();
-        let segment = probability
+        let segment: Vec<u8> = probability
             .iter()
             .map(|&p| thresholds.segment(p) as u8)
             .collect();
         let mut steps = Vec::new();
         steps_by_key(&probability, &mut steps);
+        let q0 = &self.baseline.as_ref().expect("refreshed").q0;
         self.model = Some(ModelRanking {
             key,
-            probability,
+            bands: BandBase::new(&segment, &probability, q0),
             segment,
             steps,
         });
@@ -292,51 +334,47 @@ impl Lab {
         self.learned.as_ref().filter(|l| l.stamp == stamp)
     }
 
-    /// The tallies of every policy, computed once per change.
-    fn tallies(&mut self, world: &World, offer: &OfferParams) -> TallyResult {
-        if let Some((version, result)) = &self.tallied {
-            if *version == self.version {
-                return result.clone();
-            }
+    /// The riders' sums, summed again when what they read changed without
+    /// the offer's effect (a new model, assignment or learned ranking).
+    fn rider_sums(&mut self, world: &World, offer: &OfferParams) -> &RiderSums {
+        if self.riders.as_ref().map(|r| r.0) != Some(self.version) {
+            let data = world.data();
+            let riders = Riders {
+                model: self
+                    .model
+                    .as_ref()
+                    .map(|m| (m.steps.as_slice(), m.segment.as_slice())),
+                learned: self.fresh_learned(offer).map(|l| l.steps.as_slice()),
+                bins: self.bins.as_ref().expect("refreshed"),
+                treated: self.treated(),
+                converted: &data.converted,
+            };
+            let mut sums = RiderSums::new(&riders);
+            let p0 = &data.latent.as_ref().expect("generated").probability;
+            let q0 = &self.baseline.as_ref().expect("refreshed").q0;
+            self.effects.replay(p0, q0, |b| sums.add(&riders, b));
+            self.riders = Some((self.version, sums));
         }
-        let learned = self.fresh_learned(offer).map(|l| l.steps.as_slice());
-        let input = TallyInput {
-            effects: &self.effects,
-            q0: &self.baseline.as_ref().expect("refreshed").q0,
-            converted: &world.data().converted,
-            treated: self.treated(),
-            bins: self.bins.as_ref().expect("refreshed"),
-            model: self.model.as_ref().map(|m| {
-                (
-                    m.steps.as_slice(),
-                    m.segment.as_slice(),
-                    m.probability.as_slice(),
-                )
-            }),
-            oracle: self.oracle_steps.as_ref().expect("refreshed"),
-            best: self.best_steps.as_ref().expect("refreshed"),
-            learned,
-        };
-        let result = tally(&input);
-        self.tallied = Some((self.version, result.clone()));
-        result
+        &self.riders.as_ref().expect("set above").1
     }
 
     fn view(&mut self, world: &World, settings: &LabSettings) -> LabView {
         let offer = settings.offer.get().clone();
-        let t = self.tallies(world, &offer);
+        self.rider_sums(world, &offer);
+        let t = &self.riders.as_ref().expect("summed").1;
+        let [oracle, best] = self.truth.as_ref().expect("refreshed");
         let n = world.data().len();
         let step = settings.budget_step.min(STEPS);
         let e = settings.economics;
-        let all = total(&t.oracle);
+        let all = total(oracle);
         let mut policies = Vec::new();
         let mut ranked =
             |policy, tallies: &Tallies| policies.push(ranked_view(policy, tallies, n, step, e));
         if let Some(model) = &t.model {
             ranked(Policy::ModelProbability, model);
         }
-        ranked(Policy::Oracle, &t.oracle);
-        ranked(Policy::BestPossible, &t.best);
+        ranked(Policy::Oracle, oracle);
+        ranked(Policy::BestPossible, best);
         if let Some(learned) = &t.learned {
             ranked(Policy::Learned, learned);
         }
@@ -361,7 +399,7 @@ impl Lab {
                 self.effects.tau.mean,
                 settings.thresholds,
             ),
-            bands: t.bands.clone(),
+            bands: self.model.as_ref().map(|m| m.bands.view(t)),
             budget: Budget {
                 step,
                 share: step as f64 / STEPS as f64,
@@ -370,20 +408,20 @@ impl Lab {
             policies,
             learned_stale: learned.is_none(),
             learned,
-            experiment: self.experiment_view(&t, &all, settings, realized),
+            experiment: self.experiment_view(t.arms, &all, settings, realized),
         }
     }
 
     fn experiment_view(
         &self,
-        t: &TallyResult,
+        arms: [[u64; 2]; 2],
         all: &StepTally,
         settings: &LabSettings,
         realized: f64,
     ) -> ExperimentView {
         let offer = settings.offer.get();
         let n = self.treated().len() as f64;
-        let [treated, control] = t.arms;
+        let [treated, control] = arms;
         let analysis = analyse_arms(
             Arm::new(treated[0], treated[1]),
             Arm::new(control[0], control[1]),
@@ -423,8 +461,10 @@ impl Lab {
         runs: u64,
     ) -> Result<Reruns, UpliftError> {
         self.refresh_experiment(world, settings)?;
+        let data = world.data();
         Ok(rerun(
-            &world.data().converted,
+            &data.converted,
+            &data.latent.as_ref().expect("generated").probability,
             &self.effects,
             settings.offer.get(),
             runs,

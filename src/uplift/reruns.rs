@@ -12,13 +12,20 @@ use crate::world::offer::OfferParams;
 use crate::world::params::Seed;
 
 /// `runs` experiments on users whose outcomes without the offer are
-/// `converted` and with it as `effects` says, with the assignment seeds
-/// after `offer`'s (seed + 1, seed + 2, …, wrapping).
-pub fn rerun(converted: &[bool], effects: &Effects, offer: &OfferParams, runs: u64) -> Reruns {
+/// `converted` (with probabilities `p0`) and with it as `effects` says,
+/// with the assignment seeds after `offer`'s (seed + 1, seed + 2, …,
+/// wrapping).
+pub fn rerun(
+    converted: &[bool],
+    p0: &[f64],
+    effects: &Effects,
+    offer: &OfferParams,
+    runs: u64,
+) -> Reruns {
     let n = converted.len();
     let count = |g: Group| effects.group.iter().filter(|&&x| x == g as u8).count() as f64;
     let realized = 100.0 * (count(Group::Persuadable) - count(Group::SleepingDog)) / n as f64;
-    let with_noise: f64 = effects.uplift_with_noise.iter().sum();
+    let with_noise: f64 = effects.p1.iter().zip(p0).map(|(p1, p0)| p1 - p0).sum();
     let true_points = 100.0 * with_noise / n as f64;
     let true_p0 = (effects.p1.iter().sum::<f64>() - with_noise) / n as f64;
     let mut results = Vec::new();

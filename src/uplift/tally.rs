@@ -1,22 +1,30 @@
-//! One pass over every user that sums what each policy's budget steps do,
-//! the groups in each intent band and along the score, and the
-//! experiment's arms: everything the lab's view reads after a change.
+//! What each policy's budget steps do, the groups in each intent band and
+//! along the score, and the experiment's arms: everything the lab's view
+//! reads after a change, summed over the users' effects block by block.
+//!
+//! Two kinds of sum. The riders ([`RiderSums`]): whatever puts a user in
+//! its place without the offer (the model's and the learned ranking's
+//! steps, the band, the score bin, the arm) while the offer decides what
+//! the user adds; they ride along the effects' own pass. The true rankings
+//! ([`truth_tallies`]): the offer decides the user's place too, known only
+//! once every user's key is counted, so they take a second pass. Each sum
+//! adds its users in index order (a true ranking's users of straddling
+//! bins after, in rank order): the bits never depend on how the work is
+//! split.
 
-use super::effects::Effects;
+use super::effects::{Block, Effects};
 use super::groups::{Group, GroupCounts};
 use super::policy::{StepTally, Tallies};
 use super::ranking::{BinSteps, Straddler, STEPS, STRADDLES};
 use super::view::{BandGroups, ScoreChart};
 use crate::decide::bands::{Segment, Thresholds};
 use crate::math::sigmoid;
+use crate::world::score::BLOCK;
 
 /// Widest score axis of the chart: beyond ±12 the S-curve is flat.
 const SCORE_REACH: f64 = 12.0;
 /// Most bins of the chart.
 const MOST_BINS: usize = 60;
-/// Users per block of the pass: what a block's loops read stays in the
-/// nearest cache.
-const TALLY_BLOCK: usize = 512;
 /// Points of the drawn S-curves per bin.
 const CURVE_POINTS_PER_BIN: usize = 4;
 
@@ -83,191 +91,199 @@ impl ScoreBins {
     }
 }
 
-/// What one pass reads.
-pub struct TallyInput<'a> {
-    pub effects: &'a Effects,
-    /// q0 of each user.
-    pub q0: &'a [f64],
+/// What places each user without regard to the offer.
+#[derive(Clone, Copy)]
+pub struct Riders<'a> {
+    /// The model's budget steps and bands, when there is a model.
+    pub model: Option<(&'a [u8], &'a [u8])>,
+    /// The learned ranking's budget steps, when it is learned for this experiment.
+    pub learned: Option<&'a [u8]>,
+    pub bins: &'a ScoreBins,
+    pub treated: &'a [bool],
     /// Each user's outcome without the offer.
     pub converted: &'a [bool],
-    pub treated: &'a [bool],
-    pub bins: &'a ScoreBins,
-    /// The model's budget steps, bands and probabilities, when there is one.
-    pub model: Option<(&'a [u8], &'a [u8], &'a [f64])>,
-    /// The true rankings' steps by histogram bin of their keys (the effects'
-    /// `uplift_with_noise` and `uplift`).
-    pub oracle: &'a BinSteps,
-    pub best: &'a BinSteps,
-    pub learned: Option<&'a [u8]>,
 }
 
-/// What one pass found.
+/// The riders' sums.
 #[derive(Clone, Debug)]
-pub struct TallyResult {
+pub struct RiderSums {
     pub model: Option<Box<Tallies>>,
-    pub oracle: Box<Tallies>,
-    pub best: Box<Tallies>,
     pub learned: Option<Box<Tallies>>,
+    /// Users of each group per intent band, and the band's Σ q1 − q0.
+    band_groups: [[u64; 4]; 3],
+    band_uplift: [f64; 3],
     /// Users of each group per score bin.
     pub chart: Vec<[u64; 4]>,
-    pub bands: Option<Vec<BandGroups>>,
     /// The treated arm's and the control arm's users and conversions.
     pub arms: [[u64; 2]; 2],
-}
-
-/// A band's running sums.
-#[derive(Clone, Copy, Default)]
-struct BandSums {
-    users: u64,
-    groups: [u64; 4],
-    predicted: f64,
-    q0: f64,
-    uplift: f64,
 }
 
 fn empty() -> Box<Tallies> {
     Box::new([StepTally::default(); STEPS])
 }
 
-/// The pass.
-pub fn tally(input: &TallyInput<'_>) -> TallyResult {
-    let e = input.effects;
-    let (mut oracle, mut best) = (empty(), empty());
-    let mut model = input.model.map(|_| empty());
-    let mut learned = input.learned.map(|_| empty());
-    let mut chart = vec![[0u64; 4]; input.bins.count];
-    let mut bands = [BandSums::default(); 3];
-    let mut arms = [[0u64; 2]; 2];
-    let (mut oracle_straddlers, mut best_straddlers): (Vec<Straddler>, Vec<Straddler>) =
-        (Vec::new(), Vec::new());
-    let values = |i: usize| {
-        (
-            e.uplift[i],
-            e.uplift_with_noise[i],
-            e.q1[i],
-            e.p1[i],
-            e.group[i],
-        )
-    };
-    let n = e.group.len();
-    // Block by block, one simple loop per sum: each loop's users are
-    // independent, so many are in flight at once (one loop doing all of it
-    // is too long for the processor to overlap users). Every sum still
-    // adds its users in the same order, so the bits are the same.
-    let mut oracle_steps = [0u8; TALLY_BLOCK];
-    let mut best_steps = [0u8; TALLY_BLOCK];
-    for start in (0..n).step_by(TALLY_BLOCK) {
-        let end = (start + TALLY_BLOCK).min(n);
-        let m = end - start;
-        let uplift = &e.uplift[start..end];
-        let with_noise = &e.uplift_with_noise[start..end];
-        let q1 = &e.q1[start..end];
-        let p1 = &e.p1[start..end];
-        let group = &e.group[start..end];
-        let (oracle_steps, best_steps) = (&mut oracle_steps[..m], &mut best_steps[..m]);
-        for (s, &b) in oracle_steps.iter_mut().zip(&e.oracle_bin[start..end]) {
-            *s = input.oracle.step(usize::from(b));
-        }
-        for (s, &b) in best_steps.iter_mut().zip(&e.best_bin[start..end]) {
-            *s = input.best.step(usize::from(b));
-        }
-        for j in 0..m {
-            match oracle_steps[j] {
-                STRADDLES => oracle_straddlers.push((
-                    u32::from(e.oracle_bin[start + j]),
-                    with_noise[j],
-                    (start + j) as u32,
-                )),
-                step => {
-                    oracle[usize::from(step)].add(uplift[j], with_noise[j], q1[j], p1[j], group[j])
-                }
-            }
-        }
-        for j in 0..m {
-            match best_steps[j] {
-                STRADDLES => best_straddlers.push((
-                    u32::from(e.best_bin[start + j]),
-                    uplift[j],
-                    (start + j) as u32,
-                )),
-                step => {
-                    best[usize::from(step)].add(uplift[j], with_noise[j], q1[j], p1[j], group[j])
-                }
-            }
-        }
-        if let (Some(t), Some((steps, segment, probability))) = (model.as_mut(), input.model) {
-            let (steps, segment) = (&steps[start..end], &segment[start..end]);
-            for j in 0..m {
-                t[usize::from(steps[j])].add(uplift[j], with_noise[j], q1[j], p1[j], group[j]);
-            }
-            let (probability, q0) = (&probability[start..end], &input.q0[start..end]);
-            for j in 0..m {
-                let band = &mut bands[usize::from(segment[j]).min(2)];
-                band.users += 1;
-                band.groups[usize::from(group[j] & 3)] += 1;
-                band.predicted += probability[j];
-                band.q0 += q0[j];
-                band.uplift += uplift[j];
-            }
-        }
-        if let (Some(t), Some(steps)) = (learned.as_mut(), input.learned) {
-            let steps = &steps[start..end];
-            for j in 0..m {
-                t[usize::from(steps[j])].add(uplift[j], with_noise[j], q1[j], p1[j], group[j]);
-            }
-        }
-        let bins = &input.bins.bin[start..end];
-        for j in 0..m {
-            chart[usize::from(bins[j])][usize::from(group[j] & 3)] += 1;
-        }
-        let (treated, converted) = (&input.treated[start..end], &input.converted[start..end]);
-        for j in 0..m {
-            let y = if treated[j] {
-                group[j] <= Group::Persuadable as u8
-            } else {
-                converted[j]
-            };
-            let arm = &mut arms[usize::from(!treated[j])];
-            arm[0] += 1;
-            arm[1] += u64::from(y);
+impl RiderSums {
+    /// Nothing summed yet.
+    pub fn new(riders: &Riders<'_>) -> RiderSums {
+        RiderSums {
+            model: riders.model.map(|_| empty()),
+            learned: riders.learned.map(|_| empty()),
+            band_groups: [[0; 4]; 3],
+            band_uplift: [0.0; 3],
+            chart: vec![[0; 4]; riders.bins.count],
+            arms: [[0; 2]; 2],
         }
     }
-    input.oracle.settle(&mut oracle_straddlers, |i, step| {
-        let (uplift, with_noise, q1, p1, group) = values(i);
-        oracle[usize::from(step)].add(uplift, with_noise, q1, p1, group);
-    });
-    input.best.settle(&mut best_straddlers, |i, step| {
-        let (uplift, with_noise, q1, p1, group) = values(i);
-        best[usize::from(step)].add(uplift, with_noise, q1, p1, group);
-    });
-    let bands = input.model.map(|_| {
-        bands
+
+    /// Adds a block of users, one simple loop per sum (many users in
+    /// flight at once).
+    pub fn add(&mut self, riders: &Riders<'_>, b: &Block<'_>) {
+        let range = b.start..b.start + b.group.len();
+        if let (Some(t), Some((steps, segment))) = (self.model.as_mut(), riders.model) {
+            add_by_steps(t, &steps[range.clone()], b);
+            // Adding 0 leaves a sum's bits as they are: each band's sum
+            // sees its own users' effects in index order.
+            let mut sums = self.band_uplift;
+            for ((&s, &u), &g) in segment[range.clone()].iter().zip(b.uplift).zip(b.group) {
+                for (k, sum) in sums.iter_mut().enumerate() {
+                    *sum += if usize::from(s).min(2) == k { u } else { 0.0 };
+                }
+                self.band_groups[usize::from(s).min(2)][usize::from(g & 3)] += 1;
+            }
+            self.band_uplift = sums;
+        }
+        if let (Some(t), Some(steps)) = (self.learned.as_mut(), riders.learned) {
+            add_by_steps(t, &steps[range.clone()], b);
+        }
+        for (&bin, &g) in riders.bins.bin[range.clone()].iter().zip(b.group) {
+            self.chart[usize::from(bin)][usize::from(g & 3)] += 1;
+        }
+        let (mut treated, mut treated_conversions, mut control_conversions) = (0u64, 0u64, 0u64);
+        for ((&t, &y0), &g) in riders.treated[range.clone()]
             .iter()
-            .enumerate()
-            .map(|(code, b)| {
-                let some = b.users > 0;
-                let users = b.users as f64;
-                let groups = GroupCounts::from_array(b.groups);
+            .zip(&riders.converted[range])
+            .zip(b.group)
+        {
+            treated += u64::from(t);
+            treated_conversions += u64::from(t & (g <= Group::Persuadable as u8));
+            control_conversions += u64::from(!t & y0);
+        }
+        let users = b.group.len() as u64;
+        self.arms[0][0] += treated;
+        self.arms[0][1] += treated_conversions;
+        self.arms[1][0] += users - treated;
+        self.arms[1][1] += control_conversions;
+    }
+}
+
+/// Adds each user of a block to the tally of its step.
+fn add_by_steps(t: &mut Tallies, steps: &[u8], b: &Block<'_>) {
+    for (j, &s) in steps.iter().enumerate() {
+        t[usize::from(s)].add(b.uplift[j], b.with_noise[j], b.q1[j], b.p1[j], b.group[j]);
+    }
+}
+
+/// The oracle's and the best possible ranking's tallies: the second pass
+/// over the effects, their steps from the histograms of their keys.
+pub fn truth_tallies(
+    effects: &Effects,
+    p0: &[f64],
+    q0: &[f64],
+    oracle_steps: &BinSteps,
+    best_steps: &BinSteps,
+) -> [Box<Tallies>; 2] {
+    let (mut oracle, mut best) = (empty(), empty());
+    let (mut oracle_straddlers, mut best_straddlers): (Vec<Straddler>, Vec<Straddler>) =
+        (Vec::new(), Vec::new());
+    let mut steps = [0u8; BLOCK];
+    effects.replay(p0, q0, |b| {
+        let range = b.start..b.start + b.group.len();
+        for (tallies, table, bins, keys, straddlers) in [
+            (
+                &mut oracle,
+                oracle_steps,
+                &effects.oracle_bin[range.clone()],
+                b.with_noise,
+                &mut oracle_straddlers,
+            ),
+            (
+                &mut best,
+                best_steps,
+                &effects.best_bin[range.clone()],
+                b.uplift,
+                &mut best_straddlers,
+            ),
+        ] {
+            let steps = &mut steps[..bins.len()];
+            for (s, &bin) in steps.iter_mut().zip(bins) {
+                *s = table.step(usize::from(bin));
+            }
+            for (j, &s) in steps.iter().enumerate() {
+                if s == STRADDLES {
+                    straddlers.push((u32::from(bins[j]), keys[j], (b.start + j) as u32));
+                } else {
+                    tallies[usize::from(s)].add(
+                        b.uplift[j],
+                        b.with_noise[j],
+                        b.q1[j],
+                        b.p1[j],
+                        b.group[j],
+                    );
+                }
+            }
+        }
+    });
+    let add = |tallies: &mut Tallies, i: usize, step: u8| {
+        let (q1, p1) = (effects.q1[i], effects.p1[i]);
+        tallies[usize::from(step)].add(q1 - q0[i], p1 - p0[i], q1, p1, effects.group[i]);
+    };
+    oracle_steps.settle(&mut oracle_straddlers, |i, step| add(&mut oracle, i, step));
+    best_steps.settle(&mut best_straddlers, |i, step| add(&mut best, i, step));
+    [oracle, best]
+}
+
+/// A model's intent bands without the offer: each band's users, Σ of the
+/// model's probability and Σ q0, in index order.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BandBase {
+    users: [u64; 3],
+    predicted: [f64; 3],
+    q0: [f64; 3],
+}
+
+impl BandBase {
+    /// The bands of users whose bands are `segment`, with the model's
+    /// `probability` and `q0`.
+    pub fn new(segment: &[u8], probability: &[f64], q0: &[f64]) -> BandBase {
+        let mut base = BandBase::default();
+        for ((&s, &p), &q) in segment.iter().zip(probability).zip(q0) {
+            let k = usize::from(s).min(2);
+            base.users[k] += 1;
+            base.predicted[k] += p;
+            base.q0[k] += q;
+        }
+        base
+    }
+
+    /// What the page shows of each band, with the riders' sums.
+    pub fn view(&self, sums: &RiderSums) -> Vec<BandGroups> {
+        (0..3)
+            .map(|k| {
+                let users = self.users[k];
+                let some = users > 0;
+                let n = users as f64;
+                let groups = GroupCounts::from_array(sums.band_groups[k]);
                 BandGroups {
-                    segment: segment_of(code as u8),
-                    users: b.users,
-                    mean_predicted: some.then(|| b.predicted / users),
-                    mean_q0: some.then(|| b.q0 / users),
-                    mean_effect_points: some.then(|| 100.0 * b.uplift / users),
-                    wasted_share: some.then(|| groups.wasted() / users),
+                    segment: segment_of(k as u8),
+                    users,
+                    mean_predicted: some.then(|| self.predicted[k] / n),
+                    mean_q0: some.then(|| self.q0[k] / n),
+                    mean_effect_points: some.then(|| 100.0 * sums.band_uplift[k] / n),
+                    wasted_share: some.then(|| groups.wasted() / n),
                     groups,
                 }
             })
             .collect()
-    });
-    TallyResult {
-        model,
-        oracle,
-        best,
-        learned,
-        chart,
-        bands,
-        arms,
     }
 }
 
