@@ -38,6 +38,20 @@ fn key_of(k: f64) -> f64 {
     }
 }
 
+/// A key's place in descending order as an integer: higher keys smaller,
+/// NaN last (as [`key_of`] puts it lowest).
+#[inline(always)]
+fn descending(k: f64) -> u64 {
+    let bits = key_of(k).to_bits();
+    // The IEEE order as unsigned integers (f64::total_cmp's), reversed.
+    let ascending = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    };
+    !ascending
+}
+
 /// A histogram of keys over a fixed range, highest keys in the first bins;
 /// keys beyond the range count in the end bins.
 #[derive(Clone, Debug)]
@@ -138,8 +152,9 @@ impl BinSteps {
     /// Ranks the users of straddling bins (all of them, any order) and
     /// gives each one's index and step.
     pub fn settle(&self, straddlers: &mut [Straddler], mut visit: impl FnMut(usize, u8)) {
-        straddlers
-            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        // Highest key first, ties by lower index: bins follow, as a bin is
+        // monotone in the key. Integers compare faster than the floats.
+        straddlers.sort_unstable_by_key(|s| (descending(s.1), s.2));
         let mut at = 0;
         while at < straddlers.len() {
             let bin = straddlers[at].0;

@@ -183,6 +183,9 @@ fn add_by_steps(t: &mut Tallies, steps: &[u8], b: &Block<'_>) {
     }
 }
 
+/// What a user adds to a tally: q1 − q0, p1 − p0, q1, p1 and the group.
+type Values = (f64, f64, f64, f64, u8);
+
 /// The oracle's and the best possible ranking's tallies: the second pass
 /// over the effects, their steps from the histograms of their keys.
 pub fn truth_tallies(
@@ -193,8 +196,8 @@ pub fn truth_tallies(
     best_steps: &BinSteps,
 ) -> [Box<Tallies>; 2] {
     let (mut oracle, mut best) = (empty(), empty());
-    let (mut oracle_straddlers, mut best_straddlers): (Vec<Straddler>, Vec<Straddler>) =
-        (Vec::new(), Vec::new());
+    let mut oracle_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
+    let mut best_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
     let mut steps = [0u8; BLOCK];
     effects.replay(p0, q0, |b| {
         let range = b.start..b.start + b.group.len();
@@ -220,7 +223,11 @@ pub fn truth_tallies(
             }
             for (j, &s) in steps.iter().enumerate() {
                 if s == STRADDLES {
-                    straddlers.push((u32::from(bins[j]), keys[j], (b.start + j) as u32));
+                    // Its values kept now, while they are in the cache: the
+                    // straddlers' order is random in memory.
+                    let (slot, values) = straddlers;
+                    slot.push((u32::from(bins[j]), keys[j], values.len() as u32));
+                    values.push((b.uplift[j], b.with_noise[j], b.q1[j], b.p1[j], b.group[j]));
                 } else {
                     tallies[usize::from(s)].add(
                         b.uplift[j],
@@ -233,12 +240,15 @@ pub fn truth_tallies(
             }
         }
     });
-    let add = |tallies: &mut Tallies, i: usize, step: u8| {
-        let (q1, p1) = (effects.q1[i], effects.p1[i]);
-        tallies[usize::from(step)].add(q1 - q0[i], p1 - p0[i], q1, p1, effects.group[i]);
-    };
-    oracle_steps.settle(&mut oracle_straddlers, |i, step| add(&mut oracle, i, step));
-    best_steps.settle(&mut best_straddlers, |i, step| add(&mut best, i, step));
+    for (tallies, table, (straddlers, values)) in [
+        (&mut oracle, oracle_steps, &mut oracle_straddlers),
+        (&mut best, best_steps, &mut best_straddlers),
+    ] {
+        table.settle(straddlers, |slot, step| {
+            let (uplift, with_noise, q1, p1, group) = values[slot];
+            tallies[usize::from(step)].add(uplift, with_noise, q1, p1, group);
+        });
+    }
     [oracle, best]
 }
 
