@@ -264,9 +264,7 @@ impl Effects {
             let systematic = &baseline.systematic[start..end];
             let q1 = &mut self.q1[start..end];
             if tabulated {
-                for ((q, &s), &t) in q1.iter_mut().zip(systematic).zip(&*tau) {
-                    *q = average.at_tabulated(s + t);
-                }
+                average.at_tabulated_shifted(systematic, tau, q1);
             } else {
                 for ((q, &s), &t) in q1.iter_mut().zip(systematic).zip(&*tau) {
                     *q = average.at(s + t);

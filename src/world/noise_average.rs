@@ -21,6 +21,7 @@
 //! outside the grid are integrated directly.
 
 use crate::math::{exp_non_positive, sigmoid};
+use crate::world::score::BLOCK;
 
 /// Points of the Gauss–Legendre rule on each panel.
 const RULE_POINTS: usize = 10;
@@ -94,21 +95,26 @@ struct Table {
     step: f64,
     /// 1 / step.
     scale: f64,
-    values: Vec<f64>,
-    slopes: Vec<f64>,
+    /// Grid points, one more than the intervals.
+    points: usize,
+    /// Per interval k: its left end start + k·step, then q and q′ at both
+    /// ends. Everything one reading needs in one place (one cache line or
+    /// two), for loops over a million users.
+    intervals: Vec<[f64; 5]>,
 }
 
 impl Table {
     /// The cubic Hermite interpolant at `s`, `position` = (s − start)·scale.
     #[inline(always)]
     fn read(&self, s: f64, position: f64) -> f64 {
-        let k = (position as usize).min(self.values.len() - 2);
-        let u = (s - (self.start + k as f64 * self.step)) * self.scale;
+        let k = (position as usize).min(self.intervals.len() - 1);
+        let [left, v0, s0, v1, s1] = self.intervals[k];
+        let u = (s - left) * self.scale;
         let (u2, u3) = (u * u, u * u * u);
-        (2.0 * u3 - 3.0 * u2 + 1.0) * self.values[k]
-            + (u3 - 2.0 * u2 + u) * self.step * self.slopes[k]
-            + (3.0 * u2 - 2.0 * u3) * self.values[k + 1]
-            + (u3 - u2) * self.step * self.slopes[k + 1]
+        (2.0 * u3 - 3.0 * u2 + 1.0) * v0
+            + (u3 - 2.0 * u2 + u) * self.step * s0
+            + (3.0 * u2 - 2.0 * u3) * v1
+            + (u3 - u2) * self.step * s1
     }
 }
 
@@ -129,15 +135,21 @@ impl NoiseAverage {
             if from <= to {
                 let step = GRID_STEP * sigma.max(1.0);
                 let points = ((to - from) / step).ceil() as usize + 2;
-                let (values, slopes) = (0..points)
+                let (values, slopes): (Vec<f64>, Vec<f64>) = (0..points)
                     .map(|k| average.integrate(from + k as f64 * step))
                     .unzip();
+                let intervals = (0..points - 1)
+                    .map(|k| {
+                        let left = from + k as f64 * step;
+                        [left, values[k], slopes[k], values[k + 1], slopes[k + 1]]
+                    })
+                    .collect();
                 average.table = Some(Table {
                     start: from,
                     step,
                     scale: 1.0 / step,
-                    values,
-                    slopes,
+                    points,
+                    intervals,
                 });
             }
         }
@@ -151,7 +163,7 @@ impl NoiseAverage {
         }
         if let Some(t) = &self.table {
             let position = (s - t.start) * t.scale;
-            if position >= 0.0 && position <= (t.values.len() - 1) as f64 {
+            if position >= 0.0 && position <= (t.points - 1) as f64 {
                 return t.read(s, position);
             }
         }
@@ -162,21 +174,52 @@ impl NoiseAverage {
     /// the table (or needs none: σ = 0).
     pub fn tabulates(&self, lowest: f64, highest: f64) -> bool {
         match &self.table {
-            Some(t) => {
-                lowest >= t.start && highest <= t.start + (t.values.len() - 1) as f64 * t.step
-            }
+            Some(t) => lowest >= t.start && highest <= t.start + (t.points - 1) as f64 * t.step,
             None => self.sigma == 0.0,
         }
     }
 
-    /// q(s) for a score the table holds ([`NoiseAverage::tabulates`]): the
-    /// same bits as [`NoiseAverage::at`], without its range checks, for
-    /// loops over many users.
-    #[inline(always)]
-    pub fn at_tabulated(&self, s: f64) -> f64 {
-        match &self.table {
-            Some(t) => t.read(s, (s - t.start) * t.scale),
-            None => sigmoid(s),
+    /// q(s + t) of each pair, for scores the table holds
+    /// ([`NoiseAverage::tabulates`]): the same bits as [`NoiseAverage::at`]
+    /// without its range checks, in three loops (where each lies, the
+    /// table's numbers for it, the polynomial) so that the first and the
+    /// last become vector instructions. At most [`BLOCK`] at a time.
+    pub fn at_tabulated_shifted(&self, s: &[f64], t: &[f64], out: &mut [f64]) {
+        let Some(table) = &self.table else {
+            for ((q, &s), &t) in out.iter_mut().zip(s).zip(t) {
+                *q = sigmoid(s + t);
+            }
+            return;
+        };
+        let m = out.len().min(BLOCK);
+        let (s, t, out) = (&s[..m], &t[..m], &mut out[..m]);
+        let last = (table.intervals.len() - 1) as f64;
+        let mut interval = [0u32; BLOCK];
+        let mut x = [0.0f64; BLOCK];
+        for (((k, x), &s), &t) in interval.iter_mut().zip(&mut x).zip(s).zip(t) {
+            *x = s + t;
+            let position = (*x - table.start) * table.scale;
+            // As `read`'s ⌊position⌋ capped at the last interval (and 0
+            // for a position below the table, where it never is).
+            let capped = if position < last { position } else { last };
+            *k = (if capped > 0.0 { capped } else { 0.0 }) as i32 as u32;
+        }
+        let mut parts = [[0.0f64; BLOCK]; 5];
+        for (j, &k) in interval[..m].iter().enumerate() {
+            let record = table.intervals[k as usize];
+            for (part, value) in parts.iter_mut().zip(record) {
+                part[j] = value;
+            }
+        }
+        let [left, v0, s0, v1, s1] = &parts;
+        let step = table.step;
+        for j in 0..m {
+            let u = (x[j] - left[j]) * table.scale;
+            let (u2, u3) = (u * u, u * u * u);
+            out[j] = (2.0 * u3 - 3.0 * u2 + 1.0) * v0[j]
+                + (u3 - 2.0 * u2 + u) * step * s0[j]
+                + (3.0 * u2 - 2.0 * u3) * v1[j]
+                + (u3 - u2) * step * s1[j];
         }
     }
 
@@ -342,6 +385,30 @@ mod tests {
         }
         let none = NoiseAverage::new(0.0, -1.0, 1.0);
         assert_eq!(none.at(0.7), sigmoid(0.7));
+    }
+
+    #[test]
+    fn a_block_reads_the_table_as_one_score_does() {
+        for sigma in [0.0, 0.8, 3.0] {
+            let average = NoiseAverage::new(sigma, -12.0, 15.0);
+            let s: Vec<f64> = (0..BLOCK)
+                .map(|k| -10.0 + 20.0 * ((k as f64 * 0.618_033_988_749_894_9) % 1.0))
+                .collect();
+            let t: Vec<f64> = (0..BLOCK).map(|k| (k % 7) as f64 * 0.35 - 1.0).collect();
+            // The table's last point too.
+            let (mut s, mut t) = (s, t);
+            s[0] = 15.0;
+            t[0] = 0.0;
+            let mut out = vec![0.0; BLOCK];
+            average.at_tabulated_shifted(&s, &t, &mut out);
+            for ((&s, &t), &q) in s.iter().zip(&t).zip(&out) {
+                assert_eq!(
+                    q.to_bits(),
+                    average.at(s + t).to_bits(),
+                    "σ {sigma}, {s} + {t}"
+                );
+            }
+        }
     }
 
     #[test]
