@@ -21,6 +21,22 @@ use crate::world::score::{ScoreWeights, BLOCK};
 /// that moving τ rarely rebuilds it.
 const TABLE_MARGIN: f64 = 4.0;
 
+/// Paywall views a user's τ class can hold: τ(x) depends on the tier and
+/// the views only, so a user's class (tier · (MOST_VIEWS + 1) + views)
+/// finds it in a table of a few hundred values made once per offer.
+const MOST_VIEWS: u32 = 84;
+/// The class of users with more views than that: τ computed for each.
+const BEYOND: u8 = u8::MAX;
+
+/// The τ class of a user.
+fn class_of(tier: Tier, views: u32) -> u8 {
+    if views <= MOST_VIEWS {
+        (tier.index() as u32 * (MOST_VIEWS + 1) + views) as u8
+    } else {
+        BEYOND
+    }
+}
+
 /// What a world's users are without the offer, beyond its own columns: each
 /// systematic score s(x) and q0 = q(s(x)), and the table q is read from.
 #[derive(Clone, Debug)]
@@ -31,6 +47,9 @@ pub struct Baseline {
     pub q0: Vec<f64>,
     /// Per tier: users, their paywall views in all, and the fewest and most.
     tiers: [TierViews; 3],
+    /// Each user's τ class ([`class_of`]), and whether any is [`BEYOND`].
+    class: Vec<u8>,
+    beyond: bool,
     sigma: f64,
     lowest: f64,
     highest: f64,
@@ -75,10 +94,18 @@ impl Baseline {
             t.fewest = t.fewest.min(views);
             t.most = t.most.max(views);
         }
+        let class: Vec<u8> = data
+            .country_tier
+            .iter()
+            .zip(&data.paywall_views_7d)
+            .map(|(&tier, &views)| class_of(tier, views))
+            .collect();
         Baseline {
             systematic,
             q0,
             tiers,
+            beyond: class.contains(&BEYOND),
+            class,
             sigma: params.noise_sigma,
             lowest,
             highest,
@@ -243,6 +270,13 @@ impl Effects {
             &latent.label_draw,
         );
         let average = &baseline.average;
+        // τ of each class (the same sum as `effect.of`, so the same bits).
+        let mut by_class = [0.0f64; 256];
+        for tier in Tier::ALL {
+            for views in 0..=MOST_VIEWS {
+                by_class[usize::from(class_of(tier, views))] = effect.of(tier, views);
+            }
+        }
         let mut shifted = [0.0f64; BLOCK];
         let mut tau = [0.0f64; BLOCK];
         let (mut uplift, mut with_noise) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
@@ -250,12 +284,24 @@ impl Effects {
             let end = (start + BLOCK).min(n);
             let m = end - start;
             let (tau, shifted) = (&mut tau[..m], &mut shifted[..m]);
-            let (tiers, views) = (
-                &data.country_tier[start..end],
-                &data.paywall_views_7d[start..end],
-            );
-            for ((t, &tier), &v) in tau.iter_mut().zip(tiers).zip(views) {
-                *t = effect.of(tier, v);
+            for (t, &c) in tau.iter_mut().zip(&baseline.class[start..end]) {
+                *t = by_class[usize::from(c)];
+            }
+            if baseline.beyond {
+                let (tiers, views) = (
+                    &data.country_tier[start..end],
+                    &data.paywall_views_7d[start..end],
+                );
+                for (((t, &c), &tier), &v) in tau
+                    .iter_mut()
+                    .zip(&baseline.class[start..end])
+                    .zip(tiers)
+                    .zip(views)
+                {
+                    if c == BEYOND {
+                        *t = effect.of(tier, v);
+                    }
+                }
             }
             for ((x, &score), &t) in shifted.iter_mut().zip(&scores[start..end]).zip(&*tau) {
                 *x = score + t;
