@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::groups::Group;
 use super::ranking::KeyBins;
-use crate::math::probabilities_of;
+use crate::math::{exp_non_positive, sigmoid};
 use crate::world::contract::Tier;
 use crate::world::dataset::Dataset;
 use crate::world::noise_average::NoiseAverage;
@@ -27,6 +27,11 @@ const TABLE_MARGIN: f64 = 4.0;
 const MOST_VIEWS: u32 = 84;
 /// The class of users with more views than that: τ computed for each.
 const BEYOND: u8 = u8::MAX;
+
+/// A label draw this close to p1 has its outcome
+/// with the offer decided by sigmoid(score + τ) itself, far above the
+/// difference between the two ways of computing p1 (about 1e-15).
+const CLOSE_DRAW: f64 = 1e-12;
 
 /// The τ class of a user.
 fn class_of(tier: Tier, views: u32) -> u8 {
@@ -50,6 +55,10 @@ pub struct Baseline {
     /// Each user's τ class ([`class_of`]), and whether any is [`BEYOND`].
     class: Vec<u8>,
     beyond: bool,
+    /// e^(−score) of each user (score with noise): the odds against
+    /// converting without the offer, so that p1 = 1 / (1 + e^(−score)·e^(−τ))
+    /// is a multiplication and a division once e^(−τ) is known per class.
+    inverse_odds: Vec<f64>,
     sigma: f64,
     lowest: f64,
     highest: f64,
@@ -100,9 +109,24 @@ impl Baseline {
             .zip(&data.paywall_views_7d)
             .map(|(&tier, &views)| class_of(tier, views))
             .collect();
+        let inverse_odds = data
+            .latent
+            .as_ref()
+            .map(|latent| latent.probability.scores())
+            .unwrap_or_default()
+            .iter()
+            .map(|&score| {
+                if score >= 0.0 {
+                    exp_non_positive(-score)
+                } else {
+                    1.0 / exp_non_positive(score)
+                }
+            })
+            .collect();
         Baseline {
             systematic,
             q0,
+            inverse_odds,
             tiers,
             beyond: class.contains(&BEYOND),
             class,
@@ -180,7 +204,11 @@ fn key_range(tau: &TauSummary) -> (f64, f64) {
 /// read back at a million users.
 #[derive(Clone, Debug)]
 pub struct Effects {
-    /// sigmoid(score + τ(x)): the probability with the offer, own noise included.
+    /// sigmoid(score + τ(x)): the probability with the offer, own noise
+    /// included, computed as 1 / (1 + e^(−score)·e^(−τ(x))) (within 1e-14 of
+    /// it; exactly p0 where τ(x) = 0). Each user's outcome with it is
+    /// decided exactly as the experiment's: a draw within [`CLOSE_DRAW`] of
+    /// p1 is compared with sigmoid(score + τ(x)) itself.
     pub p1: Vec<f64>,
     /// q(s(x) + τ(x)): the same with the noise averaged out.
     pub q1: Vec<f64>,
@@ -277,36 +305,52 @@ impl Effects {
                 by_class[usize::from(class_of(tier, views))] = effect.of(tier, views);
             }
         }
-        let mut shifted = [0.0f64; BLOCK];
+        let factor_by_class = by_class.map(|t| libm::exp(-t));
+        let mut factor = [0.0f64; BLOCK];
         let mut tau = [0.0f64; BLOCK];
         let (mut uplift, mut with_noise) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
         for start in (0..n).step_by(BLOCK) {
             let end = (start + BLOCK).min(n);
             let m = end - start;
-            let (tau, shifted) = (&mut tau[..m], &mut shifted[..m]);
-            for (t, &c) in tau.iter_mut().zip(&baseline.class[start..end]) {
+            let (tau, factor) = (&mut tau[..m], &mut factor[..m]);
+            let class = &baseline.class[start..end];
+            for ((t, f), &c) in tau.iter_mut().zip(factor.iter_mut()).zip(class) {
                 *t = by_class[usize::from(c)];
+                *f = factor_by_class[usize::from(c)];
             }
             if baseline.beyond {
                 let (tiers, views) = (
                     &data.country_tier[start..end],
                     &data.paywall_views_7d[start..end],
                 );
-                for (((t, &c), &tier), &v) in tau
+                for ((((t, f), &c), &tier), &v) in tau
                     .iter_mut()
-                    .zip(&baseline.class[start..end])
+                    .zip(factor.iter_mut())
+                    .zip(class)
                     .zip(tiers)
                     .zip(views)
                 {
                     if c == BEYOND {
                         *t = effect.of(tier, v);
+                        *f = libm::exp(-*t);
                     }
                 }
             }
-            for ((x, &score), &t) in shifted.iter_mut().zip(&scores[start..end]).zip(&*tau) {
-                *x = score + t;
+            let p1 = &mut self.p1[start..end];
+            let (without, r) = (&p0[start..end], &baseline.inverse_odds[start..end]);
+            let each = p1.iter_mut().zip(without).zip(r).zip(&*factor).zip(&*tau);
+            for ((((p1, &p0), &r), &f), &t) in each {
+                // No offer, no change: the same bits as without it.
+                *p1 = if t == 0.0 { p0 } else { 1.0 / (1.0 + r * f) };
             }
-            probabilities_of(shifted, &mut self.p1[start..end]);
+            // 0·∞ (a score past ±708 with an effect as far the other way).
+            if p1.iter().any(|p| p.is_nan()) {
+                for (j, p) in p1.iter_mut().enumerate() {
+                    if p.is_nan() {
+                        *p = sigmoid(scores[start + j] + tau[j]);
+                    }
+                }
+            }
             let systematic = &baseline.systematic[start..end];
             let q1 = &mut self.q1[start..end];
             if tabulated {
@@ -324,6 +368,15 @@ impl Effects {
             let group = &mut self.group[start..end];
             for (((g, &y0), &u), &p1) in group.iter_mut().zip(converted).zip(draws).zip(p1) {
                 *g = Group::code(y0, u < p1);
+            }
+            // p1 is within 1e-14 of sigmoid(score + τ), the probability the
+            // experiment's outcomes are drawn with: a draw this close to it
+            // is decided by that probability itself.
+            for (j, ((&u, &p1), &y0)) in draws.iter().zip(p1).zip(converted).enumerate() {
+                if (u - p1).abs() <= CLOSE_DRAW {
+                    let exact = sigmoid(scores[start + j] + tau[j]);
+                    group[j] = Group::code(y0, u < exact);
+                }
             }
             let oracle_bin = &mut self.oracle_bin[start..end];
             self.oracle_bins.bins_of(with_noise, oracle_bin);
@@ -383,6 +436,7 @@ mod tests {
     use crate::world::generator::generate;
     use crate::world::offer::OfferParams;
     use crate::world::truth::noise_averaged_all;
+    use crate::world::values::PerTier;
 
     #[test]
     fn effects_are_the_two_outcomes_of_the_same_draws() {
@@ -410,7 +464,12 @@ mod tests {
         for i in 0..data.len() {
             let t = effect.at(&data.features(i));
             let p1 = sigmoid(latent.probability.scores()[i] + t);
-            assert_eq!(effects.p1[i].to_bits(), p1.to_bits());
+            // 1 / (1 + e^(−score)·e^(−τ)) against sigmoid(score + τ).
+            assert!(
+                (effects.p1[i] - p1).abs() <= 1e-14 * p1,
+                "{} vs {p1}",
+                effects.p1[i]
+            );
             let y1 = latent.label_draw[i] < p1;
             assert_eq!(effects.group[i], Group::of(data.converted[i], y1) as u8);
             let q1 = average.integrate(baseline.systematic[i] + t).0;
@@ -430,5 +489,38 @@ mod tests {
             .sum::<f64>()
             / data.len() as f64;
         assert!((effects.tau.mean - mean).abs() < 1e-12);
+        // Where τ(x) = 0 the offer changes nothing, to the bit; the users
+        // beyond the τ classes' table (more than 84 paywall views) get
+        // theirs one by one.
+        let tier_only = OfferParams {
+            tier_effects: PerTier {
+                tier_1: 0.0,
+                tier_2: 0.7,
+                tier_3: 0.0,
+            },
+            ..Default::default()
+        };
+        let mut heavy = data.clone();
+        heavy.paywall_views_7d[7] = 300;
+        let mut baseline = Baseline::new(&params, &heavy, &latent.noise_z);
+        effects.compute(&mut baseline, &heavy, &OfferEffect::new(&tier_only), |_| {});
+        for i in 0..heavy.len() {
+            let p0 = latent.probability[i];
+            if heavy.country_tier[i] == Tier::Tier2 {
+                assert!(effects.p1[i] > p0);
+            } else {
+                assert_eq!(effects.p1[i].to_bits(), p0.to_bits());
+                assert_eq!(effects.group[i] & 1, u8::from(!heavy.converted[i]));
+            }
+        }
+        let fatigue = OfferParams {
+            fatigue: -0.01,
+            ..Default::default()
+        };
+        let effect = OfferEffect::new(&fatigue);
+        effects.compute(&mut baseline, &heavy, &effect, |_| {});
+        let score = latent.probability.scores()[7];
+        let expected = sigmoid(score + effect.of(heavy.country_tier[7], 300));
+        assert!((effects.p1[7] - expected).abs() <= 1e-14 * expected);
     }
 }
