@@ -158,21 +158,27 @@ impl RiderSums {
         for (&bin, &g) in riders.bins.bin[range.clone()].iter().zip(b.group) {
             self.chart[usize::from(bin)][usize::from(g & 3)] += 1;
         }
-        let (mut treated, mut treated_conversions, mut control_conversions) = (0u64, 0u64, 0u64);
+        // Narrow counters within a block (vector lanes), widened after.
+        let (mut treated, mut treated_conversions, mut control_conversions) = (0u32, 0u32, 0u32);
         for ((&t, &y0), &g) in riders.treated[range.clone()]
             .iter()
             .zip(&riders.converted[range])
             .zip(b.group)
         {
-            treated += u64::from(t);
-            treated_conversions += u64::from(t & (g <= Group::Persuadable as u8));
-            control_conversions += u64::from(!t & y0);
+            let (t, y0, y1) = (
+                u32::from(t),
+                u32::from(y0),
+                u32::from(g <= Group::Persuadable as u8),
+            );
+            treated += t;
+            treated_conversions += t & y1;
+            control_conversions += (1 - t) & y0;
         }
         let users = b.group.len() as u64;
-        self.arms[0][0] += treated;
-        self.arms[0][1] += treated_conversions;
-        self.arms[1][0] += users - treated;
-        self.arms[1][1] += control_conversions;
+        self.arms[0][0] += u64::from(treated);
+        self.arms[0][1] += u64::from(treated_conversions);
+        self.arms[1][0] += users - u64::from(treated);
+        self.arms[1][1] += u64::from(control_conversions);
     }
 }
 
