@@ -366,16 +366,20 @@ impl Effects {
             differences((q1, q0), (p1, p0), uplift, with_noise);
             let (converted, draws) = (&data.converted[start..end], &draws[start..end]);
             let group = &mut self.group[start..end];
+            let mut close = false;
             for (((g, &y0), &u), &p1) in group.iter_mut().zip(converted).zip(draws).zip(p1) {
                 *g = Group::code(y0, u < p1);
+                close |= (u - p1).abs() <= CLOSE_DRAW;
             }
             // p1 is within 1e-14 of sigmoid(score + τ), the probability the
             // experiment's outcomes are drawn with: a draw this close to it
             // is decided by that probability itself.
-            for (j, ((&u, &p1), &y0)) in draws.iter().zip(p1).zip(converted).enumerate() {
-                if (u - p1).abs() <= CLOSE_DRAW {
-                    let exact = sigmoid(scores[start + j] + tau[j]);
-                    group[j] = Group::code(y0, u < exact);
+            if close {
+                for (j, ((&u, &p1), &y0)) in draws.iter().zip(p1).zip(converted).enumerate() {
+                    if (u - p1).abs() <= CLOSE_DRAW {
+                        let exact = sigmoid(scores[start + j] + tau[j]);
+                        group[j] = Group::code(y0, u < exact);
+                    }
                 }
             }
             let oracle_bin = &mut self.oracle_bin[start..end];
@@ -512,6 +516,18 @@ mod tests {
                 assert_eq!(effects.p1[i].to_bits(), p0.to_bits());
                 assert_eq!(effects.group[i] & 1, u8::from(!heavy.converted[i]));
             }
+        }
+        // A draw equal to sigmoid(score + τ) does not convert with the offer
+        // (u < p1 is false), however p1 rounds.
+        let effect = OfferEffect::new(&offer);
+        for i in 0..50 {
+            let t = effect.at(&heavy.features(i));
+            let exact = sigmoid(latent.probability.scores()[i] + t);
+            heavy.latent.as_mut().unwrap().label_draw[i] = exact;
+        }
+        effects.compute(&mut baseline, &heavy, &effect, |_| {});
+        for i in 0..50 {
+            assert!(effects.group[i] >= Group::SleepingDog as u8, "user {i}");
         }
         let fatigue = OfferParams {
             fatigue: -0.01,
