@@ -338,6 +338,19 @@ mod tests {
         assert!(zero.high > 0.05 && zero.high < 0.1);
     }
 
+    /// `ascending` gives the users in the stable comparison sort's order,
+    /// and their keys in that order, bit for bit.
+    fn assert_stable_order(keys: &[f64]) {
+        let mut expected: Vec<usize> = (0..keys.len()).collect();
+        expected.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
+        let sorted = ascending(keys);
+        let got: Vec<usize> = sorted.users.iter().map(|&i| i as usize).collect();
+        assert_eq!(got, expected);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let want: Vec<f64> = expected.iter().map(|&i| keys[i]).collect();
+        assert_eq!(bits(&sorted.keys), bits(&want));
+    }
+
     #[test]
     fn the_two_thread_sort_is_the_same_stable_order() {
         // More users than one thread sorts alone: split by the highest digit
@@ -357,16 +370,8 @@ mod tests {
         let skewed: Vec<f64> = (0..n)
             .map(|i| if i % 5 < 3 { 1e-3 } else { 0.5 + unit() / 2.0 })
             .collect();
-        for keys in [spread, skewed] {
-            let mut expected: Vec<usize> = (0..keys.len()).collect();
-            expected.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
-            let sorted = ascending(&keys);
-            let got: Vec<usize> = sorted.users.iter().map(|&i| i as usize).collect();
-            assert_eq!(got, expected);
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            let want: Vec<f64> = expected.iter().map(|&i| keys[i]).collect();
-            assert_eq!(bits(&sorted.keys), bits(&want));
-        }
+        assert_stable_order(&spread);
+        assert_stable_order(&skewed);
     }
 
     #[test]
@@ -401,14 +406,7 @@ mod tests {
             });
             keys.push(f64::from_bits(unit.to_bits() + 1));
         }
-        let mut expected: Vec<usize> = (0..keys.len()).collect();
-        expected.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]));
-        let got: Vec<usize> = ascending(&keys)
-            .users
-            .into_iter()
-            .map(|i| i as usize)
-            .collect();
-        assert_eq!(got, expected);
+        assert_stable_order(&keys);
         // Keys that differ in their low bits only (probabilities in
         // [0.5, 1), one exponent) take fewer passes and the same order.
         let narrow: Vec<f64> = keys
@@ -416,14 +414,7 @@ mod tests {
             .filter(|k| k.is_finite())
             .map(|k| 0.5 + k.abs().fract() / 2.0)
             .collect();
-        let mut expected: Vec<usize> = (0..narrow.len()).collect();
-        expected.sort_by(|&a, &b| narrow[a].total_cmp(&narrow[b]));
-        let got: Vec<usize> = ascending(&narrow)
-            .users
-            .into_iter()
-            .map(|i| i as usize)
-            .collect();
-        assert_eq!(got, expected);
+        assert_stable_order(&narrow);
         assert!(ascending(&[]).users.is_empty());
         assert_eq!(ascending(&[0.7; 9]).users, (0..9).collect::<Vec<u32>>());
     }
