@@ -14,16 +14,29 @@ fn has_cores() -> bool {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())) > 1
 }
 
+/// True when work of this size (users, rows or bytes) goes to two threads:
+/// it is worth one and the machine has the cores (never in the page's wasm).
+/// What [`join`] asks, for callers that prepare work only when it splits.
+pub fn splits(size: usize) -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    return size >= PARALLEL_USERS && has_cores();
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = size;
+        false
+    }
+}
+
 /// Runs `a` and `b` and returns both results: `b` on a second thread when
-/// `users` (the size of the work) is worth it and the machine has the
-/// cores, else one after the other. A panic in either is passed on.
+/// `users` (the size of the work) [`splits`], else one after the other. A
+/// panic in either is passed on.
 pub fn join<A: Send, B: Send>(
     users: usize,
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
     #[cfg(not(target_arch = "wasm32"))]
-    if users >= PARALLEL_USERS && has_cores() {
+    if splits(users) {
         return std::thread::scope(|scope| {
             let second = scope.spawn(b);
             let first = a();
@@ -33,7 +46,7 @@ pub fn join<A: Send, B: Send>(
             }
         });
     }
-    let _ = users;
+    let _ = users; // read natively only
     (a(), b())
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::parallel::{join, PARALLEL_USERS};
+use crate::parallel::{join, splits};
 
 /// A figure measured on a sample of users, with its 95% interval.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -226,7 +226,7 @@ fn halves(
     user_out: &mut [u32],
 ) -> usize {
     let n = key.len();
-    if n < PARALLEL_USERS || cfg!(target_arch = "wasm32") {
+    if !splits(n) {
         return 0;
     }
     let mut count = [0usize; BUCKETS];
@@ -363,7 +363,7 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (state >> 11) as f64 / (1u64 << 53) as f64
         };
-        let n = 3 * PARALLEL_USERS;
+        let n = 3 * crate::parallel::PARALLEL_USERS;
         let spread: Vec<f64> = (0..n)
             .map(|i| if i % 5 == 0 { 0.75 } else { unit() })
             .collect();

@@ -52,13 +52,11 @@ pub(super) fn sum_lanes(a: &[f64]) -> f64 {
 /// order, so a fit gives the same bits whether one thread or several do the
 /// work, natively or in the browser.
 pub(super) const PARTS: usize = 4;
-/// Below this many training rows one thread does everything: starting a
-/// thread would cost more than it saves.
-pub(super) const PARALLEL_ROWS: usize = 65_536;
-
-/// Threads worth using for `rows` training rows.
+/// Threads worth using for `rows` training rows: one unless the rows are
+/// worth splitting ([`crate::parallel::splits`]), else the machine's cores,
+/// at most [`PARTS`].
 pub(super) fn threads_for(rows: usize) -> usize {
-    if cfg!(target_arch = "wasm32") || rows < PARALLEL_ROWS {
+    if !crate::parallel::splits(rows) {
         return 1;
     }
     std::thread::available_parallelism().map_or(1, |n| n.get().min(PARTS))

@@ -5,7 +5,7 @@
 
 use super::csv_read::{CsvError, CsvLimits, CsvReader};
 use super::dataset::Dataset;
-use crate::parallel::join;
+use crate::parallel::{join, splits};
 
 /// Files smaller than this are read by one reader: a second thread would
 /// cost more than it saves.
@@ -17,7 +17,7 @@ pub const HALVES_BYTES: u64 = 1 << 20;
 /// small to be worth two readers, or `around` holds no line end (then one
 /// reader reads it all).
 pub fn cut(len: u64, around: &[u8]) -> Option<u64> {
-    if len < HALVES_BYTES || cfg!(target_arch = "wasm32") {
+    if len < HALVES_BYTES || !splits(len as usize) {
         return None;
     }
     memchr::memchr(b'\n', around).map(|at| len / 2 + at as u64 + 1)
