@@ -1,52 +1,78 @@
 //! A contract CSV read as two halves side by side where there are cores,
-//! for files the fit holds whole anyway: the halves' readers, the cut
-//! between them, and the verdict that joins them (or sends the file back to
-//! one reader).
+//! for files the fit holds whole anyway: where to cut, the two readers, and
+//! the verdict that joins them (or sends the file back to one reader). The
+//! caller does the reading; the core reads no file.
 
-use super::csv_read::{CsvError, CsvLimits, CsvReader};
+use std::ops::Range;
+
+use super::csv_read::{CsvLimits, CsvReader};
 use super::dataset::Dataset;
 use crate::parallel::{join, splits};
 
 /// Files smaller than this are read by one reader: a second thread would
 /// cost more than it saves.
-pub const HALVES_BYTES: u64 = 1 << 20;
+const HALVES_BYTES: u64 = 1 << 20;
+
+/// Bytes of the shortest contract row, with its line end.
+const SHORTEST_ROW: u64 = 21;
+
+/// Room for the users of `bytes` bytes of a contract CSV (the most rows so
+/// many bytes hold, within `limits`), so the columns never grow by
+/// copying; room never written costs no memory.
+pub fn room(bytes: u64, limits: CsvLimits) -> usize {
+    (bytes / SHORTEST_ROW).min(limits.max_rows) as usize
+}
+
+/// True when a file of `len` bytes is worth cutting in two: it is large
+/// enough and there is a second thread to read the other half.
+pub fn worth_cutting(len: u64) -> bool {
+    len >= HALVES_BYTES && splits(len as usize)
+}
 
 /// Where a file of `len` bytes is cut in two, between two lines: just after
 /// the first line end in `around`, the bytes that start at its middle
-/// (`len / 2`; as many as the caller read). `None` when the file is too
-/// small to be worth two readers, or `around` holds no line end (then one
-/// reader reads it all).
+/// (`len / 2`; as many as the caller read). `None` when the file is not
+/// [`worth_cutting`], or `around` holds no line end (then one reader reads
+/// it all).
 pub fn cut(len: u64, around: &[u8]) -> Option<u64> {
-    if len < HALVES_BYTES || !splits(len as usize) {
+    if !worth_cutting(len) {
         return None;
     }
     memchr::memchr(b'\n', around).map(|at| len / 2 + at as u64 + 1)
 }
 
-/// The readers of a file's two halves, cut by [`cut`]: the first reads the
-/// header and the lines up to the cut, the second the lines after it (its
-/// line numbers count from the cut, so it never names one: a problem sends
-/// the file back to one reader).
-pub fn readers(limits: CsvLimits) -> (CsvReader, CsvReader) {
-    (CsvReader::new(limits), CsvReader::continuing(limits))
-}
-
-/// Joins the two halves' readers once each was fed its half: the file's
-/// number of data rows when both read it without a problem, with `rest`
-/// (the second half's users) moved after `data`'s. `None` when either found
-/// a problem, or the halves hold more rows than `limits` allows together:
-/// then `data` is emptied and the file must be read again from the start by
-/// one reader, whose messages name the right lines. (A line never spans the
+/// Reads a file of `len` bytes, cut at `at` by [`cut`], into `data` (empty)
+/// as two halves side by side: `feed(range, reader, sink)` feeds `reader`
+/// the file's bytes `range` and its users to `sink` (the caller's I/O: the
+/// core reads no file). The first half's reader reads the header; the
+/// second's continues after the cut, its line numbers counting from there,
+/// so it never names one.
+///
+/// `Ok(Some(rows))` when both halves read without a problem, the second's
+/// users then moved after the first's. `Ok(None)` when either found a
+/// problem or the two hold more rows than `limits` allows together: `data`
+/// is emptied, and the file must be read again from the start by one
+/// reader, whose messages name the right lines. A line never spans the
 /// cut: the contract's fields hold no line end, and a quote is closed on
-/// its own line or named as unterminated there.)
-pub fn join_halves(
-    first: CsvReader,
-    mut second: CsvReader,
-    data: &mut Dataset,
-    rest: &mut Dataset,
+/// its own line or named as unterminated there. An error of `feed` is
+/// passed on.
+pub fn read_halves<E: Send>(
+    len: u64,
+    at: u64,
     limits: CsvLimits,
-) -> Option<u64> {
-    second.flush(rest);
+    data: &mut Dataset,
+    feed: impl Fn(Range<u64>, &mut CsvReader, &mut Dataset) -> Result<(), E> + Sync,
+) -> Result<Option<u64>, E> {
+    let (mut first, mut second) = (CsvReader::new(limits), CsvReader::continuing(limits));
+    let mut rest = Dataset::with_capacity(room(len - at, limits));
+    let feed = &feed;
+    let (a, b) = join(
+        len as usize,
+        || feed(0..at, &mut first, data),
+        || feed(at..len, &mut second, &mut rest),
+    );
+    a.and(b)?;
+    second.flush(&mut rest);
     let ((first_rows, header), (second_rows, _)) = (first.read_so_far(), second.read_so_far());
     let rows = first_rows + second_rows;
     let joined = first.clean()
@@ -57,34 +83,10 @@ pub fn join_halves(
         && rows <= limits.max_rows;
     if !joined {
         data.clear();
-        return None;
+        return Ok(None);
     }
-    data.append(rest);
-    Some(rows)
-}
-
-/// Reads a whole contract CSV held in memory into `data` (empty), with the
-/// same verdict and the same users as one [`CsvReader`] fed the same bytes:
-/// in two halves side by side where there are cores ([`cut`],
-/// [`join_halves`]), or, when a half finds a problem, again by one reader.
-pub fn read_whole(bytes: &[u8], limits: CsvLimits, data: &mut Dataset) -> Result<u64, CsvError> {
-    let len = bytes.len() as u64;
-    if let Some(at) = cut(len, &bytes[bytes.len() / 2..]) {
-        let (first, second) = bytes.split_at(at as usize);
-        let (mut a, mut b) = readers(limits);
-        let mut rest = Dataset::default();
-        join(
-            bytes.len(),
-            || a.feed(first, data),
-            || b.feed(second, &mut rest),
-        );
-        if let Some(rows) = join_halves(a, b, data, &mut rest, limits) {
-            return Ok(rows);
-        }
-    }
-    let mut reader = CsvReader::new(limits);
-    reader.feed(bytes, data);
-    reader.finish(data)
+    data.append(&mut rest);
+    Ok(Some(rows))
 }
 
 #[cfg(test)]
@@ -92,6 +94,26 @@ mod tests {
     use super::*;
     use crate::world::contract::CSV_HEADER;
     use crate::world::csv_read::parse_csv;
+
+    use crate::world::csv_read::CsvError;
+
+    /// A whole file in memory, read as the CLI reads one from disk: in two
+    /// halves where it is worth it, else (or on a problem) by one reader.
+    fn read_whole(bytes: &[u8], limits: CsvLimits, data: &mut Dataset) -> Result<u64, CsvError> {
+        let len = bytes.len() as u64;
+        if let Some(at) = cut(len, &bytes[bytes.len() / 2..]) {
+            let halves = read_halves(len, at, limits, data, |range, reader, sink| {
+                reader.feed(&bytes[range.start as usize..range.end as usize], sink);
+                Ok::<(), ()>(())
+            });
+            if let Ok(Some(rows)) = halves {
+                return Ok(rows);
+            }
+        }
+        let mut reader = CsvReader::new(limits);
+        reader.feed(bytes, data);
+        reader.finish(data)
+    }
 
     #[test]
     fn a_file_read_in_halves_reads_as_one_reader_reads_it() {

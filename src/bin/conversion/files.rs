@@ -4,10 +4,10 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use conversion_playground::errors::thousands;
-use conversion_playground::parallel::join;
 use conversion_playground::world::csv_halves;
 use conversion_playground::world::csv_read::{CsvError, CsvLimits, CsvReader, Layout, RowSink};
 use conversion_playground::world::dataset::Dataset;
@@ -17,16 +17,13 @@ use crate::output::Failure;
 /// Bytes read from a CSV at a time.
 const CHUNK: usize = 1 << 18;
 
-/// Bytes of the shortest contract row (with its line end).
-const SHORTEST_ROW: u64 = 21;
-
 /// Reads the contract CSV at `path` into `data` (empty), checking `limits`.
 /// The outer error is one of reading the file; the inner one says why it
-/// does not meet the contract. A regular file of a megabyte or more is cut
-/// in two between lines and its halves read side by side, each in chunks
-/// ([`csv_halves`]): the same users and the same verdict as one reader, in
-/// about half the time; a problem in either half and one reader reads it
-/// again, for messages that name the right lines.
+/// does not meet the contract. A large regular file is cut in two between
+/// lines and its halves read side by side, each in chunks
+/// ([`csv_halves::read_halves`]): the same users and the same verdict as one
+/// reader, in about half the time; a problem in either half and one reader
+/// reads it again, for messages that name the right lines.
 pub fn read_dataset(
     path: &Path,
     limits: CsvLimits,
@@ -36,22 +33,14 @@ pub fn read_dataset(
     let name = path.display().to_string();
     let mut file = File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
-    // Room for the most rows a file of this size holds (within the limit),
-    // so the columns never grow by copying; room never written costs no
-    // memory.
-    let room = |bytes: u64| (bytes / SHORTEST_ROW).min(limits.max_rows) as usize;
-    data.reserve_exact(room(meta.len()));
+    data.reserve_exact(csv_halves::room(meta.len(), limits));
     if meta.is_file() {
         if let Some(at) = cut_of(&mut file, meta.len()).map_err(cannot)? {
-            let (mut first, mut second) = csv_halves::readers(limits);
-            let mut rest = Dataset::with_capacity(room(meta.len() - at));
-            let (a, b) = join(
-                meta.len() as usize,
-                || feed_range(path, 0, at, &mut first, data),
-                || feed_range(path, at, meta.len() - at, &mut second, &mut rest),
-            );
-            a.and(b).map_err(cannot)?;
-            if let Some(rows) = csv_halves::join_halves(first, second, data, &mut rest, limits) {
+            let halves =
+                csv_halves::read_halves(meta.len(), at, limits, data, |range, reader, sink| {
+                    feed_range(path, range, reader, sink)
+                });
+            if let Some(rows) = halves.map_err(cannot)? {
                 return Ok(Ok(rows));
             }
         }
@@ -63,7 +52,7 @@ pub fn read_dataset(
 /// Where the file of `len` bytes is cut in two ([`csv_halves::cut`]),
 /// from a chunk read at its middle.
 fn cut_of(file: &mut File, len: u64) -> io::Result<Option<u64>> {
-    if len < csv_halves::HALVES_BYTES {
+    if !csv_halves::worth_cutting(len) {
         return Ok(None);
     }
     let mut around = Vec::with_capacity(CHUNK);
@@ -72,18 +61,26 @@ fn cut_of(file: &mut File, len: u64) -> io::Result<Option<u64>> {
     Ok(csv_halves::cut(len, &around))
 }
 
-/// Feeds `reader` the `count` bytes of the file at `path` from `start`, a
-/// chunk at a time (its own handle, so two halves read side by side).
+/// Feeds `reader` the bytes `range` of the file at `path` (its own handle,
+/// so two halves are read side by side).
 fn feed_range(
     path: &Path,
-    start: u64,
-    count: u64,
+    range: Range<u64>,
     reader: &mut CsvReader,
     sink: &mut Dataset,
 ) -> io::Result<()> {
     let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(start))?;
-    let mut input = file.take(count);
+    file.seek(SeekFrom::Start(range.start))?;
+    feed_chunks(file.take(range.end - range.start), reader, sink)
+}
+
+/// Feeds `reader` all of `input`, a chunk at a time, until it ends or the
+/// reader can stop (a limit was passed).
+fn feed_chunks(
+    mut input: impl Read,
+    reader: &mut CsvReader,
+    sink: &mut impl RowSink,
+) -> io::Result<()> {
     let mut buffer = vec![0u8; CHUNK];
     loop {
         let n = match input.read(&mut buffer) {
@@ -116,26 +113,15 @@ pub fn read_csv_as(
 /// Reads a CSV of `layout` from `input` (a file, standard input) named
 /// `name` in messages, as [`read_csv_as`] does.
 pub fn read_csv_from(
-    mut input: impl Read,
+    input: impl Read,
     name: &str,
     limits: CsvLimits,
     layout: Layout,
     sink: &mut impl RowSink,
 ) -> Result<Result<u64, CsvError>, Failure> {
-    let cannot = |e: io::Error| Failure::Message(format!("cannot read {name}: {e}"));
     let mut reader = CsvReader::with_layout(limits, layout);
-    let mut buffer = vec![0u8; CHUNK];
-    loop {
-        let n = match input.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(cannot(e)),
-        };
-        if !reader.feed(&buffer[..n], sink) {
-            break;
-        }
-    }
+    feed_chunks(input, &mut reader, sink)
+        .map_err(|e| Failure::Message(format!("cannot read {name}: {e}")))?;
     Ok(reader.finish(sink))
 }
 
