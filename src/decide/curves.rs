@@ -50,7 +50,7 @@ pub(super) fn curves_ranked(r: &Ranked, max_points: usize) -> (Vec<CurvePoint>, 
     // One point per distinct score and the "no one" point before them; the
     // points `thin` would keep are picked on the way, so a million users
     // never make a million points.
-    let last = tie_groups(r).count();
+    let last = r.tie_groups().count();
     let mut keep = Thinned::new(last + 1, max_points);
     // JSON has no infinity: the "contact no one" point's threshold is
     // written as just above the highest score.
@@ -67,7 +67,8 @@ pub(super) fn curves_ranked(r: &Ranked, max_points: usize) -> (Vec<CurvePoint>, 
     let (mut tp, mut fp) = (0usize, 0usize);
     let mut average_precision = 0.0;
     // Highest score first.
-    for (k, (s, range)) in tie_groups(r).enumerate() {
+    for (k, range) in r.tie_groups().rev().enumerate() {
+        let s = r.scores[range.start];
         let converted = r.labels[range.clone()].iter().filter(|&&c| c).count();
         tp += converted;
         fp += range.len() - converted;
@@ -83,21 +84,6 @@ pub(super) fn curves_ranked(r: &Ranked, max_points: usize) -> (Vec<CurvePoint>, 
         }
     }
     (points, (positives > 0).then_some(average_precision))
-}
-
-/// The ranked users' groups of equal score, highest first: each score and
-/// where its users sit.
-fn tie_groups(r: &Ranked) -> impl Iterator<Item = (f64, std::ops::Range<usize>)> + '_ {
-    let mut i = r.scores.len();
-    std::iter::from_fn(move || {
-        let end = i;
-        let s = *r.scores.get(end.checked_sub(1)?)?;
-        i -= 1;
-        while i > 0 && r.scores[i - 1] == s {
-            i -= 1;
-        }
-        Some((s, i..end))
-    })
 }
 
 /// Which of `len` points are kept to leave at most `max`, evenly spread
@@ -220,30 +206,13 @@ pub(super) fn gains_ranked(r: &Ranked, shares: &[f64]) -> Vec<Gain> {
     let y = &r.labels;
     let total = y.iter().filter(|&&c| c).count();
     let overall = ratio(total, y.len());
-    // Converters among the top k, for each share's k, counted from the top
-    // in one walk.
-    let tops: Vec<usize> = shares
+    shares
         .iter()
         .map(|&share| {
-            ((share * y.len() as f64).round() as usize).clamp(usize::from(!y.is_empty()), y.len())
-        })
-        .collect();
-    let mut wanted: Vec<usize> = tops.clone();
-    wanted.sort_unstable();
-    let mut caught_at = Vec::with_capacity(wanted.len());
-    let (mut caught, mut seen) = (0usize, 0usize);
-    for &k in &wanted {
-        caught += y[y.len() - k..y.len() - seen]
-            .iter()
-            .filter(|&&c| c)
-            .count();
-        seen = k;
-        caught_at.push((k, caught));
-    }
-    tops.iter()
-        .zip(shares)
-        .map(|(&k, &share)| {
-            let caught = caught_at[caught_at.partition_point(|&(at, _)| at < k)].1;
+            let k = ((share * y.len() as f64).round() as usize)
+                .clamp(usize::from(!y.is_empty()), y.len());
+            // The top k are the last k (ascending order).
+            let caught = y[y.len() - k..].iter().filter(|&&c| c).count();
             let rate = ratio(caught, k);
             Gain {
                 share_contacted: share,

@@ -54,24 +54,16 @@ pub(super) fn auc_ranked(r: &Ranked) -> Option<Estimate> {
     // those tied with it; a non-converter is outranked by every converter
     // above it and half of those tied.
     let groups = || {
-        let (mut below1, mut below0, mut start) = (0usize, 0usize, 0usize);
-        std::iter::from_fn(move || {
-            if start >= n {
-                return None;
-            }
-            let mut end = start + 1;
-            while end < n && r.scores[end] == r.scores[start] {
-                end += 1;
-            }
-            let a = r.labels[start..end].iter().filter(|&&c| c).count();
+        let (mut below1, mut below0) = (0usize, 0usize);
+        r.tie_groups().map(move |range| {
+            let (start, end) = (range.start, range.end);
+            let a = r.labels[range].iter().filter(|&&c| c).count();
             let b = (end - start) - a;
             let placement1 = (below0 as f64 + b as f64 / 2.0) / f0;
             let placement0 = (f1 - below1 as f64 - a as f64 / 2.0) / f1;
-            let group = (start, end, a, b, placement1, placement0);
             below1 += a;
             below0 += b;
-            start = end;
-            Some(group)
+            (start, end, a, b, placement1, placement0)
         })
     };
     // The placements' sums, user by user in rank order (the same additions

@@ -3,6 +3,7 @@
 //! ranked by score — what [`super::metrics`] and [`super::curves`] both
 //! stand on.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -304,7 +305,53 @@ fn digit(key: u64, pass: usize) -> usize {
     ((key >> (pass as u32 * DIGIT_BITS)) as usize) & (BUCKETS - 1)
 }
 
+/// The groups of ranked users that share a score, as ranges of their
+/// places: lowest score first, or highest first from the back (`.rev()`).
+pub(super) struct TieGroups<'a> {
+    scores: &'a [f64],
+    /// The places not yet grouped.
+    low: usize,
+    high: usize,
+}
+
+impl Iterator for TieGroups<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let start = self.low;
+        let s = *self.scores[..self.high].get(start)?;
+        let mut end = start + 1;
+        while end < self.high && self.scores[end] == s {
+            end += 1;
+        }
+        self.low = end;
+        Some(start..end)
+    }
+}
+
+impl DoubleEndedIterator for TieGroups<'_> {
+    fn next_back(&mut self) -> Option<Range<usize>> {
+        let end = self.high;
+        let s = *self.scores[self.low..end].last()?;
+        let mut start = end - 1;
+        while start > self.low && self.scores[start - 1] == s {
+            start -= 1;
+        }
+        self.high = start;
+        Some(start..end)
+    }
+}
+
 impl Ranked {
+    /// The groups of users that share a score ([`TieGroups`]).
+    pub(super) fn tie_groups(&self) -> TieGroups<'_> {
+        TieGroups {
+            scores: &self.scores,
+            low: 0,
+            high: self.scores.len(),
+        }
+    }
+
     /// The users' labels `y` in the scores' order ([`ascending`]).
     pub(super) fn in_order(y: &[bool], sorted: &Sorted) -> Ranked {
         Ranked {
