@@ -28,6 +28,10 @@ const MOST_VIEWS: u32 = 84;
 /// The class of users with more views than that: τ computed for each.
 const BEYOND: u8 = u8::MAX;
 
+/// Users the pass over them takes at a time: enough that each of the many
+/// columns it reads streams from memory in long runs.
+pub const USERS_AT_ONCE: usize = 4096;
+
 /// A label draw this close to p1 has its outcome
 /// with the offer decided by sigmoid(score + τ) itself, far above the
 /// difference between the two ways of computing p1 (about 1e-15).
@@ -306,11 +310,12 @@ impl Effects {
             }
         }
         let factor_by_class = by_class.map(|t| libm::exp(-t));
-        let mut factor = [0.0f64; BLOCK];
-        let mut tau = [0.0f64; BLOCK];
-        let (mut uplift, mut with_noise) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
-        for start in (0..n).step_by(BLOCK) {
-            let end = (start + BLOCK).min(n);
+        let mut buffers = vec![[0.0f64; USERS_AT_ONCE]; 4];
+        let [tau, factor, uplift, with_noise] = &mut buffers[..] else {
+            unreachable!("four buffers")
+        };
+        for start in (0..n).step_by(USERS_AT_ONCE) {
+            let end = (start + USERS_AT_ONCE).min(n);
             let m = end - start;
             let (tau, factor) = (&mut tau[..m], &mut factor[..m]);
             let class = &baseline.class[start..end];
@@ -338,10 +343,10 @@ impl Effects {
             }
             let p1 = &mut self.p1[start..end];
             let (without, r) = (&p0[start..end], &baseline.inverse_odds[start..end]);
-            let each = p1.iter_mut().zip(without).zip(r).zip(&*factor).zip(&*tau);
-            for ((((p1, &p0), &r), &f), &t) in each {
+            for j in 0..m {
+                let with = 1.0 / (1.0 + r[j] * factor[j]);
                 // No offer, no change: the same bits as without it.
-                *p1 = if t == 0.0 { p0 } else { 1.0 / (1.0 + r * f) };
+                p1[j] = if tau[j] == 0.0 { without[j] } else { with };
             }
             // 0·∞ (a score past ±708 with an effect as far the other way).
             if p1.iter().any(|p| p.is_nan()) {
@@ -354,7 +359,14 @@ impl Effects {
             let systematic = &baseline.systematic[start..end];
             let q1 = &mut self.q1[start..end];
             if tabulated {
-                average.at_tabulated_shifted(systematic, tau, q1);
+                for at in (0..m).step_by(BLOCK) {
+                    let to = (at + BLOCK).min(m);
+                    average.at_tabulated_shifted(
+                        &systematic[at..to],
+                        &tau[at..to],
+                        &mut q1[at..to],
+                    );
+                }
             } else {
                 for ((q, &s), &t) in q1.iter_mut().zip(systematic).zip(&*tau) {
                     *q = average.at(s + t);

@@ -12,7 +12,7 @@ use super::policy::{random_view, ranked_view, total, Policy, StepTally, Tallies}
 use super::ranking::{budget_users, steps_by_key, STEPS};
 use super::reruns::rerun;
 use super::settings::LabSettings;
-use super::tally::{truth_tallies, BandBase, RiderSums, Riders, ScoreBins};
+use super::tally::{truth_tallies, BandBase, RiderSums, Riders, ScoreBins, MIXED};
 use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Reruns};
 use super::UpliftError;
 use crate::decide::bands::Thresholds;
@@ -52,6 +52,10 @@ struct ModelRanking {
     key: (u64, [u64; 8], [u64; 2]),
     segment: Vec<u8>,
     steps: Vec<u8>,
+    /// Each step's band, or [`MIXED`] where its users span two.
+    step_band: [u8; STEPS],
+    /// The users of the steps whose users span two bands, ascending.
+    mixed: Vec<u32>,
     bands: BandBase,
 }
 
@@ -182,7 +186,7 @@ impl Lab {
             model: self
                 .model
                 .as_ref()
-                .map(|m| (m.steps.as_slice(), m.segment.as_slice())),
+                .map(|m| (m.steps.as_slice(), m.segment.as_slice(), m.mixed.as_slice())),
             learned: self
                 .learned
                 .as_ref()
@@ -196,6 +200,7 @@ impl Lab {
         let baseline = self.baseline.as_mut().expect("refreshed");
         self.effects
             .compute(baseline, data, &effect, |b| sums.add(&riders, b));
+        sums.finish();
         self.riders = Some((self.version, sums));
         let p0 = &data.latent.as_ref().expect("generated").probability;
         let (oracle, best) = (&self.effects.oracle_bins, &self.effects.best_bins);
@@ -245,11 +250,26 @@ impl Lab {
         let mut steps = Vec::new();
         steps_by_key(&probability, &mut steps);
         let q0 = &self.baseline.as_ref().expect("refreshed").q0;
+        let mut bands_of_step = [0u8; STEPS];
+        for (&step, &band) in steps.iter().zip(&segment) {
+            bands_of_step[usize::from(step)] |= 1 << band.min(2);
+        }
+        let step_band = bands_of_step.map(|bands| match bands {
+            0 | 1 => 0,
+            2 => 1,
+            4 => 2,
+            _ => MIXED,
+        });
+        let mixed = (0..steps.len() as u32)
+            .filter(|&i| step_band[usize::from(steps[i as usize])] == MIXED)
+            .collect();
         self.model = Some(ModelRanking {
             key,
             bands: BandBase::new(&segment, &probability, q0),
             segment,
             steps,
+            step_band,
+            mixed,
         });
         self.version += 1;
     }
@@ -343,7 +363,7 @@ impl Lab {
                 model: self
                     .model
                     .as_ref()
-                    .map(|m| (m.steps.as_slice(), m.segment.as_slice())),
+                    .map(|m| (m.steps.as_slice(), m.segment.as_slice(), m.mixed.as_slice())),
                 learned: self.fresh_learned(offer).map(|l| l.steps.as_slice()),
                 bins: self.bins.as_ref().expect("refreshed"),
                 treated: self.treated(),
@@ -353,6 +373,7 @@ impl Lab {
             let p0 = &data.latent.as_ref().expect("generated").probability;
             let q0 = &self.baseline.as_ref().expect("refreshed").q0;
             self.effects.replay(p0, q0, |b| sums.add(&riders, b));
+            sums.finish();
             self.riders = Some((self.version, sums));
         }
         &self.riders.as_ref().expect("set above").1
@@ -399,7 +420,7 @@ impl Lab {
                 self.effects.tau.mean,
                 settings.thresholds,
             ),
-            bands: self.model.as_ref().map(|m| m.bands.view(t)),
+            bands: self.model.as_ref().map(|m| m.bands.view(t, &m.step_band)),
             budget: Budget {
                 step,
                 share: step as f64 / STEPS as f64,

@@ -10,7 +10,7 @@
 pub const STEPS: usize = 100;
 
 /// Bins of a key histogram.
-const BINS: usize = 1 << 16;
+pub const BINS: usize = 1 << 16;
 
 /// Marks a histogram bin whose users fall in more than one step.
 pub const STRADDLES: u8 = u8::MAX;
@@ -91,7 +91,10 @@ impl KeyBins {
             // As `bin`, spelled for the vector instructions.
             let at = (high - k) * scale;
             let at = if at < LAST { at } else { LAST };
-            *b = (if at > 0.0 { at } else { 0.0 }) as i32 as u16;
+            let at = if at > 0.0 { at } else { 0.0 };
+            // SAFETY: `at` is from 0 to LAST (NaN became LAST above), so
+            // it converts exactly as `as` would, without its checks.
+            *b = unsafe { at.to_int_unchecked::<i32>() } as u16;
         }
     }
 
@@ -152,6 +155,15 @@ impl BinSteps {
     #[inline(always)]
     pub fn step(&self, bin: usize) -> u8 {
         self.step[bin]
+    }
+
+    /// The step of every bin (of a histogram of [`BINS`] bins), or
+    /// [`STRADDLES`]: read by a `u16` bin, never out of bounds.
+    pub fn table(&self) -> &[u8; BINS] {
+        self.step
+            .as_slice()
+            .try_into()
+            .expect("a key histogram's bins")
     }
 
     /// Ranks the users of straddling bins (all of them, any order) and

@@ -7,19 +7,21 @@
 //! steps, the band, the score bin, the arm) while the offer decides what
 //! the user adds; they ride along the effects' own pass. The true rankings
 //! ([`truth_tallies`]): the offer decides the user's place too, known only
-//! once every user's key is counted, so they take a second pass. Each sum
-//! adds its users in index order (a true ranking's users of straddling
-//! bins after, in rank order): the bits never depend on how the work is
-//! split.
+//! once every user's key is counted, so they take a second pass. Each
+//! step's sums add its users in index order (a true ranking's users of
+//! straddling bins after, in rank order), each pair of sums with one
+//! vector addition ([`Running`]): the bits never depend on how the work is
+//! split. A band's sums are its whole steps' sums, and the users of the
+//! few steps that span two bands added one by one.
 
-use super::effects::{Block, Effects};
+use super::effects::{Block, Effects, USERS_AT_ONCE};
 use super::groups::{Group, GroupCounts};
 use super::policy::{StepTally, Tallies};
 use super::ranking::{BinSteps, Straddler, STEPS, STRADDLES};
 use super::view::{BandGroups, ScoreChart};
 use crate::decide::bands::{Segment, Thresholds};
 use crate::math::sigmoid;
-use crate::world::score::BLOCK;
+use crate::world::contract::MAX_ROWS_IN_MEMORY;
 
 /// Widest score axis of the chart: beyond ±12 the S-curve is flat.
 const SCORE_REACH: f64 = 12.0;
@@ -94,8 +96,9 @@ impl ScoreBins {
 /// What places each user without regard to the offer.
 #[derive(Clone, Copy)]
 pub struct Riders<'a> {
-    /// The model's budget steps and bands, when there is a model.
-    pub model: Option<(&'a [u8], &'a [u8])>,
+    /// The model's budget steps and bands, and the users (ascending) of
+    /// its steps whose users span two bands, when there is a model.
+    pub model: Option<(&'a [u8], &'a [u8], &'a [u32])>,
     /// The learned ranking's budget steps, when it is learned for this experiment.
     pub learned: Option<&'a [u8]>,
     pub bins: &'a ScoreBins,
@@ -104,12 +107,74 @@ pub struct Riders<'a> {
     pub converted: &'a [bool],
 }
 
+/// A step whose users fall in more than one intent band.
+pub const MIXED: u8 = u8::MAX;
+
+/// A budget step's sums while users are added: the effects (q1 − q0,
+/// p1 − p0) as one pair and the converters (q1, p1) as another, each pair
+/// one vector addition, and the four groups' users in one word, 16 bits
+/// each (a step holds at most ⌈n / 100⌉ users).
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(16))]
+struct Running {
+    effect: [f64; 2],
+    converters: [f64; 2],
+    groups: u64,
+}
+
+const _: () = assert!((MAX_ROWS_IN_MEMORY as usize).div_ceil(STEPS) < 1 << 16);
+const _: () = assert!(USERS_AT_ONCE < 1 << 16);
+
+impl Running {
+    #[inline(always)]
+    fn add(&mut self, effect: [f64; 2], converters: [f64; 2], group: u8) {
+        self.effect[0] += effect[0];
+        self.effect[1] += effect[1];
+        self.converters[0] += converters[0];
+        self.converters[1] += converters[1];
+        self.groups += 1 << (16 * u32::from(group & 3));
+    }
+
+    /// The step's tally: the same sums, in the same order, as
+    /// [`StepTally::add`] user by user.
+    fn tally(&self) -> StepTally {
+        StepTally {
+            uplift: self.effect[0],
+            uplift_with_noise: self.effect[1],
+            converters: self.converters[0],
+            converters_with_noise: self.converters[1],
+            groups: std::array::from_fn(|g| (self.groups >> (16 * g)) & 0xffff),
+        }
+    }
+}
+
+/// Running sums by step, one slot per step number a `u8` can hold (so a
+/// step never needs checking; the slot of [`STRADDLES`] gathers nothing
+/// that is read).
+type RunningSteps = [Running; 256];
+
+fn running() -> Box<RunningSteps> {
+    Box::new([Running::default(); 256])
+}
+
+fn tallies_of(running: &RunningSteps) -> Box<Tallies> {
+    let mut t = empty();
+    for (t, r) in t.iter_mut().zip(running.iter()) {
+        *t = r.tally();
+    }
+    t
+}
+
 /// The riders' sums.
 #[derive(Clone, Debug)]
 pub struct RiderSums {
     pub model: Option<Box<Tallies>>,
     pub learned: Option<Box<Tallies>>,
-    /// Users of each group per intent band, and the band's Σ q1 − q0.
+    model_running: Option<Box<RunningSteps>>,
+    learned_running: Option<Box<RunningSteps>>,
+    /// Users of each group per intent band, and the band's Σ q1 − q0, of
+    /// the users of steps whose users span two bands (the others are in
+    /// their steps' tallies).
     band_groups: [[u64; 4]; 3],
     band_uplift: [f64; 3],
     /// Users of each group per score bin.
@@ -126,8 +191,10 @@ impl RiderSums {
     /// Nothing summed yet.
     pub fn new(riders: &Riders<'_>) -> RiderSums {
         RiderSums {
-            model: riders.model.map(|_| empty()),
-            learned: riders.learned.map(|_| empty()),
+            model: None,
+            learned: None,
+            model_running: riders.model.map(|_| running()),
+            learned_running: riders.learned.map(|_| running()),
             band_groups: [[0; 4]; 3],
             band_uplift: [0.0; 3],
             chart: vec![[0; 4]; riders.bins.count],
@@ -139,24 +206,34 @@ impl RiderSums {
     /// flight at once).
     pub fn add(&mut self, riders: &Riders<'_>, b: &Block<'_>) {
         let range = b.start..b.start + b.group.len();
-        if let (Some(t), Some((steps, segment))) = (self.model.as_mut(), riders.model) {
+        if let (Some(t), Some((steps, segment, mixed))) =
+            (self.model_running.as_mut(), riders.model)
+        {
             add_by_steps(t, &steps[range.clone()], b);
-            // Adding 0 leaves a sum's bits as they are: each band's sum
-            // sees its own users' effects in index order.
-            let mut sums = self.band_uplift;
-            for ((&s, &u), &g) in segment[range.clone()].iter().zip(b.uplift).zip(b.group) {
-                for (k, sum) in sums.iter_mut().enumerate() {
-                    *sum += if usize::from(s).min(2) == k { u } else { 0.0 };
-                }
-                self.band_groups[usize::from(s).min(2)][usize::from(g & 3)] += 1;
+            let first = mixed.partition_point(|&i| (i as usize) < range.start);
+            let last = mixed.partition_point(|&i| (i as usize) < range.end);
+            for &i in &mixed[first..last] {
+                let (i, j) = (i as usize, i as usize - b.start);
+                let band = usize::from(segment[i]).min(2);
+                self.band_uplift[band] += b.uplift[j];
+                self.band_groups[band][usize::from(b.group[j] & 3)] += 1;
             }
-            self.band_uplift = sums;
         }
-        if let (Some(t), Some(steps)) = (self.learned.as_mut(), riders.learned) {
+        if let (Some(t), Some(steps)) = (self.learned_running.as_mut(), riders.learned) {
             add_by_steps(t, &steps[range.clone()], b);
         }
-        for (&bin, &g) in riders.bins.bin[range.clone()].iter().zip(b.group) {
-            self.chart[usize::from(bin)][usize::from(g & 3)] += 1;
+        // Each bin's four groups in one word (16 bits each: a block holds
+        // fewer users), in two copies so that neighbours rarely wait on
+        // each other's count.
+        let mut counts = [[0u64; 2]; MOST_BINS];
+        let bins = &riders.bins.bin[range.clone()];
+        for (j, (&bin, &g)) in bins.iter().zip(b.group).enumerate() {
+            counts[usize::from(bin)][j & 1] += 1 << (16 * u32::from(g & 3));
+        }
+        for (chart, [a, b]) in self.chart.iter_mut().zip(counts) {
+            for (g, c) in chart.iter_mut().enumerate() {
+                *c += ((a >> (16 * g)) & 0xffff) + ((b >> (16 * g)) & 0xffff);
+            }
         }
         // Narrow counters within a block (vector lanes), widened after.
         let (mut treated, mut treated_conversions, mut control_conversions) = (0u32, 0u32, 0u32);
@@ -182,10 +259,19 @@ impl RiderSums {
     }
 }
 
-/// Adds each user of a block to the tally of its step.
-fn add_by_steps(t: &mut Tallies, steps: &[u8], b: &Block<'_>) {
-    for (j, &s) in steps.iter().enumerate() {
-        t[usize::from(s)].add(b.uplift[j], b.with_noise[j], b.q1[j], b.p1[j], b.group[j]);
+impl RiderSums {
+    /// The tallies of the running sums, once every user is added.
+    pub fn finish(&mut self) {
+        self.model = self.model_running.as_deref().map(tallies_of);
+        self.learned = self.learned_running.as_deref().map(tallies_of);
+    }
+}
+
+/// Adds each user of a block to the running sums of its step.
+fn add_by_steps(t: &mut RunningSteps, steps: &[u8], b: &Block<'_>) {
+    let each = steps.iter().zip(b.group).zip(b.uplift).zip(b.with_noise);
+    for ((((&s, &g), &u), &w), (&q1, &p1)) in each.zip(b.q1.iter().zip(b.p1)) {
+        t[usize::from(s)].add([u, w], [q1, p1], g);
     }
 }
 
@@ -201,51 +287,32 @@ pub fn truth_tallies(
     oracle_steps: &BinSteps,
     best_steps: &BinSteps,
 ) -> [Box<Tallies>; 2] {
-    let (mut oracle, mut best) = (empty(), empty());
+    let (mut oracle, mut best) = (running(), running());
     let mut oracle_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
     let mut best_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
-    let mut steps = [0u8; BLOCK];
-    effects.replay(p0, q0, |b| {
-        let range = b.start..b.start + b.group.len();
-        for (tallies, table, bins, keys, straddlers) in [
-            (
-                &mut oracle,
-                oracle_steps,
-                &effects.oracle_bin[range.clone()],
-                b.with_noise,
-                &mut oracle_straddlers,
-            ),
-            (
-                &mut best,
-                best_steps,
-                &effects.best_bin[range.clone()],
-                b.uplift,
-                &mut best_straddlers,
-            ),
+    let (oracle_table, best_table) = (oracle_steps.table(), best_steps.table());
+    let (p1, q1, group) = (&effects.p1, &effects.q1, &effects.group);
+    let (oracle_bin, best_bin) = (&effects.oracle_bin, &effects.best_bin);
+    // Every user into its steps' sums (a straddler into a slot never read,
+    // and kept with its values while they are in the cache: the
+    // straddlers' order is random in memory).
+    let each = p1.iter().zip(q1).zip(p0).zip(q0).zip(group);
+    for ((((((&p1, &q1), &p0), &q0), &g), &ob), &bb) in each.zip(oracle_bin).zip(best_bin) {
+        let effect = [q1 - q0, p1 - p0];
+        let (o, b) = (oracle_table[usize::from(ob)], best_table[usize::from(bb)]);
+        oracle[usize::from(o)].add(effect, [q1, p1], g);
+        best[usize::from(b)].add(effect, [q1, p1], g);
+        for (step, bin, key, (slot, values)) in [
+            (o, ob, effect[1], &mut oracle_straddlers),
+            (b, bb, effect[0], &mut best_straddlers),
         ] {
-            let steps = &mut steps[..bins.len()];
-            for (s, &bin) in steps.iter_mut().zip(bins) {
-                *s = table.step(usize::from(bin));
-            }
-            for (j, &s) in steps.iter().enumerate() {
-                if s == STRADDLES {
-                    // Its values kept now, while they are in the cache: the
-                    // straddlers' order is random in memory.
-                    let (slot, values) = straddlers;
-                    slot.push((u32::from(bins[j]), keys[j], values.len() as u32));
-                    values.push((b.uplift[j], b.with_noise[j], b.q1[j], b.p1[j], b.group[j]));
-                } else {
-                    tallies[usize::from(s)].add(
-                        b.uplift[j],
-                        b.with_noise[j],
-                        b.q1[j],
-                        b.p1[j],
-                        b.group[j],
-                    );
-                }
+            if step == STRADDLES {
+                slot.push((u32::from(bin), key, values.len() as u32));
+                values.push((effect[0], effect[1], q1, p1, g));
             }
         }
-    });
+    }
+    let [mut oracle, mut best] = [tallies_of(&oracle), tallies_of(&best)];
     for (tallies, table, (straddlers, values)) in [
         (&mut oracle, oracle_steps, &mut oracle_straddlers),
         (&mut best, best_steps, &mut best_straddlers),
@@ -281,20 +348,33 @@ impl BandBase {
         base
     }
 
-    /// What the page shows of each band, with the riders' sums.
-    pub fn view(&self, sums: &RiderSums) -> Vec<BandGroups> {
+    /// What the page shows of each band, with the riders' sums and each
+    /// step's band ([`MIXED`] where its users span two).
+    pub fn view(&self, sums: &RiderSums, step_band: &[u8; STEPS]) -> Vec<BandGroups> {
+        let (mut band_groups, mut band_uplift) = (sums.band_groups, sums.band_uplift);
+        if let Some(model) = &sums.model {
+            for (t, &band) in model.iter().zip(step_band) {
+                if band != MIXED {
+                    let k = usize::from(band).min(2);
+                    band_uplift[k] += t.uplift;
+                    for (a, b) in band_groups[k].iter_mut().zip(t.groups) {
+                        *a += b;
+                    }
+                }
+            }
+        }
         (0..3)
             .map(|k| {
                 let users = self.users[k];
                 let some = users > 0;
                 let n = users as f64;
-                let groups = GroupCounts::from_array(sums.band_groups[k]);
+                let groups = GroupCounts::from_array(band_groups[k]);
                 BandGroups {
                     segment: segment_of(k as u8),
                     users,
                     mean_predicted: some.then(|| self.predicted[k] / n),
                     mean_q0: some.then(|| self.q0[k] / n),
-                    mean_effect_points: some.then(|| 100.0 * sums.band_uplift[k] / n),
+                    mean_effect_points: some.then(|| 100.0 * band_uplift[k] / n),
                     wasted_share: some.then(|| groups.wasted() / n),
                     groups,
                 }

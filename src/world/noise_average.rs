@@ -202,7 +202,10 @@ impl NoiseAverage {
             // As `read`'s ⌊position⌋ capped at the last interval (and 0
             // for a position below the table, where it never is).
             let capped = if position < last { position } else { last };
-            *k = (if capped > 0.0 { capped } else { 0.0 }) as i32 as u32;
+            let capped = if capped > 0.0 { capped } else { 0.0 };
+            // SAFETY: from 0 to the last interval (NaN became the last
+            // above): converts as `as` would, without its checks.
+            *k = unsafe { capped.to_int_unchecked::<i32>() } as u32;
         }
         let mut parts = [[0.0f64; BLOCK]; 5];
         for (j, &k) in interval[..m].iter().enumerate() {
