@@ -210,3 +210,116 @@ fn the_lab_writes_the_generator_s_experiment_csv() {
         golden::EXPERIMENT_ROWS_4000_LESSON_SHA256
     );
 }
+
+/// The model's policy curve, its budget's groups and the intent bands,
+/// against a direct computation: the users ranked by the model's
+/// probability (a full sort, ties by index), both outcomes of every user
+/// from its own draw, q from the integral itself. The lab sums by steps
+/// and bands without sorting; this is what it must equal.
+#[test]
+fn the_model_s_policy_and_bands_equal_a_direct_computation() {
+    use conversion_playground::decide::bands::{Segment, Thresholds};
+    use conversion_playground::model::feature_vector;
+    use conversion_playground::uplift::effects::Baseline;
+    use conversion_playground::uplift::ranking::budget_users;
+    use conversion_playground::world::noise_average::NoiseAverage;
+
+    let (world, settings) = lesson(30_000);
+    let (model, _) = fit(world.data(), &FitParams::default()).unwrap();
+    let weights = model.weights();
+    let view = Lab::default()
+        .update(&world, &settings, Some(&weights))
+        .unwrap();
+    let data = world.data();
+    let latent = data.latent.as_ref().unwrap();
+    let params = world.params().unwrap().get();
+    let baseline = Baseline::new(params, data, &latent.noise_z);
+    let average = NoiseAverage::new(params.noise_sigma, -60.0, 60.0);
+    let tau = OfferEffect::new(settings.offer.get());
+    let n = data.len();
+    // Per user: the model's probability, q1 − q0, p1 − p0 and the group.
+    let users: Vec<(f64, f64, f64, usize)> = (0..n)
+        .map(|i| {
+            let x = data.features(i);
+            let v = feature_vector(&x);
+            let score = weights[7] + weights[..7].iter().zip(&v).map(|(w, x)| w * x).sum::<f64>();
+            let t = tau.at(&x);
+            let s = baseline.systematic[i];
+            let uplift = average.integrate(s + t).0 - average.integrate(s).0;
+            let z = latent.probability.scores()[i];
+            let (p0, p1) = (sigmoid(z), sigmoid(z + t));
+            let u = latent.label_draw[i];
+            let group = match (u < p0, u < p1) {
+                (true, true) => 0,
+                (false, true) => 1,
+                (true, false) => 2,
+                (false, false) => 3,
+            };
+            (sigmoid(score), uplift, p1 - p0, group)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| users[b].0.total_cmp(&users[a].0));
+    let by_model = policy(&view, Policy::ModelProbability);
+    let (mut uplift, mut with_noise, mut groups) = (0.0, 0.0, [0.0f64; 4]);
+    let mut ranked = order.iter();
+    for step in 0..=100 {
+        if step == view.budget.step {
+            let g = &by_model.at_budget.groups;
+            let got = [
+                g.sure_things,
+                g.persuadables,
+                g.sleeping_dogs,
+                g.lost_causes,
+            ];
+            assert_eq!(got, groups, "groups at the budget");
+        }
+        assert!(
+            (by_model.incremental[step] - uplift).abs() < 1e-6,
+            "step {step}: {} vs {uplift}",
+            by_model.incremental[step]
+        );
+        assert!((by_model.incremental_with_noise[step] - with_noise).abs() < 1e-9);
+        let next = if step < 100 {
+            budget_users(step + 1, n)
+        } else {
+            n
+        };
+        for &i in ranked.by_ref().take(next - budget_users(step, n)) {
+            uplift += users[i].1;
+            with_noise += users[i].2;
+            groups[users[i].3] += 1.0;
+        }
+    }
+    let thresholds = Thresholds::default();
+    let bands = view.bands.as_ref().unwrap();
+    for band in bands {
+        let members: Vec<&(f64, f64, f64, usize)> = users
+            .iter()
+            .filter(|u| thresholds.segment(u.0) == band.segment)
+            .collect();
+        assert_eq!(band.users as usize, members.len());
+        let mut groups = [0.0f64; 4];
+        members.iter().for_each(|u| groups[u.3] += 1.0);
+        let g = &band.groups;
+        assert_eq!(
+            [
+                g.sure_things,
+                g.persuadables,
+                g.sleeping_dogs,
+                g.lost_causes
+            ],
+            groups,
+            "{:?}",
+            band.segment
+        );
+        if !members.is_empty() {
+            let mean = 100.0 * members.iter().map(|u| u.1).sum::<f64>() / members.len() as f64;
+            assert!((band.mean_effect_points.unwrap() - mean).abs() < 1e-9);
+        }
+    }
+    // The lesson world's model puts users in all three bands, and some
+    // budget steps hold users of two.
+    assert!(bands.iter().all(|b| b.users > 0));
+    assert!(bands.iter().any(|b| b.segment == Segment::HighIntent));
+}
