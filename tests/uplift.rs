@@ -44,6 +44,18 @@ fn lesson(rows: u64) -> (World, LabSettings) {
     (world, settings)
 }
 
+/// A user's group (sure thing, persuadable, sleeping dog, lost cause: the
+/// page's order) from its draw and its probabilities without and with the
+/// offer.
+fn group_of(u: f64, p0: f64, p1: f64) -> usize {
+    match (u < p0, u < p1) {
+        (true, true) => 0,
+        (false, true) => 1,
+        (true, false) => 2,
+        (false, false) => 3,
+    }
+}
+
 fn policy(view: &LabView, which: Policy) -> &PolicyView {
     view.policies.iter().find(|p| p.policy == which).unwrap()
 }
@@ -91,14 +103,7 @@ fn the_four_groups_equal_a_direct_count() {
     for i in 0..data.len() {
         let score = latent.probability.scores()[i];
         let (p0, p1) = (sigmoid(score), sigmoid(score + tau.at(&data.features(i))));
-        let u = latent.label_draw[i];
-        let k = match (u < p0, u < p1) {
-            (true, true) => 0,
-            (false, true) => 1,
-            (true, false) => 2,
-            (false, false) => 3,
-        };
-        counts[k] += 1.0;
+        counts[group_of(latent.label_draw[i], p0, p1)] += 1.0;
     }
     let g = view.groups;
     assert_eq!(
@@ -248,13 +253,7 @@ fn the_model_s_policy_and_bands_equal_a_direct_computation() {
             let uplift = average.integrate(s + t).0 - average.integrate(s).0;
             let z = latent.probability.scores()[i];
             let (p0, p1) = (sigmoid(z), sigmoid(z + t));
-            let u = latent.label_draw[i];
-            let group = match (u < p0, u < p1) {
-                (true, true) => 0,
-                (false, true) => 1,
-                (true, false) => 2,
-                (false, false) => 3,
-            };
+            let group = group_of(latent.label_draw[i], p0, p1);
             (sigmoid(score), uplift, p1 - p0, group)
         })
         .collect();
