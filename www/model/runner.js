@@ -37,15 +37,22 @@ export class FitRunner {
     this.done = false;
     this.hasFit = false;
     this.iterations = 0;
+    /** Cold fits asked of the worker and not yet answered. */
+    this.starting = 0;
     /** Whitened descent steps once per frame; plain descent speeds up. */
     this.whitened = true;
     /** @type {LatestChannel<{budget: number}, FitSnapshot & {how: string}>} */
     this.follows = new LatestChannel(client, 'model.follow');
   }
 
-  /** True while the fit animates or a warm refit is pending. */
+  /**
+   * True while a cold fit is being started, the fit animates or a warm
+   * refit is pending. (A fit started while another animates stops that
+   * one's loop before its own first state arrives: without counting the
+   * start, the panel would say settled in between.)
+   */
   get busy() {
-    return this.running || this.looping || this.follows.inFlight || this.follows.queued !== null;
+    return this.starting > 0 || this.running || this.looping || this.follows.inFlight || this.follows.queued !== null;
   }
 
   /** Iterations per animation frame. */
@@ -69,6 +76,7 @@ export class FitRunner {
   async start(options, run) {
     this.running = false;
     this.whitened = options.optimizer === 'whitened';
+    this.starting += 1;
     try {
       const snapshot = /** @type {FitSnapshot} */ (await this.client.call('model.fit', { options }));
       this.hasFit = true;
@@ -78,6 +86,8 @@ export class FitRunner {
       if (this.running) this.loop();
     } catch (error) {
       this.hooks.onError(/** @type {WorkerError} */ (error));
+    } finally {
+      this.starting -= 1;
     }
   }
 
