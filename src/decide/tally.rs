@@ -154,7 +154,7 @@ const BUCKETS: usize = 1 << DIGIT_BITS;
 /// in that order.
 #[derive(Clone, Debug)]
 pub struct Sorted {
-    pub(super) users: Vec<u32>,
+    pub(crate) users: Vec<u32>,
     /// Shared, not copied, by every reader of the order.
     pub(super) keys: Arc<[f64]>,
 }
@@ -175,7 +175,7 @@ pub struct Sorted {
 /// # Panics
 /// If there are more users than `u32::MAX` (a dataset in memory holds at
 /// most [`crate::world::contract::MAX_ROWS_IN_MEMORY`]).
-pub(super) fn ascending(keys: &[f64]) -> Sorted {
+pub(crate) fn ascending(keys: &[f64]) -> Sorted {
     let n = keys.len();
     assert!(u32::try_from(n).is_ok(), "too many users to rank: {n}");
     let mut key: Vec<u64> = keys.iter().map(|&k| sort_key(k)).collect();

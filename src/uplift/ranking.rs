@@ -6,6 +6,8 @@
 //! a step's edge are sorted. The result is exactly the full sort's (ties
 //! go to the lower index), in O(n).
 
+use crate::decide::tally::ascending;
+
 /// Budget steps: a budget is 0, 1, …, [`STEPS`] hundredths of the users.
 pub const STEPS: usize = 100;
 
@@ -36,20 +38,6 @@ fn key_of(k: f64) -> f64 {
     } else {
         k
     }
-}
-
-/// A key's place in descending order as an integer: higher keys smaller,
-/// NaN last (as [`key_of`] puts it lowest).
-#[inline(always)]
-fn descending(k: f64) -> u64 {
-    let bits = key_of(k).to_bits();
-    // The IEEE order as unsigned integers (f64::total_cmp's), reversed.
-    let ascending = if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | 1 << 63
-    };
-    !ascending
 }
 
 /// A histogram of keys over a fixed range, highest keys in the first bins;
@@ -166,19 +154,25 @@ impl BinSteps {
             .expect("a key histogram's bins")
     }
 
-    /// Ranks the users of straddling bins (all of them, any order) and
-    /// gives each one's index and step.
-    pub fn settle(&self, straddlers: &mut [Straddler], mut visit: impl FnMut(usize, u8)) {
-        // Highest key first, ties by lower index: bins follow, as a bin is
-        // monotone in the key. Integers compare faster than the floats.
-        straddlers.sort_unstable_by_key(|s| (descending(s.1), s.2));
+    /// Ranks the users of straddling bins (all of them, in the order of
+    /// their third field, as they are met) and gives each one's index and
+    /// step.
+    pub fn settle(&self, straddlers: &[Straddler], mut visit: impl FnMut(usize, u8)) {
+        debug_assert!(straddlers.windows(2).all(|w| w[0].2 < w[1].2));
+        // Highest key first, ties in the order met (lower index first): the
+        // stable radix sort of the negated keys, in O(n) (tens of
+        // thousands of users straddle at a million). Bins follow, as a bin
+        // is monotone in the key.
+        let negated: Vec<f64> = straddlers.iter().map(|s| -key_of(s.1)).collect();
+        let order = ascending(&negated).users;
         let mut at = 0;
-        while at < straddlers.len() {
-            let bin = straddlers[at].0;
+        while at < order.len() {
+            let bin = straddlers[order[at] as usize].0;
             let first = self.start[bin as usize] as usize;
             let mut m = 0;
-            while at < straddlers.len() && straddlers[at].0 == bin {
-                visit(straddlers[at].2 as usize, step_of_rank(first + m, self.n));
+            while at < order.len() && straddlers[order[at] as usize].0 == bin {
+                let index = straddlers[order[at] as usize].2;
+                visit(index as usize, step_of_rank(first + m, self.n));
                 m += 1;
                 at += 1;
             }
@@ -218,7 +212,7 @@ pub fn steps_by_key(keys: &[f64], steps: &mut Vec<u8>) {
             straddling.push((b as u32, key_of(k), i as u32));
         }
     }
-    table.settle(&mut straddling, |i, step| steps[i] = step);
+    table.settle(&straddling, |i, step| steps[i] = step);
 }
 
 /// [`steps_by_key`] by a full sort (the reference, and the way for keys
@@ -294,7 +288,7 @@ mod tests {
                 straddling.push((b as u32, k, i as u32));
             }
         }
-        table.settle(&mut straddling, |i, s| steps[i] = s);
+        table.settle(&straddling, |i, s| steps[i] = s);
         assert_eq!(steps, reference(&keys));
     }
 }
