@@ -359,14 +359,7 @@ impl Effects {
             let systematic = &baseline.systematic[start..end];
             let q1 = &mut self.q1[start..end];
             if tabulated {
-                for at in (0..m).step_by(BLOCK) {
-                    let to = (at + BLOCK).min(m);
-                    average.at_tabulated_shifted(
-                        &systematic[at..to],
-                        &tau[at..to],
-                        &mut q1[at..to],
-                    );
-                }
+                average.at_tabulated_shifted(systematic, tau, q1);
             } else {
                 for ((q, &s), &t) in q1.iter_mut().zip(systematic).zip(&*tau) {
                     *q = average.at(s + t);

@@ -118,6 +118,44 @@ impl Table {
     }
 }
 
+/// [`NoiseAverage::at_tabulated_shifted`] for at most [`BLOCK`] pairs, all
+/// in `table`.
+fn read_block(table: &Table, s: &[f64], t: &[f64], out: &mut [f64]) {
+    let m = out.len();
+    debug_assert!(m <= BLOCK && s.len() == m && t.len() == m);
+    let last = (table.intervals.len() - 1) as f64;
+    let mut interval = [0u32; BLOCK];
+    let mut x = [0.0f64; BLOCK];
+    for (((k, x), &s), &t) in interval.iter_mut().zip(&mut x).zip(s).zip(t) {
+        *x = s + t;
+        let position = (*x - table.start) * table.scale;
+        // As `read`'s ⌊position⌋ capped at the last interval (and 0
+        // for a position below the table, where it never is).
+        let capped = if position < last { position } else { last };
+        let capped = if capped > 0.0 { capped } else { 0.0 };
+        // SAFETY: from 0 to the last interval (NaN became the last
+        // above): converts as `as` would, without its checks.
+        *k = unsafe { capped.to_int_unchecked::<i32>() } as u32;
+    }
+    let mut parts = [[0.0f64; BLOCK]; 5];
+    for (j, &k) in interval[..m].iter().enumerate() {
+        let record = table.intervals[k as usize];
+        for (part, value) in parts.iter_mut().zip(record) {
+            part[j] = value;
+        }
+    }
+    let [left, v0, s0, v1, s1] = &parts;
+    let step = table.step;
+    for j in 0..m {
+        let u = (x[j] - left[j]) * table.scale;
+        let (u2, u3) = (u * u, u * u * u);
+        out[j] = (2.0 * u3 - 3.0 * u2 + 1.0) * v0[j]
+            + (u3 - 2.0 * u2 + u) * step * s0[j]
+            + (3.0 * u2 - 2.0 * u3) * v1[j]
+            + (u3 - u2) * step * s1[j];
+    }
+}
+
 impl NoiseAverage {
     /// q for noise `sigma` (≥ 0), tabulated for scores from `lowest` to
     /// `highest` (the range of the users it will be asked about).
@@ -183,7 +221,8 @@ impl NoiseAverage {
     /// ([`NoiseAverage::tabulates`]): the same bits as [`NoiseAverage::at`]
     /// without its range checks, in three loops (where each lies, the
     /// table's numbers for it, the polynomial) so that the first and the
-    /// last become vector instructions. At most [`BLOCK`] at a time.
+    /// last become vector instructions. Any number of pairs, [`BLOCK`] at a
+    /// time.
     pub fn at_tabulated_shifted(&self, s: &[f64], t: &[f64], out: &mut [f64]) {
         let Some(table) = &self.table else {
             for ((q, &s), &t) in out.iter_mut().zip(s).zip(t) {
@@ -191,38 +230,10 @@ impl NoiseAverage {
             }
             return;
         };
-        let m = out.len().min(BLOCK);
-        let (s, t, out) = (&s[..m], &t[..m], &mut out[..m]);
-        let last = (table.intervals.len() - 1) as f64;
-        let mut interval = [0u32; BLOCK];
-        let mut x = [0.0f64; BLOCK];
-        for (((k, x), &s), &t) in interval.iter_mut().zip(&mut x).zip(s).zip(t) {
-            *x = s + t;
-            let position = (*x - table.start) * table.scale;
-            // As `read`'s ⌊position⌋ capped at the last interval (and 0
-            // for a position below the table, where it never is).
-            let capped = if position < last { position } else { last };
-            let capped = if capped > 0.0 { capped } else { 0.0 };
-            // SAFETY: from 0 to the last interval (NaN became the last
-            // above): converts as `as` would, without its checks.
-            *k = unsafe { capped.to_int_unchecked::<i32>() } as u32;
-        }
-        let mut parts = [[0.0f64; BLOCK]; 5];
-        for (j, &k) in interval[..m].iter().enumerate() {
-            let record = table.intervals[k as usize];
-            for (part, value) in parts.iter_mut().zip(record) {
-                part[j] = value;
-            }
-        }
-        let [left, v0, s0, v1, s1] = &parts;
-        let step = table.step;
-        for j in 0..m {
-            let u = (x[j] - left[j]) * table.scale;
-            let (u2, u3) = (u * u, u * u * u);
-            out[j] = (2.0 * u3 - 3.0 * u2 + 1.0) * v0[j]
-                + (u3 - 2.0 * u2 + u) * step * s0[j]
-                + (3.0 * u2 - 2.0 * u3) * v1[j]
-                + (u3 - u2) * step * s1[j];
+        let n = out.len().min(s.len()).min(t.len());
+        for at in (0..n).step_by(BLOCK) {
+            let to = (at + BLOCK).min(n);
+            read_block(table, &s[at..to], &t[at..to], &mut out[at..to]);
         }
     }
 
@@ -392,17 +403,23 @@ mod tests {
 
     #[test]
     fn a_block_reads_the_table_as_one_score_does() {
-        for sigma in [0.0, 0.8, 3.0] {
+        // One block, and several with a short one last.
+        for (sigma, users) in [
+            (0.0, BLOCK),
+            (0.8, BLOCK),
+            (3.0, BLOCK),
+            (0.8, 3 * BLOCK + 5),
+        ] {
             let average = NoiseAverage::new(sigma, -12.0, 15.0);
-            let s: Vec<f64> = (0..BLOCK)
+            let s: Vec<f64> = (0..users)
                 .map(|k| -10.0 + 20.0 * ((k as f64 * 0.618_033_988_749_894_9) % 1.0))
                 .collect();
-            let t: Vec<f64> = (0..BLOCK).map(|k| (k % 7) as f64 * 0.35 - 1.0).collect();
+            let t: Vec<f64> = (0..users).map(|k| (k % 7) as f64 * 0.35 - 1.0).collect();
             // The table's last point too.
             let (mut s, mut t) = (s, t);
             s[0] = 15.0;
             t[0] = 0.0;
-            let mut out = vec![0.0; BLOCK];
+            let mut out = vec![0.0; users];
             average.at_tabulated_shifted(&s, &t, &mut out);
             for ((&s, &t), &q) in s.iter().zip(&t).zip(&out) {
                 assert_eq!(
