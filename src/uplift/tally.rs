@@ -122,6 +122,19 @@ struct Running {
     groups: u64,
 }
 
+/// Users of the four groups counted in one word, 16 bits each: what one
+/// user of `group` adds to it …
+#[inline(always)]
+fn packed(group: u8) -> u64 {
+    1 << (16 * u32::from(group & 3))
+}
+
+/// … and the users of each group in it.
+fn unpacked(word: u64) -> [u64; 4] {
+    std::array::from_fn(|g| (word >> (16 * g)) & 0xffff)
+}
+
+// A packed word counts at most a step's users, or a block's.
 const _: () = assert!((MAX_ROWS_IN_MEMORY as usize).div_ceil(STEPS) < 1 << 16);
 const _: () = assert!(USERS_AT_ONCE < 1 << 16);
 
@@ -132,7 +145,7 @@ impl Running {
         self.effect[1] += effect[1];
         self.converters[0] += converters[0];
         self.converters[1] += converters[1];
-        self.groups += 1 << (16 * u32::from(group & 3));
+        self.groups += packed(group);
     }
 
     /// The step's tally: the same sums, in the same order, as
@@ -143,7 +156,7 @@ impl Running {
             uplift_with_noise: self.effect[1],
             converters: self.converters[0],
             converters_with_noise: self.converters[1],
-            groups: std::array::from_fn(|g| (self.groups >> (16 * g)) & 0xffff),
+            groups: unpacked(self.groups),
         }
     }
 }
@@ -228,11 +241,11 @@ impl RiderSums {
         let mut counts = [[0u64; 2]; MOST_BINS];
         let bins = &riders.bins.bin[range.clone()];
         for (j, (&bin, &g)) in bins.iter().zip(b.group).enumerate() {
-            counts[usize::from(bin)][j & 1] += 1 << (16 * u32::from(g & 3));
+            counts[usize::from(bin)][j & 1] += packed(g);
         }
         for (chart, [a, b]) in self.chart.iter_mut().zip(counts) {
-            for (g, c) in chart.iter_mut().enumerate() {
-                *c += ((a >> (16 * g)) & 0xffff) + ((b >> (16 * g)) & 0xffff);
+            for ((c, a), b) in chart.iter_mut().zip(unpacked(a)).zip(unpacked(b)) {
+                *c += a + b;
             }
         }
         // Narrow counters within a block (vector lanes), widened after.
