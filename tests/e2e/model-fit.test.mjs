@@ -124,3 +124,48 @@ test('item 2: plain descent, Nesterov and whitened descent, the learning rate sa
   await again.context.close();
   await context.close();
 });
+
+test('the panel is busy while a cold fit is being started, even as that start stops the fit animating', async () => {
+  // The page's own fit runner, driven by a worker stand-in that holds back
+  // the second cold fit's answer: the first fit's animation stops at once
+  // (what the panel marks its state on), and the runner must still say it
+  // is busy, or the panel would call itself settled before the new fit.
+  const { page, context, errors } = await openPage(browser, WORLD);
+  await settled(page);
+  const seen = await page.evaluate(async () => {
+    const { FitRunner } = await import(new URL('model/runner.js', document.baseURI).href);
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const snapshot = (/** @type {boolean} */ done) => ({ progress: { done, iterations: 1 } });
+    let fits = 0;
+    let release = () => {};
+    const client = {
+      call(/** @type {string} */ type) {
+        if (type === 'model.fit' && ++fits === 2) {
+          return new Promise((resolve) => { release = () => resolve(snapshot(true)); });
+        }
+        return Promise.resolve(snapshot(false));
+      },
+    };
+    /** @type {boolean[]} */
+    const busyWhenStopped = [];
+    const runner = new FitRunner(/** @type {any} */ (client), {
+      onStarted() {},
+      onSnapshot() {},
+      onStopped: () => busyWhenStopped.push(runner.busy),
+      onError() {},
+      live: () => true,
+    });
+    await runner.start({ optimizer: 'whitened' }, true);
+    await frame();
+    await frame();
+    const second = runner.start({ optimizer: 'whitened' }, true);
+    for (let k = 0; k < 4; k++) await frame();
+    const whileStarting = runner.busy;
+    release();
+    await second;
+    return { busyWhenStopped, whileStarting, after: runner.busy };
+  });
+  assert.deepEqual(seen, { busyWhenStopped: [true], whileStarting: true, after: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
