@@ -5,6 +5,8 @@
 //! out, q0 = q(s(x)) and q1 = q(s(x) + τ(x)): what a user with these signals
 //! does on average, the most any model of the signals can know.
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use super::groups::Group;
@@ -167,6 +169,22 @@ impl Baseline {
         }
     }
 
+    /// The range of scores the noise-average table covers: it grows as the
+    /// offer's effect reaches further, so it depends on the effects seen.
+    pub fn table(&self) -> (f64, f64) {
+        self.table
+    }
+
+    /// Makes the table cover `table`, another lab's, so that the same
+    /// scores read the same numbers from it.
+    pub fn adopt_table(&mut self, table: (f64, f64)) {
+        let bits = |t: (f64, f64)| (t.0.to_bits(), t.1.to_bits());
+        if bits(table) != bits(self.table) {
+            self.table = table;
+            self.average = NoiseAverage::new(self.sigma, table.0, table.1);
+        }
+    }
+
     /// Makes the table cover the scores s(x) + τ(x) of `tau`, with room;
     /// returns whether every one is read from it.
     fn cover(&mut self, tau: &TauSummary) -> bool {
@@ -206,7 +224,7 @@ fn key_range(tau: &TauSummary) -> (f64, f64) {
 /// themselves, q1 − q0 and p1 − p0, are computed again block by block
 /// when read ([`Block`]): the same bits, and half the memory to write and
 /// read back at a million users.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Effects {
     /// sigmoid(score + τ(x)): the probability with the offer, own noise
     /// included, computed as 1 / (1 + e^(−score)·e^(−τ(x))) (within 1e-14 of
@@ -226,6 +244,19 @@ pub struct Effects {
     /// possible ranking's), counted on the way.
     pub oracle_bins: KeyBins,
     pub best_bins: KeyBins,
+    /// The pass begun ([`Effects::begin`]).
+    pass: Option<Pass>,
+}
+
+/// An offer's effect readied for a pass over the users.
+#[derive(Clone, Copy, Debug)]
+struct Pass {
+    effect: OfferEffect,
+    /// τ and e^(−τ) of each τ class.
+    by_class: [f64; 256],
+    factor_by_class: [f64; 256],
+    /// Whether every user's q1 is read from the table.
+    tabulated: bool,
 }
 
 /// A block of consecutive users from `start`: what each tally adds per user.
@@ -238,21 +269,6 @@ pub struct Block<'a> {
     pub q1: &'a [f64],
     pub p1: &'a [f64],
     pub group: &'a [u8],
-}
-
-impl Default for Effects {
-    fn default() -> Self {
-        Effects {
-            p1: Vec::new(),
-            q1: Vec::new(),
-            group: Vec::new(),
-            oracle_bin: Vec::new(),
-            best_bin: Vec::new(),
-            tau: TauSummary::default(),
-            oracle_bins: KeyBins::new(-1.0, 1.0),
-            best_bins: KeyBins::new(-1.0, 1.0),
-        }
-    }
 }
 
 /// q1 − q0 and p1 − p0 of a block.
@@ -279,14 +295,18 @@ impl Effects {
         baseline: &mut Baseline,
         data: &Dataset,
         effect: &OfferEffect,
-        mut visit: impl FnMut(&Block<'_>),
+        visit: impl FnMut(&Block<'_>),
     ) {
+        self.begin(baseline, data, effect);
+        self.compute_users(baseline, data, 0..data.len(), true, visit);
+    }
+
+    /// Readies a pass of `effect` over `data`'s users, in as many ranges
+    /// as wanted ([`Effects::compute_users`]): τ(x) over the users, the
+    /// table q is read from, the keys' empty histograms and τ by class.
+    pub fn begin(&mut self, baseline: &mut Baseline, data: &Dataset, effect: &OfferEffect) {
         self.tau = baseline.tau(effect);
         let tabulated = baseline.cover(&self.tau);
-        let latent = data
-            .latent
-            .as_ref()
-            .expect("the lab works on generated worlds only");
         let n = data.len();
         self.p1.resize(n, 0.0);
         self.q1.resize(n, 0.0);
@@ -296,12 +316,6 @@ impl Effects {
         let (low, high) = key_range(&self.tau);
         self.oracle_bins = KeyBins::new(low, high);
         self.best_bins = KeyBins::new(low, high);
-        let (scores, p0, draws) = (
-            latent.probability.scores(),
-            &latent.probability[..],
-            &latent.label_draw,
-        );
-        let average = &baseline.average;
         // τ of each class (the same sum as `effect.of`, so the same bits).
         let mut by_class = [0.0f64; 256];
         for tier in Tier::ALL {
@@ -309,13 +323,47 @@ impl Effects {
                 by_class[usize::from(class_of(tier, views))] = effect.of(tier, views);
             }
         }
-        let factor_by_class = by_class.map(|t| libm::exp(-t));
+        self.pass = Some(Pass {
+            effect: *effect,
+            factor_by_class: by_class.map(|t| libm::exp(-t)),
+            by_class,
+            tabulated,
+        });
+    }
+
+    /// Computes the effects of the users in `users` (after
+    /// [`Effects::begin`]), counting their keys in the histograms if
+    /// `count`, and shows `visit` each block as it is done.
+    pub fn compute_users(
+        &mut self,
+        baseline: &Baseline,
+        data: &Dataset,
+        users: Range<usize>,
+        count: bool,
+        mut visit: impl FnMut(&Block<'_>),
+    ) {
+        let Pass {
+            effect,
+            by_class,
+            factor_by_class,
+            tabulated,
+        } = self.pass.expect("begun");
+        let latent = data
+            .latent
+            .as_ref()
+            .expect("the lab works on generated worlds only");
+        let (scores, p0, draws) = (
+            latent.probability.scores(),
+            &latent.probability[..],
+            &latent.label_draw,
+        );
+        let average = &baseline.average;
         let mut buffers = vec![[0.0f64; USERS_AT_ONCE]; 4];
         let [tau, factor, uplift, with_noise] = &mut buffers[..] else {
             unreachable!("four buffers")
         };
-        for start in (0..n).step_by(USERS_AT_ONCE) {
-            let end = (start + USERS_AT_ONCE).min(n);
+        for start in users.clone().step_by(USERS_AT_ONCE) {
+            let end = (start + USERS_AT_ONCE).min(users.end);
             let m = end - start;
             let (tau, factor) = (&mut tau[..m], &mut factor[..m]);
             let class = &baseline.class[start..end];
@@ -389,10 +437,12 @@ impl Effects {
             }
             let oracle_bin = &mut self.oracle_bin[start..end];
             self.oracle_bins.bins_of(with_noise, oracle_bin);
-            self.oracle_bins.count_bins(oracle_bin);
             let best_bin = &mut self.best_bin[start..end];
             self.best_bins.bins_of(uplift, best_bin);
-            self.best_bins.count_bins(best_bin);
+            if count {
+                self.oracle_bins.count_bins(oracle_bin);
+                self.best_bins.count_bins(best_bin);
+            }
             visit(&Block {
                 start,
                 uplift,
@@ -404,12 +454,18 @@ impl Effects {
         }
     }
 
-    /// Shows `visit` every block of users again, for users whose
-    /// probabilities without the offer are `p0` and `q0`.
-    pub fn replay(&self, p0: &[f64], q0: &[f64], mut visit: impl FnMut(&Block<'_>)) {
+    /// Shows `visit` every block of the users in `users` again, for users
+    /// whose probabilities without the offer are `p0` and `q0`.
+    pub fn replay(
+        &self,
+        p0: &[f64],
+        q0: &[f64],
+        users: Range<usize>,
+        mut visit: impl FnMut(&Block<'_>),
+    ) {
         let (mut uplift, mut with_noise) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
-        for start in (0..self.group.len()).step_by(BLOCK) {
-            let end = (start + BLOCK).min(self.group.len());
+        for start in users.clone().step_by(BLOCK) {
+            let end = (start + BLOCK).min(users.end);
             let m = end - start;
             let (p1, q1) = (&self.p1[start..end], &self.q1[start..end]);
             let (uplift, with_noise) = (&mut uplift[..m], &mut with_noise[..m]);

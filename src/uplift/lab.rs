@@ -9,10 +9,13 @@ use super::effects::{Baseline, Effects};
 use super::groups::GroupCounts;
 use super::learned::{learn, LearnedUplift, ObservedQini};
 use super::policy::{random_view, ranked_view, total, Policy, StepTally, Tallies};
+use super::ranking::BinSteps;
 use super::ranking::{budget_users, steps_by_key, STEPS};
 use super::reruns::rerun;
 use super::settings::LabSettings;
-use super::tally::{truth_tallies, BandBase, RiderSums, Riders, ScoreBins, MIXED};
+use super::tally::{
+    truth_half, truth_tallies, BandBase, RiderSums, Riders, ScoreBins, TruthHalf, MIXED,
+};
 use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Reruns};
 use super::UpliftError;
 use crate::decide::bands::Thresholds;
@@ -20,10 +23,14 @@ use crate::math::sigmoid;
 use crate::model::feature_vector;
 use crate::world::csv_write::to_experiment_csv;
 use crate::world::experiment::assign;
-use crate::world::offer::{OfferEffect, OfferParams};
+use crate::world::offer::OfferEffect;
 use crate::world::params::ValidParams;
 use crate::world::params::{GeneratorParams, Seed};
 use crate::world::session::World;
+
+mod halves;
+
+pub use halves::{half_users, StepPlan};
 
 /// Model weights in raw units: the seven features, then the intercept.
 pub type ModelWeights = [f64; 8];
@@ -84,6 +91,19 @@ pub struct Lab {
     /// Bumped whenever what the riders' sums read changes.
     version: u64,
     riders: Option<(u64, RiderSums)>,
+    /// The true rankings' steps of each histogram bin, for this effect.
+    cuts: Option<[BinSteps; 2]>,
+    /// The users whose effects another worker computed (the later half).
+    missing: Option<std::ops::Range<usize>>,
+    /// This worker's half of a τ step taken with another's ([`halves`]).
+    pending: Pending,
+}
+
+/// The earlier half's sums of a τ step while the later half's are away.
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    riders: Option<RiderSums>,
+    truth: Option<TruthHalf>,
 }
 
 /// The users of a world that the lab can work on: generated ones only.
@@ -101,6 +121,29 @@ fn generated(world: &World) -> Result<&ValidParams, UpliftError> {
 
 fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
     x.map(f64::to_bits)
+}
+
+/// What a model's ranking of a world's users depends on.
+fn model_key(
+    world: &World,
+    weights: &ModelWeights,
+    thresholds: Thresholds,
+) -> (u64, [u64; 8], [u64; 2]) {
+    (
+        world.generation(),
+        bits(*weights),
+        bits([thresholds.high, thresholds.medium]),
+    )
+}
+
+/// What an experiment's assignment depends on.
+fn assignment_key(world: &World, settings: &LabSettings) -> (u64, u64, usize) {
+    let offer = settings.offer.get();
+    (
+        offer.assignment_seed.0,
+        offer.treated_share.to_bits(),
+        world.data().len(),
+    )
 }
 
 impl Lab {
@@ -162,55 +205,119 @@ impl Lab {
 
     /// Follows the assignment and the offer's effect: a new effect is one
     /// pass over the users (their effects, with the riders' sums along)
-    /// and one more for the true rankings.
+    /// and one more for the true rankings, each in two halves of the users
+    /// whose sums are joined, as the page's two workers take them
+    /// ([`halves`]): the same bits, whichever computes them.
     fn refresh_offer(&mut self, world: &World, settings: &LabSettings) {
+        if self.begin_offer(world, settings) {
+            let riders = [0, 1].map(|half| self.first_half(world, half));
+            self.join_first(riders);
+            let truth = [0, 1].map(|half| self.truth_half(world, half, self.tables()));
+            self.join_truth(truth);
+        }
+    }
+
+    /// Follows the assignment; readies the pass of a new offer's effect and
+    /// returns true, or false when the effect is the one computed.
+    fn begin_offer(&mut self, world: &World, settings: &LabSettings) -> bool {
         let data = world.data();
         let offer = settings.offer.get();
-        let key = (
-            offer.assignment_seed.0,
-            offer.treated_share.to_bits(),
-            data.len(),
-        );
+        let key = assignment_key(world, settings);
         if self.assignment.as_ref().map(|a| a.0) != Some(key) {
             self.assignment = Some((key, assign(offer, data.len())));
             self.version += 1;
         }
         let effect = OfferEffect::new(offer);
         if self.effect == Some(effect) {
-            return;
+            return false;
         }
         self.effect = Some(effect);
         self.version += 1;
-        let stamp = self.stamp(offer);
-        let riders = Riders {
+        self.missing = None;
+        self.pending = Pending::default();
+        let baseline = self.baseline.as_mut().expect("refreshed");
+        self.effects.begin(baseline, data, &effect);
+        true
+    }
+
+    /// What places each user without regard to the offer, now.
+    fn riders<'a>(&'a self, world: &'a World) -> Riders<'a> {
+        Riders {
             model: self
                 .model
                 .as_ref()
                 .map(|m| (m.steps.as_slice(), m.segment.as_slice(), m.mixed.as_slice())),
-            learned: self
-                .learned
-                .as_ref()
-                .filter(|l| l.stamp == stamp)
-                .map(|l| l.steps.as_slice()),
+            learned: self.fresh_learned().map(|l| l.steps.as_slice()),
             bins: self.bins.as_ref().expect("refreshed"),
-            treated: &self.assignment.as_ref().expect("set above").1,
-            converted: &data.converted,
-        };
+            treated: self.treated(),
+            converted: &world.data().converted,
+        }
+    }
+
+    /// The effects' pass over one half of the users (after
+    /// [`Lab::begin_offer`]): their effects, their keys counted, and the
+    /// riders' sums of the half.
+    fn first_half(&mut self, world: &World, half: usize) -> RiderSums {
+        let data = world.data();
+        let mut effects = std::mem::take(&mut self.effects);
+        let riders = self.riders(world);
         let mut sums = RiderSums::new(&riders);
-        let baseline = self.baseline.as_mut().expect("refreshed");
-        self.effects
-            .compute(baseline, data, &effect, |b| sums.add(&riders, b));
+        let baseline = self.baseline.as_ref().expect("refreshed");
+        let users = half_users(half, data.len());
+        effects.compute_users(baseline, data, users, true, |b| sums.add(&riders, b));
+        self.effects = effects;
+        sums
+    }
+
+    /// Joins the halves' riders' sums (the earlier half first) and places
+    /// the true rankings' bins, every user's key being counted.
+    fn join_first(&mut self, [mut sums, later]: [RiderSums; 2]) {
+        sums.merge(&later);
         sums.finish();
         self.riders = Some((self.version, sums));
-        let p0 = &data.latent.as_ref().expect("generated").probability;
+        self.place_cuts();
+    }
+
+    /// Places the true rankings' bins, every user's key being counted.
+    fn place_cuts(&mut self) {
+        let n = self.effects.p1.len();
         let (oracle, best) = (&self.effects.oracle_bins, &self.effects.best_bins);
-        self.truth = Some(truth_tallies(
-            &self.effects,
-            p0,
-            &baseline.q0,
-            &oracle.steps(data.len()),
-            &best.steps(data.len()),
-        ));
+        self.cuts = Some([oracle.steps(n), best.steps(n)]);
+    }
+
+    /// The step of each bin of the two true rankings' histograms.
+    fn tables(&self) -> [&[u8; super::ranking::BINS]; 2] {
+        let [oracle, best] = self.cuts.as_ref().expect("placed");
+        [oracle.table(), best.table()]
+    }
+
+    /// The true rankings' pass over one half of the users.
+    fn truth_half(
+        &self,
+        world: &World,
+        half: usize,
+        tables: [&[u8; super::ranking::BINS]; 2],
+    ) -> TruthHalf {
+        let data = world.data();
+        let p0 = &data.latent.as_ref().expect("generated").probability;
+        let q0 = &self.baseline.as_ref().expect("refreshed").q0;
+        truth_half(&self.effects, p0, q0, tables, half_users(half, data.len()))
+    }
+
+    /// Joins the halves' true rankings' sums (the earlier half first).
+    fn join_truth(&mut self, halves: [TruthHalf; 2]) {
+        let [oracle, best] = self.cuts.as_ref().expect("placed");
+        self.truth = Some(truth_tallies(halves, oracle, best));
+    }
+
+    /// Computes the effects of the users another worker took, when they
+    /// are read here.
+    fn complete(&mut self, world: &World) {
+        if let Some(users) = self.missing.take() {
+            let baseline = self.baseline.as_ref().expect("refreshed");
+            self.effects
+                .compute_users(baseline, world.data(), users, false, |_| {});
+        }
     }
 
     fn refresh_model(
@@ -225,11 +332,7 @@ impl Lab {
             }
             return;
         };
-        let key = (
-            world.generation(),
-            bits(*weights),
-            bits([thresholds.high, thresholds.medium]),
-        );
+        let key = model_key(world, weights, thresholds);
         if self.model.as_ref().is_some_and(|m| m.key == key) {
             return;
         }
@@ -275,12 +378,13 @@ impl Lab {
     }
 
     /// The stamp of the experiment now (after a refresh).
-    fn stamp(&self, offer: &OfferParams) -> ExperimentStamp {
+    fn stamp(&self) -> ExperimentStamp {
+        let ((seed, share, _), _) = self.assignment.as_ref().expect("refreshed");
         ExperimentStamp {
             world: self.world.clone().expect("refreshed"),
             effect: self.effect.expect("refreshed"),
-            seed: offer.assignment_seed,
-            share: offer.treated_share.to_bits(),
+            seed: Seed(*seed),
+            share: *share,
         }
     }
 
@@ -313,7 +417,8 @@ impl Lab {
         weights: Option<&ModelWeights>,
     ) -> Result<LabView, UpliftError> {
         self.refresh(world, settings, weights)?;
-        let stamp = self.stamp(settings.offer.get());
+        self.complete(world);
+        let stamp = self.stamp();
         if self.learned.as_ref().map(|l| &l.stamp) != Some(&stamp) {
             let converted = self.observed(world);
             let data = world.data();
@@ -341,6 +446,7 @@ impl Lab {
         settings: &LabSettings,
     ) -> Result<Vec<u8>, UpliftError> {
         self.refresh_experiment(world, settings)?;
+        self.complete(world);
         Ok(to_experiment_csv(
             world.data(),
             &self.observed(world),
@@ -349,30 +455,28 @@ impl Lab {
     }
 
     /// The learned model, when it is learned for the experiment now.
-    fn fresh_learned(&self, offer: &OfferParams) -> Option<&Learned> {
-        let stamp = self.stamp(offer);
+    fn fresh_learned(&self) -> Option<&Learned> {
+        let stamp = self.stamp();
         self.learned.as_ref().filter(|l| l.stamp == stamp)
     }
 
     /// The riders' sums, summed again when what they read changed without
-    /// the offer's effect (a new model, assignment or learned ranking).
-    fn rider_sums(&mut self, world: &World, offer: &OfferParams) -> &RiderSums {
+    /// the offer's effect (a new model, assignment or learned ranking), in
+    /// the same halves as the effects' pass.
+    fn rider_sums(&mut self, world: &World) -> &RiderSums {
         if self.riders.as_ref().map(|r| r.0) != Some(self.version) {
+            self.complete(world);
             let data = world.data();
-            let riders = Riders {
-                model: self
-                    .model
-                    .as_ref()
-                    .map(|m| (m.steps.as_slice(), m.segment.as_slice(), m.mixed.as_slice())),
-                learned: self.fresh_learned(offer).map(|l| l.steps.as_slice()),
-                bins: self.bins.as_ref().expect("refreshed"),
-                treated: self.treated(),
-                converted: &data.converted,
-            };
-            let mut sums = RiderSums::new(&riders);
+            let riders = self.riders(world);
             let p0 = &data.latent.as_ref().expect("generated").probability;
             let q0 = &self.baseline.as_ref().expect("refreshed").q0;
-            self.effects.replay(p0, q0, |b| sums.add(&riders, b));
+            let [mut sums, later] = [0, 1].map(|half| {
+                let mut sums = RiderSums::new(&riders);
+                let users = half_users(half, data.len());
+                self.effects.replay(p0, q0, users, |b| sums.add(&riders, b));
+                sums
+            });
+            sums.merge(&later);
             sums.finish();
             self.riders = Some((self.version, sums));
         }
@@ -380,8 +484,7 @@ impl Lab {
     }
 
     fn view(&mut self, world: &World, settings: &LabSettings) -> LabView {
-        let offer = settings.offer.get().clone();
-        self.rider_sums(world, &offer);
+        self.rider_sums(world);
         let t = &self.riders.as_ref().expect("summed").1;
         let [oracle, best] = self.truth.as_ref().expect("refreshed");
         let n = world.data().len();
@@ -403,7 +506,7 @@ impl Lab {
         let groups = GroupCounts::from_array(all.groups);
         let points = |x: f64| 100.0 * x / n as f64;
         let realized = points(groups.net_conversions());
-        let learned = self.fresh_learned(&offer).map(|l| LearnedView {
+        let learned = self.fresh_learned().map(|l| LearnedView {
             treated_weights: l.model.treated.weights(),
             control_weights: l.model.control.weights(),
             observed: l.observed.clone(),
@@ -482,6 +585,7 @@ impl Lab {
         runs: u64,
     ) -> Result<Reruns, UpliftError> {
         self.refresh_experiment(world, settings)?;
+        self.complete(world);
         let data = world.data();
         Ok(rerun(
             &data.converted,

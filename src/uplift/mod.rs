@@ -24,12 +24,13 @@ pub mod reruns;
 pub mod settings;
 pub mod tally;
 pub mod view;
+pub mod wire;
 
 use crate::decide::DecideError;
 use crate::errors::field_error;
 use crate::world::params::ParamError;
 
-pub use lab::{Lab, ModelWeights};
+pub use lab::{Lab, ModelWeights, StepPlan};
 pub use settings::LabSettings;
 pub use view::LabView;
 

@@ -6,7 +6,9 @@
 //! a step's edge are sorted. The result is exactly the full sort's (ties
 //! go to the lower index), in O(n).
 
+use super::UpliftError;
 use crate::decide::tally::ascending;
+use crate::world::contract::MAX_ROWS_IN_MEMORY;
 
 /// Budget steps: a budget is 0, 1, …, [`STEPS`] hundredths of the users.
 pub const STEPS: usize = 100;
@@ -26,9 +28,14 @@ pub fn budget_users(step: usize, n: usize) -> usize {
 /// budget does not cover them (budget_users(step) ≤ rank < budget_users(step + 1)).
 #[inline(always)]
 fn step_of_rank(rank: usize, n: usize) -> u8 {
-    let step = ((STEPS as u128 * (rank as u128 + 1) - 1) / n as u128) as usize;
-    step.min(STEPS - 1) as u8
+    // In 64 bits (a world holds far fewer than 2^57 users): a 128-bit
+    // division is a slow library call in wasm, and a histogram's bins ask
+    // this 131,072 times per τ step.
+    let step = (STEPS as u64 * (rank as u64 + 1) - 1) / n as u64;
+    step.min(STEPS as u64 - 1) as u8
 }
+
+const _: () = assert!((STEPS as u64).checked_mul(MAX_ROWS_IN_MEMORY + 1).is_some());
 
 /// Keys are compared as numbers, NaN lowest.
 #[inline(always)]
@@ -41,8 +48,9 @@ fn key_of(k: f64) -> f64 {
 }
 
 /// A histogram of keys over a fixed range, highest keys in the first bins;
-/// keys beyond the range count in the end bins.
-#[derive(Clone, Debug)]
+/// keys beyond the range count in the end bins. (By default: no bins, to
+/// be replaced before counting.)
+#[derive(Clone, Debug, Default)]
 pub struct KeyBins {
     high: f64,
     scale: f64,
@@ -84,6 +92,25 @@ impl KeyBins {
             // it converts exactly as `as` would, without its checks.
             *b = unsafe { at.to_int_unchecked::<i32>() } as u16;
         }
+    }
+
+    /// Each bin's count.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+
+    /// This histogram with another's counts of the same bins added.
+    pub fn with_counts(&self, counts: &[u32]) -> Result<KeyBins, UpliftError> {
+        if counts.len() != self.counts.len() {
+            return Err(UpliftError::new("half", "has a histogram of other bins"));
+        }
+        let mut sum = self.clone();
+        for (a, &b) in sum.counts.iter_mut().zip(counts) {
+            *a = a
+                .checked_add(b)
+                .ok_or_else(|| UpliftError::new("half", "counts more users than a world holds"))?;
+        }
+        Ok(sum)
     }
 
     /// Counts keys by their bins.

@@ -7,21 +7,29 @@
 //! steps, the band, the score bin, the arm) while the offer decides what
 //! the user adds; they ride along the effects' own pass. The true rankings
 //! ([`truth_tallies`]): the offer decides the user's place too, known only
-//! once every user's key is counted, so they take a second pass. Each
-//! step's sums add its users in index order (a true ranking's users of
-//! straddling bins after, in rank order), each pair of sums with one
-//! vector addition ([`Running`]): the bits never depend on how the work is
-//! split. A band's sums are its whole steps' sums, and the users of the
-//! few steps that span two bands added one by one.
+//! once every user's key is counted, so they take a second pass ([`truth_half`]).
+//!
+//! Both passes go over the users in two halves, the earlier and the later
+//! (two workers in the page, [`crate::uplift::lab`]'s `halves`). Each
+//! step's sums add a half's users in index order, each pair of sums with
+//! one vector addition ([`Running`]); the later half's sums are then added
+//! to the earlier's, and a true ranking's users of straddling bins after,
+//! in rank order. Every lab joins the same two halves the same way, so the
+//! bits never depend on which worker, or the CLI, took which half. A
+//! band's sums are its whole steps' sums, and the users of the few steps
+//! that span two bands added one by one.
 
 use super::effects::{Block, Effects, USERS_AT_ONCE};
 use super::groups::{Group, GroupCounts};
 use super::policy::{StepTally, Tallies};
-use super::ranking::{BinSteps, Straddler, STEPS, STRADDLES};
+use super::ranking::{BinSteps, Straddler, BINS, STEPS, STRADDLES};
 use super::view::{BandGroups, ScoreChart};
+use super::wire::{Reader, Writer};
+use super::UpliftError;
 use crate::decide::bands::{Segment, Thresholds};
 use crate::math::sigmoid;
 use crate::world::contract::MAX_ROWS_IN_MEMORY;
+use std::ops::Range;
 
 /// Widest score axis of the chart: beyond ±12 the S-curve is flat.
 const SCORE_REACH: f64 = 12.0;
@@ -148,6 +156,18 @@ impl Running {
         self.groups += packed(group);
     }
 
+    /// Adds another half's sums of the same step.
+    fn merge(&mut self, other: &Running) {
+        for (a, b) in self.effect.iter_mut().zip(other.effect) {
+            *a += b;
+        }
+        for (a, b) in self.converters.iter_mut().zip(other.converters) {
+            *a += b;
+        }
+        // The slot of straddlers may carry from field to field: never read.
+        self.groups = self.groups.wrapping_add(other.groups);
+    }
+
     /// The step's tally: the same sums, in the same order, as
     /// [`StepTally::add`] user by user.
     fn tally(&self) -> StepTally {
@@ -168,6 +188,44 @@ type RunningSteps = [Running; 256];
 
 fn running() -> Box<RunningSteps> {
     Box::new([Running::default(); 256])
+}
+
+impl Running {
+    fn write(&self, w: &mut Writer) {
+        for x in self.effect.into_iter().chain(self.converters) {
+            w.f64(x);
+        }
+        w.u64(self.groups);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<Running, UpliftError> {
+        Ok(Running {
+            effect: [r.f64()?, r.f64()?],
+            converters: [r.f64()?, r.f64()?],
+            groups: r.u64()?,
+        })
+    }
+}
+
+fn write_steps(w: &mut Writer, steps: &RunningSteps) {
+    for s in steps {
+        s.write(w);
+    }
+}
+
+fn read_steps(r: &mut Reader<'_>) -> Result<Box<RunningSteps>, UpliftError> {
+    let mut steps = running();
+    for s in steps.iter_mut() {
+        *s = Running::read(r)?;
+    }
+    Ok(steps)
+}
+
+/// Adds the later half's running sums to the earlier's, step by step.
+fn merge_steps(earlier: &mut RunningSteps, later: &RunningSteps) {
+    for (a, b) in earlier.iter_mut().zip(later.iter()) {
+        a.merge(b);
+    }
 }
 
 fn tallies_of(running: &RunningSteps) -> Box<Tallies> {
@@ -273,6 +331,102 @@ impl RiderSums {
 }
 
 impl RiderSums {
+    /// Adds the sums of the later half of the users (summed from the same
+    /// riders) to these, the earlier half's.
+    pub fn merge(&mut self, later: &RiderSums) {
+        for (a, b) in [
+            (&mut self.model_running, &later.model_running),
+            (&mut self.learned_running, &later.learned_running),
+        ] {
+            if let (Some(a), Some(b)) = (a, b) {
+                merge_steps(a, b);
+            }
+        }
+        for (a, b) in self.band_groups.iter_mut().zip(later.band_groups) {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a += b;
+            }
+        }
+        for (a, b) in self.band_uplift.iter_mut().zip(later.band_uplift) {
+            *a += b;
+        }
+        for (a, b) in self.chart.iter_mut().zip(&later.chart) {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a += b;
+            }
+        }
+        for (a, b) in self.arms.iter_mut().zip(later.arms) {
+            for (a, b) in a.iter_mut().zip(b) {
+                *a += b;
+            }
+        }
+    }
+
+    /// Writes the sums (before [`RiderSums::finish`]).
+    pub fn write(&self, w: &mut Writer) {
+        for steps in [&self.model_running, &self.learned_running] {
+            w.u8(u8::from(steps.is_some()));
+            if let Some(steps) = steps {
+                write_steps(w, steps);
+            }
+        }
+        for x in self.band_groups.as_flattened() {
+            w.u64(*x);
+        }
+        for x in self.band_uplift {
+            w.f64(x);
+        }
+        w.all(&self.chart, |w, bin| bin.iter().for_each(|&x| w.u64(x)));
+        for x in self.arms.as_flattened() {
+            w.u64(*x);
+        }
+    }
+
+    /// Reads sums written by [`RiderSums::write`] from the same riders as
+    /// these (another half of the users).
+    pub fn read_like(&self, r: &mut Reader<'_>) -> Result<RiderSums, UpliftError> {
+        let mut steps = [None, None];
+        for (slot, ours) in steps
+            .iter_mut()
+            .zip([&self.model_running, &self.learned_running])
+        {
+            let theirs = r.u8()? == 1;
+            if theirs != ours.is_some() {
+                return Err(UpliftError::new("half", "was summed along other rankings"));
+            }
+            if theirs {
+                *slot = Some(read_steps(r)?);
+            }
+        }
+        let [model_running, learned_running] = steps;
+        let mut band_groups = [[0; 4]; 3];
+        for x in band_groups.as_flattened_mut() {
+            *x = r.u64()?;
+        }
+        let band_uplift = [r.f64()?, r.f64()?, r.f64()?];
+        let chart = r.all(MOST_BINS, |r| Ok([r.u64()?, r.u64()?, r.u64()?, r.u64()?]))?;
+        if chart.len() != self.chart.len() {
+            return Err(UpliftError::new(
+                "half",
+                "was summed along another score axis",
+            ));
+        }
+        let mut arms = [[0; 2]; 2];
+        for x in arms.as_flattened_mut() {
+            *x = r.u64()?;
+        }
+        Ok(RiderSums {
+            model: None,
+            learned: None,
+            model_running,
+            learned_running,
+            band_groups,
+            band_uplift,
+            chart,
+            arms,
+        })
+    }
+
     /// The tallies of the running sums, once every user is added.
     pub fn finish(&mut self) {
         self.model = self.model_running.as_deref().map(tallies_of);
@@ -291,21 +445,79 @@ fn add_by_steps(t: &mut RunningSteps, steps: &[u8], b: &Block<'_>) {
 /// What a user adds to a tally: q1 − q0, p1 − p0, q1, p1 and the group.
 type Values = (f64, f64, f64, f64, u8);
 
-/// The oracle's and the best possible ranking's tallies: the second pass
-/// over the effects, their steps from the histograms of their keys.
-pub fn truth_tallies(
+/// What one half of the users adds to the true rankings' tallies: each
+/// step's running sums, and the straddlers met, with their values.
+#[derive(Clone, Debug)]
+pub struct TruthHalf {
+    running: [Box<RunningSteps>; 2],
+    straddlers: [(Vec<Straddler>, Vec<Values>); 2],
+}
+
+impl TruthHalf {
+    pub fn write(&self, w: &mut Writer) {
+        for (steps, (straddlers, values)) in self.running.iter().zip(&self.straddlers) {
+            write_steps(w, steps);
+            w.all(straddlers, |w, &(bin, key, slot)| {
+                w.u32(bin);
+                w.f64(key);
+                w.u32(slot);
+            });
+            w.all(values, |w, &(uplift, with_noise, q1, p1, group)| {
+                for x in [uplift, with_noise, q1, p1] {
+                    w.f64(x);
+                }
+                w.u8(group);
+            });
+        }
+    }
+
+    pub fn read(r: &mut Reader<'_>) -> Result<TruthHalf, UpliftError> {
+        let most = MAX_ROWS_IN_MEMORY as usize;
+        let half = |r: &mut Reader<'_>| -> Result<_, UpliftError> {
+            let steps = read_steps(r)?;
+            let straddlers: Vec<Straddler> = r.all(most, |r| Ok((r.u32()?, r.f64()?, r.u32()?)))?;
+            let values: Vec<Values> = r.all(most, |r| {
+                Ok((r.f64()?, r.f64()?, r.f64()?, r.f64()?, r.u8()?))
+            })?;
+            let fits = straddlers
+                .iter()
+                .all(|s| (s.0 as usize) < BINS && (s.2 as usize) < values.len());
+            if !fits || values.len() != straddlers.len() {
+                return Err(UpliftError::new("half", "has straddlers out of place"));
+            }
+            Ok((steps, (straddlers, values)))
+        };
+        let (oracle, oracle_straddlers) = half(r)?;
+        let (best, best_straddlers) = half(r)?;
+        Ok(TruthHalf {
+            running: [oracle, best],
+            straddlers: [oracle_straddlers, best_straddlers],
+        })
+    }
+}
+
+/// The second pass over the effects of the users in `users`: each into its
+/// steps' sums of the oracle's and the best possible ranking's, whose
+/// bins' steps are `tables` (in that order).
+pub fn truth_half(
     effects: &Effects,
     p0: &[f64],
     q0: &[f64],
-    oracle_steps: &BinSteps,
-    best_steps: &BinSteps,
-) -> [Box<Tallies>; 2] {
+    tables: [&[u8; BINS]; 2],
+    users: Range<usize>,
+) -> TruthHalf {
     let (mut oracle, mut best) = (running(), running());
     let mut oracle_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
     let mut best_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
-    let (oracle_table, best_table) = (oracle_steps.table(), best_steps.table());
-    let (p1, q1, group) = (&effects.p1, &effects.q1, &effects.group);
-    let (oracle_bin, best_bin) = (&effects.oracle_bin, &effects.best_bin);
+    let [oracle_table, best_table] = tables;
+    let r = users;
+    let (p1, q1, group) = (
+        &effects.p1[r.clone()],
+        &effects.q1[r.clone()],
+        &effects.group[r.clone()],
+    );
+    let (oracle_bin, best_bin) = (&effects.oracle_bin[r.clone()], &effects.best_bin[r.clone()]);
+    let (p0, q0) = (&p0[r.clone()], &q0[r]);
     // Every user into its steps' sums (a straddler into a slot never read,
     // and kept with its values while they are in the cache: the
     // straddlers' order is random in memory).
@@ -325,17 +537,41 @@ pub fn truth_tallies(
             }
         }
     }
-    let [mut oracle, mut best] = [tallies_of(&oracle), tallies_of(&best)];
-    for (tallies, table, (straddlers, values)) in [
-        (&mut oracle, oracle_steps, &mut oracle_straddlers),
-        (&mut best, best_steps, &mut best_straddlers),
-    ] {
-        table.settle(straddlers, |slot, step| {
+    TruthHalf {
+        running: [oracle, best],
+        straddlers: [oracle_straddlers, best_straddlers],
+    }
+}
+
+/// The oracle's and the best possible ranking's tallies from the two
+/// halves of the users' sums ([`truth_half`], the earlier half first),
+/// with their steps from the histograms of their keys.
+pub fn truth_tallies(
+    [mut earlier, later]: [TruthHalf; 2],
+    oracle_steps: &BinSteps,
+    best_steps: &BinSteps,
+) -> [Box<Tallies>; 2] {
+    let mut tallies = [0, 1].map(|k| {
+        merge_steps(&mut earlier.running[k], &later.running[k]);
+        tallies_of(&earlier.running[k])
+    });
+    let steps = [oracle_steps, best_steps];
+    for (k, (mut straddlers, mut values)) in earlier.straddlers.into_iter().enumerate() {
+        // The later half's straddlers after the earlier's: index order.
+        let (more, more_values) = &later.straddlers[k];
+        let offset = values.len() as u32;
+        straddlers.extend(
+            more.iter()
+                .map(|&(bin, key, slot)| (bin, key, slot + offset)),
+        );
+        values.extend_from_slice(more_values);
+        let tallies = &mut tallies[k];
+        steps[k].settle(&straddlers, |slot, step| {
             let (uplift, with_noise, q1, p1, group) = values[slot];
             tallies[usize::from(step)].add(uplift, with_noise, q1, p1, group);
         });
     }
-    [oracle, best]
+    tallies
 }
 
 /// A model's intent bands without the offer: each band's users, Σ of the

@@ -1,0 +1,417 @@
+//! A τ step in two halves of the users, for two workers: the page's worker
+//! takes the earlier half and a helper worker the later, on a second core.
+//! Each half's sums go across as bytes ([`crate::uplift::wire`]) and are
+//! joined exactly as [`Lab::update`] joins the halves it takes itself, so
+//! every number is the same to the bit, whoever took which half.
+//!
+//! The page's worker: [`Lab::begin_step`], then [`Lab::step_first`] on its
+//! half while the helper runs [`Lab::follow_step`] and [`Lab::follow_first`]
+//! on the other. Each sends the other its keys' histograms, so both place
+//! the true rankings' bins from the same counts at once: the helper runs
+//! [`Lab::follow_truth`] while the lab joins the helper's sums
+//! ([`Lab::step_join_first`]) and runs [`Lab::step_truth`], then
+//! [`Lab::step_finish`] joins the helper's last bytes. Without the
+//! helper's bytes, each join takes the later half itself.
+
+use std::ops::Range;
+
+use super::{assignment_key, model_key, Lab, LabSettings, LabView, ModelWeights, UpliftError};
+use crate::uplift::ranking::BINS;
+use crate::uplift::tally::TruthHalf;
+use crate::uplift::wire::{Reader, Writer};
+use crate::world::session::World;
+
+/// The users of half `half` (0 the earlier, 1 the later) of `n`.
+pub fn half_users(half: usize, n: usize) -> Range<usize> {
+    let middle = n / 2;
+    if half == 0 {
+        0..middle
+    } else {
+        middle..n
+    }
+}
+
+/// What a helper needs to take the later half of a τ step beside the
+/// lab's own settings: the range of the noise-average table (it depends
+/// on the effects the lab has seen), and whether the learned ranking
+/// rides along (the helper never holds one: the lab then takes both).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepPlan {
+    pub table: (f64, f64),
+    pub learned: bool,
+}
+
+fn mismatch(problem: &str) -> UpliftError {
+    UpliftError::new("half", problem)
+}
+
+impl Lab {
+    /// Brings the lab to `world`, `settings` and the model, and readies a
+    /// τ step if the offer's effect changed: its plan, or `None` when
+    /// [`Lab::update`] has nothing to compute but the view.
+    pub fn begin_step(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+    ) -> Result<Option<StepPlan>, UpliftError> {
+        self.refresh_world(world)?;
+        self.refresh_model(world, weights, settings.thresholds);
+        if !self.begin_offer(world, settings) {
+            return Ok(None);
+        }
+        Ok(Some(StepPlan {
+            table: self.baseline.as_ref().expect("refreshed").table(),
+            learned: self.fresh_learned().is_some(),
+        }))
+    }
+
+    /// The effects' pass over the earlier half, kept for the join; returns
+    /// its keys' histograms, for the helper's [`Lab::follow_truth`].
+    pub fn step_first(&mut self, world: &World) -> Vec<u8> {
+        self.pending.riders = Some(self.first_half(world, 0));
+        let mut w = Writer::default();
+        self.write_counts(&mut w);
+        w.bytes()
+    }
+
+    /// Writes the two true rankings' histograms.
+    fn write_counts(&self, w: &mut Writer) {
+        for bins in [&self.effects.oracle_bins, &self.effects.best_bins] {
+            w.counts(bins.counts());
+        }
+    }
+
+    /// Adds another half's histograms ([`Lab::write_counts`]) to these; a bad
+    /// one changes nothing.
+    fn add_counts(&mut self, r: &mut Reader<'_>) -> Result<(), UpliftError> {
+        let (oracle, best) = (r.counts(BINS)?, r.counts(BINS)?);
+        let oracle = self.effects.oracle_bins.with_counts(&oracle)?;
+        let best = self.effects.best_bins.with_counts(&best)?;
+        (self.effects.oracle_bins, self.effects.best_bins) = (oracle, best);
+        Ok(())
+    }
+
+    /// Joins the later half's effects' pass, from the helper's bytes
+    /// ([`Lab::follow_first`]) or, without them, taken here, and places
+    /// the true rankings' bins.
+    pub fn step_join_first(
+        &mut self,
+        world: &World,
+        later: Option<&[u8]>,
+    ) -> Result<(), UpliftError> {
+        let Some(earlier) = &self.pending.riders else {
+            return Err(mismatch("came before the lab's own"));
+        };
+        let later = match later {
+            Some(bytes) => {
+                // Read whole before anything changes: a bad half leaves the
+                // step to be finished without it.
+                let mut r = Reader::new(bytes);
+                let mut histograms = r.clone();
+                r.counts(BINS)?;
+                r.counts(BINS)?;
+                let sums = earlier.read_like(&mut r)?;
+                r.end()?;
+                self.add_counts(&mut histograms)?;
+                self.missing = Some(half_users(1, world.data().len()));
+                sums
+            }
+            None => self.first_half(world, 1),
+        };
+        let earlier = self.pending.riders.take().expect("checked above");
+        self.join_first([earlier, later]);
+        Ok(())
+    }
+
+    /// The true rankings' pass over the earlier half, kept for the join.
+    pub fn step_truth(&mut self, world: &World) {
+        self.pending.truth = Some(self.truth_half(world, 0, self.tables()));
+    }
+
+    /// Joins the later half's true rankings' pass, from the helper's bytes
+    /// ([`Lab::follow_truth`]) or, without them, taken here, and returns
+    /// the view.
+    pub fn step_finish(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        later: Option<&[u8]>,
+    ) -> Result<LabView, UpliftError> {
+        if self.pending.truth.is_none() {
+            return Err(mismatch("came before the lab's own"));
+        }
+        let later = match later {
+            Some(bytes) => {
+                let mut r = Reader::new(bytes);
+                let half = TruthHalf::read(&mut r)?;
+                r.end()?;
+                half
+            }
+            None => {
+                self.complete(world);
+                self.truth_half(world, 1, self.tables())
+            }
+        };
+        let earlier = self.pending.truth.take().expect("checked above");
+        self.join_truth([earlier, later]);
+        Ok(self.view(world, settings))
+    }
+
+    /// Whether [`Lab::follow_step`] with these is quick: the same world,
+    /// model and assignment as the last step followed.
+    pub fn follows(
+        &self,
+        world: &World,
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+    ) -> bool {
+        let same_world = world.params().is_some_and(|p| {
+            self.world
+                .as_ref()
+                .is_some_and(|w| w.generation == world.generation() && &w.params == p.get())
+        });
+        let model = weights.map(|w| model_key(world, w, settings.thresholds));
+        same_world
+            && self.model.as_ref().map(|m| m.key) == model
+            && self.assignment.as_ref().map(|a| a.0) == Some(assignment_key(world, settings))
+    }
+
+    /// The helper's side: readies the τ step of a lab whose plan is `plan`
+    /// (with the same world, settings and model), whatever this lab
+    /// computed before.
+    pub fn follow_step(
+        &mut self,
+        world: &World,
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+        plan: StepPlan,
+    ) -> Result<(), UpliftError> {
+        if plan.learned {
+            return Err(mismatch(
+                "rides a learned ranking, which a helper never holds",
+            ));
+        }
+        self.refresh_world(world)?;
+        self.refresh_model(world, weights, settings.thresholds);
+        self.baseline
+            .as_mut()
+            .expect("refreshed")
+            .adopt_table(plan.table);
+        self.effect = None;
+        self.begin_offer(world, settings);
+        Ok(())
+    }
+
+    /// The helper's effects' pass over the later half: its keys'
+    /// histograms and its riders' sums, as bytes.
+    pub fn follow_first(&mut self, world: &World) -> Vec<u8> {
+        let sums = self.first_half(world, 1);
+        let mut w = Writer::default();
+        self.write_counts(&mut w);
+        sums.write(&mut w);
+        // Kept as the sign that the half is taken (a truth pass may follow).
+        self.pending.riders = Some(sums);
+        w.bytes()
+    }
+
+    /// The helper's true rankings' pass over the later half, once the
+    /// lab's histograms ([`Lab::step_first`]) are added to its own: the
+    /// same bins' steps as the lab places. As bytes.
+    pub fn follow_truth(&mut self, world: &World, counts: &[u8]) -> Result<Vec<u8>, UpliftError> {
+        if self.pending.riders.take().is_none() {
+            return Err(mismatch("came before the helper's own"));
+        }
+        let mut r = Reader::new(counts);
+        self.add_counts(&mut r)?;
+        r.end()?;
+        self.place_cuts();
+        let half = self.truth_half(world, 1, self.tables());
+        let mut w = Writer::default();
+        half.write(&mut w);
+        Ok(w.bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{fit, FitParams};
+    use crate::world::contract::MAX_ROWS_IN_MEMORY;
+    use crate::world::params::GeneratorParams;
+    use serde_json::json;
+
+    /// A lab and a helper taking a step as the page's two workers do.
+    fn in_two(
+        lab: &mut Lab,
+        helper: &mut Lab,
+        worlds: [&World; 2],
+        settings: &LabSettings,
+        weights: Option<&ModelWeights>,
+    ) -> (LabView, bool) {
+        let [world, theirs] = worlds;
+        let Some(plan) = lab.begin_step(world, settings, weights).unwrap() else {
+            return (lab.update(world, settings, weights).unwrap(), false);
+        };
+        if plan.learned {
+            lab.step_first(world);
+            assert!(helper.follow_step(theirs, settings, weights, plan).is_err());
+            lab.step_join_first(world, None).unwrap();
+            lab.step_truth(world);
+            return (lab.step_finish(world, settings, None).unwrap(), false);
+        }
+        helper.follow_step(theirs, settings, weights, plan).unwrap();
+        assert!(helper.follows(theirs, settings, weights));
+        assert!(
+            helper.follow_truth(theirs, &[]).is_err(),
+            "before its own half"
+        );
+        let later = helper.follow_first(theirs);
+        let counts = lab.step_first(world);
+        let truth = helper.follow_truth(theirs, &counts).unwrap();
+        lab.step_join_first(world, Some(&later)).unwrap();
+        let later = truth;
+        lab.step_truth(world);
+        (
+            lab.step_finish(world, settings, Some(&later)).unwrap(),
+            true,
+        )
+    }
+
+    fn settings(value: serde_json::Value) -> LabSettings {
+        LabSettings::from_value(&value).unwrap()
+    }
+
+    #[test]
+    fn two_workers_show_what_one_lab_shows_to_the_bit() {
+        let params = GeneratorParams {
+            rows: 12_345,
+            baseline: -2.0,
+            ..Default::default()
+        };
+        let valid = || params.clone().validate(MAX_ROWS_IN_MEMORY).unwrap();
+        // The page's worker relabels its world as sliders move; the helper
+        // draws it afresh with the parameters now.
+        let mut world = World::new(
+            GeneratorParams {
+                baseline: -1.0,
+                ..params.clone()
+            }
+            .validate(MAX_ROWS_IN_MEMORY)
+            .unwrap(),
+        );
+        world.update(valid());
+        let theirs = World::new(valid());
+        let weights = fit(world.data(), &FitParams::default())
+            .unwrap()
+            .0
+            .weights();
+        let other: ModelWeights = std::array::from_fn(|i| weights[i] * 0.9);
+        let (mut lab, mut helper, mut one) = (Lab::default(), Lab::default(), Lab::default());
+        let offer = |effect: f64, budget: f64| {
+            settings(json!({"offer": {"effect": effect, "fatigue": -0.25}, "budget": budget}))
+        };
+        let mut parallel = 0;
+        let steps: Vec<(LabSettings, Option<&ModelWeights>)> = vec![
+            (offer(0.6, 0.2), Some(&weights)),
+            (offer(0.65, 0.2), Some(&weights)),
+            // Far enough to grow the noise-average table.
+            (offer(9.0, 0.2), Some(&weights)),
+            (offer(-3.0, 0.2), Some(&weights)),
+            (offer(-3.0, 0.35), Some(&weights)),
+            // A new model: the riders' sums again, over every user's effects.
+            (offer(-3.0, 0.35), Some(&other)),
+            (offer(1.2, 0.35), None),
+            (
+                settings(
+                    json!({"offer": {"effect": 1.3, "treatedShare": 0.3, "tierEffects": {"tier_2": -0.4}}}),
+                ),
+                Some(&other),
+            ),
+        ];
+        for (s, w) in &steps {
+            let (view, both) = in_two(&mut lab, &mut helper, [&world, &theirs], s, *w);
+            parallel += usize::from(both);
+            let alone = one.update(&world, s, *w).unwrap();
+            assert_eq!(
+                serde_json::to_string(&view).unwrap(),
+                serde_json::to_string(&alone).unwrap()
+            );
+        }
+        assert_eq!(parallel, 6);
+        // The users the helper took are computed here when read: learning,
+        // the experiment CSV, the re-runs.
+        let s = offer(0.8, 0.3);
+        in_two(&mut lab, &mut helper, [&world, &theirs], &s, Some(&weights));
+        let alone = one.update(&world, &s, Some(&weights)).unwrap();
+        assert_eq!(
+            lab.experiment_csv(&world, &s).unwrap(),
+            one.experiment_csv(&world, &s).unwrap()
+        );
+        let learned = lab.learn(&world, &s, Some(&weights)).unwrap();
+        assert_eq!(
+            serde_json::to_string(&learned).unwrap(),
+            serde_json::to_string(&one.learn(&world, &s, Some(&weights)).unwrap()).unwrap()
+        );
+        assert_ne!(
+            serde_json::to_string(&learned).unwrap(),
+            serde_json::to_string(&alone).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&lab.rerun(&world, &s, 3).unwrap()).unwrap(),
+            serde_json::to_string(&one.rerun(&world, &s, 3).unwrap()).unwrap()
+        );
+        // Away and back to the learned effect: the learned ranking rides
+        // along, so the lab takes both halves itself.
+        for effect in [0.9, 0.8] {
+            let s = offer(effect, 0.3);
+            let (view, both) = in_two(&mut lab, &mut helper, [&world, &theirs], &s, Some(&weights));
+            assert_eq!(both, effect != 0.8);
+            let alone = one.update(&world, &s, Some(&weights)).unwrap();
+            assert_eq!(
+                serde_json::to_string(&view).unwrap(),
+                serde_json::to_string(&alone).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_half_changes_nothing_and_the_step_finishes_without_it() {
+        let params = GeneratorParams {
+            rows: 3_001,
+            ..Default::default()
+        };
+        let valid = || params.clone().validate(MAX_ROWS_IN_MEMORY).unwrap();
+        let (world, theirs) = (World::new(valid()), World::new(valid()));
+        let s = settings(json!({"offer": {"effect": 0.7}}));
+        let (mut lab, mut helper) = (Lab::default(), Lab::default());
+        let plan = lab.begin_step(&world, &s, None).unwrap().unwrap();
+        assert!(!helper.follows(&theirs, &s, None));
+        helper.follow_step(&theirs, &s, None, plan).unwrap();
+        let later = helper.follow_first(&theirs);
+        assert!(
+            lab.step_join_first(&world, Some(&later)).is_err(),
+            "before the lab's own half"
+        );
+        let counts = lab.step_first(&world);
+        for bad in [
+            &later[..later.len() - 1],
+            &[later.as_slice(), &[0]].concat()[..],
+            &later[4..],
+        ] {
+            let e = lab.step_join_first(&world, Some(bad)).unwrap_err();
+            assert_eq!(e.field, "half");
+        }
+        assert!(helper.follow_truth(&theirs, &counts[1..]).is_err());
+        lab.step_join_first(&world, None).unwrap();
+        lab.step_truth(&world);
+        let e = lab.step_finish(&world, &s, Some(&later[..10])).unwrap_err();
+        assert_eq!(e.field, "half");
+        let view = lab.step_finish(&world, &s, None).unwrap();
+        let alone = Lab::default().update(&world, &s, None).unwrap();
+        assert_eq!(
+            serde_json::to_string(&view).unwrap(),
+            serde_json::to_string(&alone).unwrap()
+        );
+    }
+}

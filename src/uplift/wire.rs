@@ -1,0 +1,169 @@
+//! A half of a τ step's sums as bytes, for the page's two workers: each
+//! number little-endian, a float by its bits, in a fixed order, so what
+//! one worker sums the other reads back exactly.
+
+use super::UpliftError;
+
+/// Writes numbers one after another.
+#[derive(Debug, Default)]
+pub struct Writer(Vec<u8>);
+
+impl Writer {
+    pub fn u8(&mut self, x: u8) {
+        self.0.push(x);
+    }
+
+    pub fn u32(&mut self, x: u32) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+
+    pub fn u64(&mut self, x: u64) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+
+    pub fn f64(&mut self, x: f64) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+
+    /// A length, then that many counts.
+    pub fn counts(&mut self, counts: &[u32]) {
+        self.u32(counts.len() as u32);
+        self.0.reserve(4 * counts.len());
+        for c in counts {
+            self.0.extend_from_slice(&c.to_le_bytes());
+        }
+    }
+
+    /// A length, then that many items.
+    pub fn all<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
+        self.u32(items.len() as u32);
+        for item in items {
+            each(self, item);
+        }
+    }
+
+    pub fn bytes(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+/// Reads them back in the same order.
+#[derive(Clone, Debug)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+fn short() -> UpliftError {
+    UpliftError::new("half", "ends before its sums do")
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes }
+    }
+
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], UpliftError> {
+        let (head, rest) = self.bytes.split_first_chunk::<N>().ok_or_else(short)?;
+        self.bytes = rest;
+        Ok(*head)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, UpliftError> {
+        Ok(self.take::<1>()?[0])
+    }
+
+    pub fn u32(&mut self) -> Result<u32, UpliftError> {
+        self.take().map(u32::from_le_bytes)
+    }
+
+    pub fn u64(&mut self) -> Result<u64, UpliftError> {
+        self.take().map(u64::from_le_bytes)
+    }
+
+    pub fn f64(&mut self) -> Result<f64, UpliftError> {
+        self.take().map(f64::from_le_bytes)
+    }
+
+    /// A length, then that many counts ([`Writer::counts`]); at most `most`.
+    pub fn counts(&mut self, most: usize) -> Result<Vec<u32>, UpliftError> {
+        let n = self.u32()? as usize;
+        if n > most {
+            return Err(UpliftError::new(
+                "half",
+                format!("holds {n} counts where at most {most} fit"),
+            ));
+        }
+        let (head, rest) = self.bytes.split_at_checked(4 * n).ok_or_else(short)?;
+        self.bytes = rest;
+        Ok(head
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("four bytes")))
+            .collect())
+    }
+
+    /// A length, then that many items; at most `most`.
+    pub fn all<T>(
+        &mut self,
+        most: usize,
+        mut each: impl FnMut(&mut Reader<'a>) -> Result<T, UpliftError>,
+    ) -> Result<Vec<T>, UpliftError> {
+        let n = self.u32()? as usize;
+        if n > most {
+            return Err(UpliftError::new(
+                "half",
+                format!("holds {n} items where at most {most} fit"),
+            ));
+        }
+        (0..n).map(|_| each(self)).collect()
+    }
+
+    /// Checks that nothing is left.
+    pub fn end(self) -> Result<(), UpliftError> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(UpliftError::new("half", "has bytes after its sums"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_come_back_to_the_bit() {
+        let mut w = Writer::default();
+        w.u8(7);
+        w.u32(u32::MAX);
+        w.u64(1 << 60);
+        for x in [0.1, -0.0, f64::MIN_POSITIVE, f64::NAN] {
+            w.f64(x);
+        }
+        w.all(&[1u32, 2, 3], |w, &x| w.u32(x));
+        w.counts(&[4, 5]);
+        let bytes = w.bytes();
+        let mut r = Reader::new(&bytes);
+        assert_eq!(r.u8().unwrap(), 7);
+        assert_eq!(r.u32().unwrap(), u32::MAX);
+        assert_eq!(r.u64().unwrap(), 1 << 60);
+        for x in [0.1, -0.0, f64::MIN_POSITIVE, f64::NAN] {
+            assert_eq!(r.f64().unwrap().to_bits(), x.to_bits());
+        }
+        assert_eq!(r.all(3, |r| r.u32()).unwrap(), [1, 2, 3]);
+        assert_eq!(r.counts(2).unwrap(), [4, 5]);
+        r.end().unwrap();
+        // Too short, too long, too many.
+        assert!(Reader::new(&bytes[..3]).u64().is_err());
+        let mut r = Reader::new(&bytes);
+        r.u8().unwrap();
+        assert!(r.end().is_err());
+        let mut r = Reader::new(&bytes[bytes.len() - 28..]);
+        assert!(r.all(2, |r| r.u32()).is_err());
+        let mut r = Reader::new(&bytes[bytes.len() - 12..]);
+        assert!(r.counts(1).is_err());
+        assert!(Reader::new(&bytes[bytes.len() - 12..bytes.len() - 1])
+            .counts(2)
+            .is_err());
+    }
+}
