@@ -90,6 +90,13 @@ export interface Rerun {
   assignmentSeed: string; treatedUsers: number; controlUsers: number; liftPoints: Estimate;
   pValue: number; detected: boolean; coversTruth: boolean;
 }
+/** A τ step's plan, for a helper worker taking the later half of the users. */
+export interface StepPlan {
+  /** The noise-average table's range of scores, [from, to]. */
+  table: Float64Array;
+  /** The learned ranking rides along: the lab takes both halves itself. */
+  learned: boolean;
+}
 export interface Reruns { runs: Rerun[]; detected: number; covered: number; realizedEffectPoints: number; expectedPower: number; }
 "#;
 
@@ -279,6 +286,127 @@ impl UpliftLab {
         let s = settings(settings_js)?;
         self.lab
             .experiment_csv(world.inner(), &s)
+            .map_err(|e| field_error(&e))
+    }
+
+    /// Brings the lab to `world`, `settings` and the model and readies a τ
+    /// step: its `StepPlan`, or undefined when `update` has only the view
+    /// to compute. Then `stepFirst`, `stepJoinFirst`, `stepTruth` and
+    /// `stepFinish`, with a helper's halves or without.
+    #[wasm_bindgen(js_name = beginStep, unchecked_return_type = "StepPlan | undefined")]
+    pub fn begin_step(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
+        let plan = self
+            .lab
+            .begin_step(world.inner(), &s, w.as_ref())
+            .map_err(|e| field_error(&e))?;
+        let Some(plan) = plan else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let out = to_js(&serde_json::json!({ "learned": plan.learned }))?;
+        put(&out, "table", &floats(&[plan.table.0, plan.table.1]));
+        Ok(out)
+    }
+
+    /// The effects' pass over the earlier half of the users; returns its
+    /// keys' histograms for the helper's `followTruth`.
+    #[wasm_bindgen(js_name = stepFirst)]
+    pub fn step_first(&mut self, world: &World) -> Vec<u8> {
+        self.lab.step_first(world.inner())
+    }
+
+    /// Joins the later half's effects' pass: the helper's bytes
+    /// (`followFirst`), or undefined to take it here. A bad half changes
+    /// nothing.
+    #[wasm_bindgen(js_name = stepJoinFirst)]
+    pub fn step_join_first(
+        &mut self,
+        world: &World,
+        later: Option<Vec<u8>>,
+    ) -> Result<(), JsValue> {
+        self.lab
+            .step_join_first(world.inner(), later.as_deref())
+            .map_err(|e| field_error(&e))
+    }
+
+    /// The true rankings' pass over the earlier half of the users.
+    #[wasm_bindgen(js_name = stepTruth)]
+    pub fn step_truth(&mut self, world: &World) {
+        self.lab.step_truth(world.inner());
+    }
+
+    /// Joins the later half's true rankings' pass (the helper's bytes from
+    /// `followTruth`, or undefined to take it here) and returns the `LabView`.
+    #[wasm_bindgen(js_name = stepFinish, unchecked_return_type = "LabView")]
+    pub fn step_finish(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        later: Option<Vec<u8>>,
+    ) -> Result<JsValue, JsValue> {
+        let s = settings(settings_js)?;
+        let view = self
+            .lab
+            .step_finish(world.inner(), &s, later.as_deref())
+            .map_err(|e| field_error(&e))?;
+        lab_view_js(view)
+    }
+
+    /// A helper's lab: whether `followStep` with these is quick (the same
+    /// world, model and assignment as the step it followed last).
+    pub fn follows(
+        &self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
+    ) -> Result<bool, JsValue> {
+        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
+        Ok(self.lab.follows(world.inner(), &s, w.as_ref()))
+    }
+
+    /// A helper's lab: readies the τ step of the lab whose `StepPlan` has
+    /// the noise-average table `table`.
+    #[wasm_bindgen(js_name = followStep)]
+    pub fn follow_step(
+        &mut self,
+        world: &World,
+        #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
+        table: &[f64],
+    ) -> Result<(), JsValue> {
+        let (s, w) = (settings(settings_js)?, weights(weights_js)?);
+        let &[from, to] = table else {
+            return Err(field_error(&UpliftError::new(
+                "table",
+                "must be two numbers, from and to",
+            )));
+        };
+        let plan = uplift::StepPlan {
+            table: (from, to),
+            learned: false,
+        };
+        self.lab
+            .follow_step(world.inner(), &s, w.as_ref(), plan)
+            .map_err(|e| field_error(&e))
+    }
+
+    /// A helper's lab: the effects' pass over the later half, as bytes.
+    #[wasm_bindgen(js_name = followFirst)]
+    pub fn follow_first(&mut self, world: &World) -> Vec<u8> {
+        self.lab.follow_first(world.inner())
+    }
+
+    /// A helper's lab: the true rankings' pass over the later half, with
+    /// the lab's histograms from `stepFirst` added to its own, as bytes.
+    #[wasm_bindgen(js_name = followTruth)]
+    pub fn follow_truth(&mut self, world: &World, counts: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.lab
+            .follow_truth(world.inner(), counts)
             .map_err(|e| field_error(&e))
     }
 

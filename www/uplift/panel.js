@@ -24,7 +24,7 @@ import { renderArms, renderBands, renderGroups, renderPolicies, renderReruns } f
 /** @typedef {import('../app/worker-client.js').WorkerError} WorkerError */
 /** @typedef {import('../app/link.js').Values} Values */
 /** @typedef {import('../world/panel.js').WorldShown} WorldShown */
-/** @typedef {{view: LabView, workMs: number}} LabAnswer */
+/** @typedef {{view: LabView, workMs: number, helped?: boolean | null}} LabAnswer */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -148,8 +148,8 @@ export class UpliftPanel {
     const values = this.values;
     this.updates.request(
       { settings: this.settings() },
-      ({ view, workMs }) => {
-        performance.measure('conversion:uplift', { start: performance.now(), detail: { workMs, rows: view.users } });
+      ({ view, workMs, helped }) => {
+        performance.measure('conversion:uplift', { start: performance.now(), detail: { workMs, helped, rows: view.users } });
         this.show(view, values);
         if (view.learnedStale && !live) this.scheduleLearn();
         this.markState();

@@ -127,6 +127,8 @@ export const handlers = {
     try {
       /** @type {View} */
       const view = world().importCsv(file);
+      // Imported users: no parameters draw them.
+      state.params = null;
       return { result: { ok: true, view, workMs: performance.now() - started } };
     } catch (error) {
       const { problems, total, message } = /** @type {{problems?: string[], total?: number, message: string}} */ (error);

@@ -1,6 +1,7 @@
 // The handles the worker keeps between requests, one place for all of them.
 
 /** @typedef {import('../pkg/conversion_playground.js').World} World */
+/** @typedef {import('../pkg/conversion_playground.js').GeneratorParams} GeneratorParams */
 /** @typedef {import('../pkg/conversion_playground.js').ModelFit} ModelFit */
 /** @typedef {import('../pkg/conversion_playground.js').FixedModel} FixedModel */
 /** @typedef {import('../pkg/conversion_playground.js').Truth} Truth */
@@ -12,6 +13,8 @@
 export const state = {
   /** @type {World | null} the world on screen */
   world: null,
+  /** @type {GeneratorParams | null} the parameters the world on screen was last moved to (a helper worker draws its copy with them) */
+  params: null,
   /** @type {ModelFit | null} the live fit, following the world */
   fit: null,
   /** @type {FixedModel | null} a model that no longer follows the world (frozen or imported); when set, it is the model on screen */

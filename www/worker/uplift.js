@@ -3,6 +3,7 @@
 // uplift model from its experiment on request, re-runs the experiment with
 // new assignment seeds, and writes the experiment CSV.
 import { UpliftLab, upliftDefaults } from '../pkg/conversion_playground.js';
+import { Helper } from './helper-client.js';
 import { state } from './state.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').UpliftSettings} UpliftSettings */
@@ -42,6 +43,51 @@ function timed(work) {
   return { result: { view, workMs: performance.now() - started } };
 }
 
+/** Takes the later half of each τ step's users on a second core. */
+const helper = new Helper();
+
+/**
+ * Brings the lab to the world, the model and `settings`: a τ step in two
+ * halves, the later half in the helper worker when it is ready (else here),
+ * the halves joined to the bit (src/uplift/lab/halves.rs).
+ * @param {UpliftSettings} settings
+ * @returns {Promise<{view: LabView, helped: boolean | null}>} `helped`: whether
+ * the helper took the later half, null when nothing needed a pass over the
+ * users (a budget step)
+ */
+async function update(settings) {
+  const w = world();
+  const weights = modelWeights();
+  const l = lab();
+  const plan = l.beginStep(w, settings, weights);
+  if (!plan) return { view: l.update(w, settings, weights), helped: null };
+  const first = plan.learned || !state.params
+    ? null
+    : helper.ask({ type: 'first', params: state.params, settings, weights, table: plan.table });
+  const counts = l.stepFirst(w);
+  // The helper adds these to its own counts as soon as its half is done.
+  const truth = first && helper.ask({ type: 'truth', counts }, [counts.buffer]);
+  let later = first && await first;
+  try {
+    l.stepJoinFirst(w, later ?? undefined);
+  } catch (error) {
+    // A half that does not fit changes nothing: take it here.
+    if (!later) throw error;
+    helper.fail();
+    later = null;
+    l.stepJoinFirst(w, undefined);
+  }
+  l.stepTruth(w);
+  const truthHalf = later && truth && await truth;
+  try {
+    return { view: l.stepFinish(w, settings, truthHalf ?? undefined), helped: Boolean(truthHalf) };
+  } catch (error) {
+    if (!truthHalf) throw error;
+    helper.fail();
+    return { view: l.stepFinish(w, settings, undefined), helped: false };
+  }
+}
+
 export const handlers = {
   /** The lab's defaults, from the core (the CLI's). */
   'uplift.defaults': () => ({ result: upliftDefaults() }),
@@ -51,7 +97,11 @@ export const handlers = {
    * the experiment (the learned model only if it is learned for it).
    * @param {{settings: UpliftSettings}} payload
    */
-  'uplift.update': ({ settings }) => timed(() => lab().update(world(), settings, modelWeights())),
+  'uplift.update': async ({ settings }) => {
+    const started = performance.now();
+    const { view, helped } = await update(settings);
+    return { result: { view, workMs: performance.now() - started, helped } };
+  },
 
   /**
    * Learns the uplift model from the experiment now (two logistic fits).

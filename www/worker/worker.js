@@ -15,7 +15,7 @@ import { buffersOf } from './transfer.js';
  * @typedef {{result: unknown, transfer?: Transferable[]}} Answer
  */
 
-/** @type {Record<string, (payload: any) => Answer>} */
+/** @type {Record<string, (payload: any) => Answer | Promise<Answer>>} */
 const handlers = { ...world, ...model, ...decide, ...uplift };
 const ready = init();
 
@@ -31,15 +31,26 @@ function describe(error) {
   return { message: String(error) };
 }
 
-self.onmessage = async (/** @type {MessageEvent<{id: number, type: string, payload: unknown}>} */ event) => {
-  const { id, type, payload } = event.data;
+/**
+ * Answers one request.
+ * @param {{id: number, type: string, payload: unknown}} request
+ */
+async function answer({ id, type, payload }) {
   try {
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`unknown request ${type}`);
-    const { result, transfer = buffersOf(result) } = handler(payload);
+    const { result, transfer = buffersOf(result) } = await handler(payload);
     self.postMessage({ id, ok: true, result }, { transfer });
   } catch (error) {
     self.postMessage({ id, ok: false, ...describe(error) });
   }
+}
+
+// One request at a time, in the order sent: a handler that waits (the
+// uplift lab waits on its helper worker) holds the next back, so no request
+// sees the handles halfway through another's change.
+let queue = Promise.resolve();
+self.onmessage = (/** @type {MessageEvent<{id: number, type: string, payload: unknown}>} */ event) => {
+  queue = queue.then(() => answer(event.data));
 };

@@ -25,6 +25,7 @@ export const handlers = {
       state.world = new World(params);
       view = state.world.view();
     }
+    state.params = params;
     return { result: { view, workMs: performance.now() - started } };
   },
 
