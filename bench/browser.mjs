@@ -1,13 +1,17 @@
 // Opens bench/index.html in headless Chromium (Debian's, via playwright-core)
 // and prints the wasm timings, then measures the model and decision panels
 // in the real page (bench/model-page.mjs, bench/decide-page.mjs) and the
-// update paths at the wasm–JS boundary (bench/boundary.mjs). Run by
+// update paths at the wasm–JS boundary (bench/boundary.mjs), and the uplift
+// lab's τ steps in the page's worker and in the page (bench/uplift-worker.mjs,
+// bench/uplift-page.mjs). Run by
 // `cargo xtask bench`, which serves the repository root at BASE_URL and
 // names the CLI in CONVERSION_BIN.
 import { chromium } from 'playwright-core';
 import { measureModelPage } from './model-page.mjs';
 import { measureDecidePage } from './decide-page.mjs';
 import { measureBoundary } from './boundary.mjs';
+import { measureUpliftWorker } from './uplift-worker.mjs';
+import { measureUpliftPage } from './uplift-page.mjs';
 
 const base = process.env.BASE_URL || 'http://127.0.0.1:8080/';
 const browser = await chromium.launch({
@@ -45,6 +49,10 @@ try {
   console.log(`  a budget step                   ${u.budgetMs.toFixed(1).padStart(7)} ms  (the tallies read again)`);
   console.log(`  learning the uplift model       ${u.learnMs.toFixed(1).padStart(7)} ms  (two cold logistic fits, once changes pause)`);
   console.log(`  re-running 20 experiments       ${u.rerunMs.toFixed(1).padStart(7)} ms`);
+  // The same τ steps in the page's own worker, with its helper worker and
+  // without, then in the whole page.
+  await measureUpliftWorker(browser, base);
+  await measureUpliftPage(browser, new URL('www/', base).href);
   // The update paths at the wasm–JS boundary (beside an older build's
   // package when BEFORE_PKG names one under the served root).
   await measureBoundary(browser, base, process.env.BEFORE_PKG);
