@@ -96,6 +96,8 @@ export interface StepPlan {
   table: Float64Array;
   /** The learned ranking rides along: the lab takes both halves itself. */
   learned: boolean;
+  /** Only the offer's effect changed (not the world, the model or the assignment). */
+  onlyOffer: boolean;
 }
 export interface Reruns { runs: Rerun[]; detected: number; covered: number; realizedEffectPoints: number; expectedPower: number; }
 "#;
@@ -308,7 +310,10 @@ impl UpliftLab {
         let Some(plan) = plan else {
             return Ok(JsValue::UNDEFINED);
         };
-        let out = to_js(&serde_json::json!({ "learned": plan.learned }))?;
+        let out = to_js(&serde_json::json!({
+            "learned": plan.learned,
+            "onlyOffer": plan.only_offer,
+        }))?;
         put(&out, "table", &floats(&[plan.table.0, plan.table.1]));
         Ok(out)
     }
@@ -389,6 +394,7 @@ impl UpliftLab {
         let plan = uplift::StepPlan {
             table: (from, to),
             learned: false,
+            only_offer: true,
         };
         self.lab
             .follow_step(world.inner(), &s, w.as_ref(), plan)

@@ -70,8 +70,8 @@ test('τ steps taken in two workers show what the CLI prints', async () => {
   const { page, context, errors } = await openPage(browser, LESSON);
   await labSettled(page);
   await helped(page);
-  // The first step meets a helper that has no world yet: it declines, the
-  // worker takes both halves, and the helper gets ready meanwhile.
+  // The helper gets ready for the lesson's world once it stays put; a step
+  // before that, it declines and the worker takes both halves.
   await stepTau(page, 4);
   const answers = await helped(page);
   assert.ok(answers.length >= 4, `${answers}`);

@@ -6,6 +6,7 @@
 
 /** @typedef {import('./helper.js').FirstRequest} FirstRequest */
 /** @typedef {import('./helper.js').TruthRequest} TruthRequest */
+/** @typedef {import('./helper.js').WarmRequest} WarmRequest */
 
 /**
  * How long an answer may take before the helper counts as gone (a half at
@@ -13,6 +14,12 @@
  * closed never answers, and the lab must not wait on it for ever).
  */
 const PATIENCE_MS = 2000;
+
+/**
+ * How long the world, model and assignment must stay as they are before
+ * the helper gets ready for them (not at every step of a drag).
+ */
+const SETTLE_MS = 400;
 
 /** Asks a helper worker for halves, started on first use. */
 export class Helper {
@@ -30,6 +37,25 @@ export class Helper {
     this.nextId = 1;
     /** @type {Map<number, (bytes: Uint8Array | null) => void>} */
     this.pending = new Map();
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.warmTimer = undefined;
+  }
+
+  /**
+   * Has the helper get ready for τ steps on `request`'s world, model and
+   * assignment once they have stayed so for a moment, so that the first τ
+   * step after a change is already taken on two cores.
+   * @param {Omit<WarmRequest, 'type'>} request
+   */
+  warmSoon(request) {
+    clearTimeout(this.warmTimer);
+    if (!this.usable) return;
+    this.warmTimer = setTimeout(() => {
+      const worker = this.start();
+      if (!worker || this.warming) return;
+      this.warming = true;
+      worker.postMessage({ ...request, type: 'warm' });
+    }, SETTLE_MS);
   }
 
   /** @returns {Worker | null} */

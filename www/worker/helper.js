@@ -21,6 +21,15 @@ import init, { UpliftLab, World } from '../pkg/conversion_playground.js';
  * @property {Float64Array} table the plan's noise-average table
  */
 /**
+ * @typedef {object} WarmRequest Get ready for τ steps on this world, model
+ * and assignment (the worker has just taken a step after a change of them).
+ * @property {'warm'} type
+ * @property {GeneratorParams} params
+ * @property {UpliftSettings} settings
+ * @property {number[] | undefined} weights
+ * @property {Float64Array} table
+ */
+/**
  * @typedef {object} TruthRequest The worker's half is done: with its keys'
  * histograms added to the helper's, the true rankings' pass.
  * @property {'truth'} type
@@ -38,7 +47,7 @@ const lab = ready.then(() => new UpliftLab());
 /**
  * Brings the world and the lab to the request's, however long it takes.
  * @param {UpliftLab} l
- * @param {FirstRequest} r
+ * @param {FirstRequest | WarmRequest} r
  * @param {string} key
  */
 function follow(l, r, key) {
@@ -50,10 +59,14 @@ function follow(l, r, key) {
   l.followStep(held.world, r.settings, r.weights, r.table);
 }
 
-/** @param {FirstRequest | TruthRequest} r */
+/** @param {FirstRequest | TruthRequest | WarmRequest} r */
 async function handle(r) {
   const l = await lab;
-  if (r.type === 'first') {
+  if (r.type === 'warm') {
+    begun = false;
+    follow(l, r, JSON.stringify(r.params));
+    self.postMessage({ warm: true });
+  } else if (r.type === 'first') {
     begun = false;
     const key = JSON.stringify(r.params);
     if (held?.key !== key || !l.follows(held.world, r.settings, r.weights)) {
@@ -77,10 +90,10 @@ async function handle(r) {
 }
 
 let queue = Promise.resolve();
-self.onmessage = (/** @type {MessageEvent<FirstRequest | TruthRequest>} */ event) => {
+self.onmessage = (/** @type {MessageEvent<FirstRequest | TruthRequest | WarmRequest>} */ event) => {
   const r = event.data;
   queue = queue.then(() => handle(r)).catch((error) => {
-    self.postMessage({ id: r.id, error: error instanceof Error ? error.message : String(error) });
+    self.postMessage({ id: 'id' in r ? r.id : undefined, error: error instanceof Error ? error.message : String(error) });
     // What failed may have left the world half made: start again next time.
     held = null;
     self.postMessage({ warm: true });

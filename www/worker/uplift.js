@@ -61,9 +61,14 @@ async function update(settings) {
   const l = lab();
   const plan = l.beginStep(w, settings, weights);
   if (!plan) return { view: l.update(w, settings, weights), helped: null };
-  const first = plan.learned || !state.params
+  // The helper takes τ steps. After a new world, model or assignment it
+  // is not asked (it would get ready at each step of a drag of those), but
+  // gets ready once they stay as they are.
+  const request = state.params && { params: state.params, settings, weights, table: plan.table };
+  if (request && !plan.onlyOffer) helper.warmSoon(request);
+  const first = plan.learned || !plan.onlyOffer || !request
     ? null
-    : helper.ask({ type: 'first', params: state.params, settings, weights, table: plan.table });
+    : helper.ask({ type: 'first', ...request });
   const counts = l.stepFirst(w);
   // The helper adds these to its own counts as soon as its half is done.
   const truth = first && helper.ask({ type: 'truth', counts }, [counts.buffer]);
