@@ -61,6 +61,35 @@ fn policy(view: &LabView, which: Policy) -> &PolicyView {
 }
 
 #[test]
+fn the_lab_s_sums_are_pinned_to_the_bit() {
+    // The same bits in wasm (tests/wasm_uplift.rs), whose vector loops do
+    // the same operations in the same order.
+    let (world, settings) = lesson(20_000);
+    let view = Lab::default().update(&world, &settings, None).unwrap();
+    let policies = [Policy::Oracle, Policy::BestPossible, Policy::Random];
+    for (which, (incremental, with_noise, qini)) in
+        policies.into_iter().zip(golden::LAB_ROWS_20K_LESSON)
+    {
+        let p = policy(&view, which);
+        assert_eq!(
+            p.incremental[37].to_bits(),
+            incremental.to_bits(),
+            "{which:?}"
+        );
+        assert_eq!(
+            p.incremental_with_noise[100].to_bits(),
+            with_noise.to_bits(),
+            "{which:?}"
+        );
+        assert_eq!(p.qini.to_bits(), qini.to_bits(), "{which:?}");
+    }
+    assert_eq!(
+        view.mean_effect_points.to_bits(),
+        golden::LAB_ROWS_20K_LESSON_MEAN_EFFECT_POINTS.to_bits()
+    );
+}
+
+#[test]
 fn an_offer_of_nothing_changes_nothing() {
     let params = GeneratorParams {
         rows: 5_000,

@@ -1,5 +1,6 @@
 //! The uplift lab in headless Chromium: its experiment CSV must be the
-//! native CLI's bytes (pinned), its groups and policies the native lab's,
+//! native CLI's bytes (pinned), its groups, policies and sums the native
+//! lab's (to the bit),
 //! and a bad setting must come back as a JS error naming its field.
 #![cfg(target_arch = "wasm32")]
 
@@ -66,6 +67,40 @@ fn the_lab_counts_the_native_groups_and_learns_the_native_model() {
         .as_f64()
         .unwrap();
     assert_eq!(format!("{lift:.2}"), "8.88");
+}
+
+#[wasm_bindgen_test]
+fn the_lab_sums_the_native_bits() {
+    // The native lab's bits on the same world and offer (no model,
+    // tests/uplift.rs pins them): the wasm build's vector loops (p1, the
+    // steps' running sums) do the same operations in the same order.
+    let world = World::new(json(r#"{"rows": 20000, "baseline": -2}"#)).unwrap();
+    let view = UpliftLab::new()
+        .update(&world, json(LESSON), JsValue::UNDEFINED)
+        .unwrap();
+    let policies = js_sys::Array::from(&get(&view, "policies"));
+    let curve = |i: u32, key: &str, k: u32| {
+        js_sys::Float64Array::from(get(&policies.get(i), key)).get_index(k)
+    };
+    for (i, (incremental, with_noise, qini)) in (0..).zip(golden::LAB_ROWS_20K_LESSON) {
+        assert_eq!(
+            curve(i, "incremental", 37).to_bits(),
+            incremental.to_bits(),
+            "policy {i}"
+        );
+        assert_eq!(
+            curve(i, "incrementalWithNoise", 100).to_bits(),
+            with_noise.to_bits(),
+            "policy {i}"
+        );
+        let shown = get(&policies.get(i), "qini").as_f64().unwrap();
+        assert_eq!(shown.to_bits(), qini.to_bits(), "policy {i}");
+    }
+    let mean = get(&view, "meanEffectPoints").as_f64().unwrap();
+    assert_eq!(
+        mean.to_bits(),
+        golden::LAB_ROWS_20K_LESSON_MEAN_EFFECT_POINTS.to_bits()
+    );
 }
 
 #[wasm_bindgen_test]

@@ -149,10 +149,28 @@ const _: () = assert!(USERS_AT_ONCE < 1 << 16);
 impl Running {
     #[inline(always)]
     fn add(&mut self, effect: [f64; 2], converters: [f64; 2], group: u8) {
-        self.effect[0] += effect[0];
-        self.effect[1] += effect[1];
-        self.converters[0] += converters[0];
-        self.converters[1] += converters[1];
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            use core::arch::wasm32::{f64x2, f64x2_add, v128, v128_load, v128_store};
+            // SAFETY: both pairs are 16-byte aligned fields of `self`
+            // (`repr(C, align(16))`), read and written whole.
+            unsafe {
+                let e = self.effect.as_mut_ptr().cast::<v128>();
+                v128_store(e, f64x2_add(v128_load(e), f64x2(effect[0], effect[1])));
+                let c = self.converters.as_mut_ptr().cast::<v128>();
+                v128_store(
+                    c,
+                    f64x2_add(v128_load(c), f64x2(converters[0], converters[1])),
+                );
+            }
+        }
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        {
+            self.effect[0] += effect[0];
+            self.effect[1] += effect[1];
+            self.converters[0] += converters[0];
+            self.converters[1] += converters[1];
+        }
         self.groups += packed(group);
     }
 

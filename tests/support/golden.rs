@@ -43,3 +43,18 @@ pub const FIT_ROWS_100K_SEED_42: [f64; 8] = [
 /// stream (9) is part of the contract too.
 pub const EXPERIMENT_ROWS_4000_LESSON_SHA256: &str =
     "1bc6539a4e64eba573543cd5d83544283a8a4cf524d4ecb33b93974d152a7fbb";
+
+/// The uplift lab on `generate --rows 20000 --baseline -2` with the
+/// lesson's offer (τ0 = 0.8, fatigue −0.25), no model: the oracle's, the
+/// best possible ranking's and random's conversions added at a budget of
+/// 37% and with the noise at 100%, and their Qini; then the mean effect in
+/// points. The lab's sums run in a fixed order (two halves, each in index
+/// order) with no fused multiply-add, so native and wasm (with its vector
+/// loops) give these exact bits. Not part of the contract: a change to the
+/// lab's sums may update them, on purpose.
+pub const LAB_ROWS_20K_LESSON: [(f64, f64, f64); 3] = [
+    (1029.6699379108848, 1835.1908484379703, 0.013940940294308127),
+    (1083.0622562926856, 1835.1908484379715, 0.015513555078844091),
+    (678.2878993866548, 1835.1908484379703, 5.400124791776762e-19),
+];
+pub const LAB_ROWS_20K_LESSON_MEAN_EFFECT_POINTS: f64 = 9.166052694414253;
