@@ -69,8 +69,15 @@ export class Helper {
     }
     this.worker.onmessage = (/** @type {MessageEvent<{id?: number, bytes?: Uint8Array, ready?: boolean, warm?: boolean, error?: string}>} */ event) => {
       const { id, bytes, ready, warm } = event.data;
-      if (ready === false) this.warming = true;
       if (warm) this.warming = false;
+      if (ready === false) {
+        // Declined: it gets ready now, which may take longer than any
+        // answer is waited for. Nothing asked before is answered with a
+        // half (the step's truth request included): null, at once.
+        this.warming = true;
+        this.answerAll(null);
+        return;
+      }
       if (id === undefined) return;
       const answer = this.pending.get(id);
       this.pending.delete(id);
@@ -86,8 +93,17 @@ export class Helper {
     this.usable = false;
     this.worker?.terminate();
     this.worker = null;
-    for (const answer of this.pending.values()) answer(null);
+    this.answerAll(null);
+  }
+
+  /**
+   * Answers every question in flight with `bytes`.
+   * @param {Uint8Array | null} bytes
+   */
+  answerAll(bytes) {
+    const answers = [...this.pending.values()];
     this.pending.clear();
+    for (const answer of answers) answer(bytes);
   }
 
   /**
