@@ -228,11 +228,14 @@ impl Lab {
             self.version += 1;
         }
         let effect = OfferEffect::new(offer);
-        if self.effect == Some(effect) {
+        // (A step begun and never finished, its halves never joined, is
+        // taken again.)
+        if self.effect == Some(effect) && self.truth.is_some() {
             return false;
         }
         self.effect = Some(effect);
         self.version += 1;
+        self.truth = None;
         self.missing = None;
         self.pending = Pending::default();
         let baseline = self.baseline.as_mut().expect("refreshed");

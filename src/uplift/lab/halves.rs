@@ -383,6 +383,34 @@ mod tests {
     }
 
     #[test]
+    fn a_step_left_half_taken_is_taken_again() {
+        let params = GeneratorParams {
+            rows: 2_001,
+            ..Default::default()
+        };
+        let world = World::new(params.validate(MAX_ROWS_IN_MEMORY).unwrap());
+        let s = settings(json!({"offer": {"effect": 0.7}}));
+        let alone = Lab::default().update(&world, &s, None).unwrap();
+        for left_after in 0..3 {
+            let mut lab = Lab::default();
+            lab.begin_step(&world, &s, None).unwrap().unwrap();
+            if left_after > 0 {
+                lab.step_first(&world);
+            }
+            if left_after > 1 {
+                lab.step_join_first(&world, None).unwrap();
+                lab.step_truth(&world);
+            }
+            let view = lab.update(&world, &s, None).unwrap();
+            assert_eq!(
+                serde_json::to_string(&view).unwrap(),
+                serde_json::to_string(&alone).unwrap(),
+                "left after {left_after}"
+            );
+        }
+    }
+
+    #[test]
     fn a_bad_half_changes_nothing_and_the_step_finishes_without_it() {
         let params = GeneratorParams {
             rows: 3_001,
