@@ -48,7 +48,7 @@ impl Writer {
 }
 
 /// Reads them back in the same order.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Reader<'a> {
     bytes: &'a [u8],
 }

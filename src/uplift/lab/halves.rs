@@ -91,8 +91,7 @@ impl Lab {
 
     /// Adds another half's histograms ([`Lab::write_counts`]) to these; a bad
     /// one changes nothing.
-    fn add_counts(&mut self, r: &mut Reader<'_>) -> Result<(), UpliftError> {
-        let (oracle, best) = (r.counts(BINS)?, r.counts(BINS)?);
+    fn add_counts(&mut self, [oracle, best]: [Vec<u32>; 2]) -> Result<(), UpliftError> {
         let oracle = self.effects.oracle_bins.with_counts(&oracle)?;
         let best = self.effects.best_bins.with_counts(&best)?;
         (self.effects.oracle_bins, self.effects.best_bins) = (oracle, best);
@@ -115,12 +114,10 @@ impl Lab {
                 // Read whole before anything changes: a bad half leaves the
                 // step to be finished without it.
                 let mut r = Reader::new(bytes);
-                let mut histograms = r.clone();
-                r.counts(BINS)?;
-                r.counts(BINS)?;
+                let histograms = [r.counts(BINS)?, r.counts(BINS)?];
                 let sums = earlier.read_like(&mut r)?;
                 r.end()?;
-                self.add_counts(&mut histograms)?;
+                self.add_counts(histograms)?;
                 self.missing = Some(half_users(1, world.data().len()));
                 sums
             }
@@ -230,8 +227,9 @@ impl Lab {
             return Err(mismatch("came before the helper's own"));
         }
         let mut r = Reader::new(counts);
-        self.add_counts(&mut r)?;
+        let histograms = [r.counts(BINS)?, r.counts(BINS)?];
         r.end()?;
+        self.add_counts(histograms)?;
         self.place_cuts();
         let half = self.truth_half(world, 1, self.tables());
         let mut w = Writer::default();
