@@ -119,6 +119,16 @@ fn generated(world: &World) -> Result<&ValidParams, UpliftError> {
     }
 }
 
+impl WorldStamp {
+    /// The stamp of `world`, a world the lab can work on.
+    fn of(world: &World) -> Result<WorldStamp, UpliftError> {
+        Ok(WorldStamp {
+            generation: world.generation(),
+            params: generated(world)?.get().clone(),
+        })
+    }
+}
+
 fn bits<const N: usize>(x: [f64; N]) -> [u64; N] {
     x.map(f64::to_bits)
 }
@@ -185,12 +195,8 @@ impl Lab {
 
     /// Follows the world's users.
     fn refresh_world(&mut self, world: &World) -> Result<(), UpliftError> {
-        let params = generated(world)?;
+        let stamp = WorldStamp::of(world)?;
         let data = world.data();
-        let stamp = WorldStamp {
-            generation: world.generation(),
-            params: params.get().clone(),
-        };
         if self.world.as_ref() != Some(&stamp) {
             let latent = data.latent.as_ref().expect("checked above");
             self.baseline = Some(Baseline::new(&stamp.params, data, &latent.noise_z));
@@ -274,10 +280,8 @@ impl Lab {
 
     /// Joins the halves' riders' sums (the earlier half first) and places
     /// the true rankings' bins, every user's key being counted.
-    fn join_first(&mut self, [mut sums, later]: [RiderSums; 2]) {
-        sums.merge(&later);
-        sums.finish();
-        self.riders = Some((self.version, sums));
+    fn join_first(&mut self, halves: [RiderSums; 2]) {
+        self.riders = Some((self.version, RiderSums::joined(halves)));
         self.place_cuts();
     }
 
@@ -473,15 +477,13 @@ impl Lab {
             let riders = self.riders(world);
             let p0 = &data.latent.as_ref().expect("generated").probability;
             let q0 = &self.baseline.as_ref().expect("refreshed").q0;
-            let [mut sums, later] = [0, 1].map(|half| {
+            let halves = [0, 1].map(|half| {
                 let mut sums = RiderSums::new(&riders);
                 let users = half_users(half, data.len());
                 self.effects.replay(p0, q0, users, |b| sums.add(&riders, b));
                 sums
             });
-            sums.merge(&later);
-            sums.finish();
-            self.riders = Some((self.version, sums));
+            self.riders = Some((self.version, RiderSums::joined(halves)));
         }
         &self.riders.as_ref().expect("set above").1
     }

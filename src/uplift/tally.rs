@@ -197,18 +197,7 @@ impl Running {
             groups: unpacked(self.groups),
         }
     }
-}
 
-/// Running sums by step, one slot per step number a `u8` can hold (so a
-/// step never needs checking; the slot of [`STRADDLES`] gathers nothing
-/// that is read).
-type RunningSteps = [Running; 256];
-
-fn running() -> Box<RunningSteps> {
-    Box::new([Running::default(); 256])
-}
-
-impl Running {
     fn write(&self, w: &mut Writer) {
         for x in self.effect.into_iter().chain(self.converters) {
             w.f64(x);
@@ -223,6 +212,15 @@ impl Running {
             groups: r.u64()?,
         })
     }
+}
+
+/// Running sums by step, one slot per step number a `u8` can hold (so a
+/// step never needs checking; the slot of [`STRADDLES`] gathers nothing
+/// that is read).
+type RunningSteps = [Running; 256];
+
+fn running() -> Box<RunningSteps> {
+    Box::new([Running::default(); 256])
 }
 
 fn write_steps(w: &mut Writer, steps: &RunningSteps) {
@@ -351,7 +349,7 @@ impl RiderSums {
 impl RiderSums {
     /// Adds the sums of the later half of the users (summed from the same
     /// riders) to these, the earlier half's.
-    pub fn merge(&mut self, later: &RiderSums) {
+    fn merge(&mut self, later: &RiderSums) {
         for (a, b) in [
             (&mut self.model_running, &later.model_running),
             (&mut self.learned_running, &later.learned_running),
@@ -360,24 +358,19 @@ impl RiderSums {
                 merge_steps(a, b);
             }
         }
-        for (a, b) in self.band_groups.iter_mut().zip(later.band_groups) {
-            for (a, b) in a.iter_mut().zip(b) {
-                *a += b;
-            }
-        }
+        add_counts(&mut self.band_groups, &later.band_groups);
         for (a, b) in self.band_uplift.iter_mut().zip(later.band_uplift) {
             *a += b;
         }
-        for (a, b) in self.chart.iter_mut().zip(&later.chart) {
-            for (a, b) in a.iter_mut().zip(b) {
-                *a += b;
-            }
-        }
-        for (a, b) in self.arms.iter_mut().zip(later.arms) {
-            for (a, b) in a.iter_mut().zip(b) {
-                *a += b;
-            }
-        }
+        add_counts(&mut self.chart, &later.chart);
+        add_counts(&mut self.arms, &later.arms);
+    }
+
+    /// The sums of both halves of the users (the earlier first), finished.
+    pub fn joined([mut sums, later]: [RiderSums; 2]) -> RiderSums {
+        sums.merge(&later);
+        sums.finish();
+        sums
     }
 
     /// Writes the sums (before [`RiderSums::finish`]).
@@ -452,6 +445,15 @@ impl RiderSums {
     }
 }
 
+/// Adds the counts of `later` to those of `earlier`, row by row.
+fn add_counts<const N: usize>(earlier: &mut [[u64; N]], later: &[[u64; N]]) {
+    for (a, b) in earlier.iter_mut().zip(later) {
+        for (a, b) in a.iter_mut().zip(b) {
+            *a += b;
+        }
+    }
+}
+
 /// Adds each user of a block to the running sums of its step.
 fn add_by_steps(t: &mut RunningSteps, steps: &[u8], b: &Block<'_>) {
     let each = steps.iter().zip(b.group).zip(b.uplift).zip(b.with_noise);
@@ -472,41 +474,42 @@ pub struct TruthHalf {
 }
 
 impl TruthHalf {
+    /// Writes the sums, and each straddler's bin and values: its key is
+    /// one of its values and its slot its place, so neither goes across.
     pub fn write(&self, w: &mut Writer) {
         for (steps, (straddlers, values)) in self.running.iter().zip(&self.straddlers) {
             write_steps(w, steps);
-            w.all(straddlers, |w, &(bin, key, slot)| {
-                w.u32(bin);
-                w.f64(key);
-                w.u32(slot);
-            });
-            w.all(values, |w, &(uplift, with_noise, q1, p1, group)| {
+            w.all(straddlers, |w, &(bin, _, _)| w.u32(bin));
+            for &(uplift, with_noise, q1, p1, group) in values {
                 for x in [uplift, with_noise, q1, p1] {
                     w.f64(x);
                 }
                 w.u8(group);
-            });
+            }
         }
     }
 
     pub fn read(r: &mut Reader<'_>) -> Result<TruthHalf, UpliftError> {
         let most = MAX_ROWS_IN_MEMORY as usize;
-        let half = |r: &mut Reader<'_>| -> Result<_, UpliftError> {
+        // The oracle's key is p1 − p0, the best ranking's q1 − q0.
+        let half = |r: &mut Reader<'_>, key: fn(&Values) -> f64| -> Result<_, UpliftError> {
             let steps = read_steps(r)?;
-            let straddlers: Vec<Straddler> = r.all(most, |r| Ok((r.u32()?, r.f64()?, r.u32()?)))?;
-            let values: Vec<Values> = r.all(most, |r| {
-                Ok((r.f64()?, r.f64()?, r.f64()?, r.f64()?, r.u8()?))
-            })?;
-            let fits = straddlers
-                .iter()
-                .all(|s| (s.0 as usize) < BINS && (s.2 as usize) < values.len());
-            if !fits || values.len() != straddlers.len() {
+            let bins = r.all(most, |r| r.u32())?;
+            if bins.iter().any(|&b| b as usize >= BINS) {
                 return Err(UpliftError::new("half", "has straddlers out of place"));
             }
+            let values = bins
+                .iter()
+                .map(|_| Ok((r.f64()?, r.f64()?, r.f64()?, r.f64()?, r.u8()?)))
+                .collect::<Result<Vec<Values>, UpliftError>>()?;
+            let straddlers = (0..).zip(bins.iter().zip(&values));
+            let straddlers = straddlers
+                .map(|(slot, (&bin, v))| (bin, key(v), slot))
+                .collect();
             Ok((steps, (straddlers, values)))
         };
-        let (oracle, oracle_straddlers) = half(r)?;
-        let (best, best_straddlers) = half(r)?;
+        let (oracle, oracle_straddlers) = half(r, |v| v.1)?;
+        let (best, best_straddlers) = half(r, |v| v.0)?;
         Ok(TruthHalf {
             running: [oracle, best],
             straddlers: [oracle_straddlers, best_straddlers],

@@ -15,7 +15,9 @@
 
 use std::ops::Range;
 
-use super::{assignment_key, model_key, Lab, LabSettings, LabView, ModelWeights, UpliftError};
+use super::{
+    assignment_key, model_key, Lab, LabSettings, LabView, ModelWeights, UpliftError, WorldStamp,
+};
 use crate::uplift::ranking::BINS;
 use crate::uplift::tally::TruthHalf;
 use crate::uplift::wire::{Reader, Writer};
@@ -170,11 +172,7 @@ impl Lab {
         settings: &LabSettings,
         weights: Option<&ModelWeights>,
     ) -> bool {
-        let same_world = world.params().is_some_and(|p| {
-            self.world
-                .as_ref()
-                .is_some_and(|w| w.generation == world.generation() && &w.params == p.get())
-        });
+        let same_world = WorldStamp::of(world).ok() == self.world;
         let model = weights.map(|w| model_key(world, w, settings.thresholds));
         same_world
             && self.model.as_ref().map(|m| m.key) == model
