@@ -130,28 +130,46 @@ impl KeyBins {
     /// Where the counted users' ranks put each bin, for `n` users (all of
     /// them counted).
     pub fn steps(&self, n: usize) -> BinSteps {
-        let mut start = Vec::with_capacity(BINS + 1);
-        start.push(0u32);
-        for &c in &self.counts {
-            let last = start[start.len() - 1];
-            start.push(last + c);
+        let mut start = vec![0u32; BINS + 1];
+        let mut at = 0u32;
+        for (s, &c) in start[1..].iter_mut().zip(&self.counts) {
+            at += c;
+            *s = at;
         }
-        let step = (0..BINS)
-            .map(|b| {
-                let (first, end) = (start[b] as usize, start[b + 1] as usize);
-                if end == first {
-                    return 0;
-                }
-                let step = step_of_rank(first, n);
-                if step == step_of_rank(end - 1, n) {
-                    step
-                } else {
-                    STRADDLES
-                }
-            })
-            .collect();
+        // The first rank of each step, for walking the bins in rank order
+        // (a division per bin is slow in wasm).
+        let first_rank: Vec<u64> = (0..=STEPS).map(|s| first_rank_of_step(s, n)).collect();
+        let mut step = vec![0u8; BINS];
+        let mut current = 0usize;
+        for (b, s) in step.iter_mut().enumerate() {
+            let (first, end) = (u64::from(start[b]), u64::from(start[b + 1]));
+            if end == first {
+                continue;
+            }
+            while first >= first_rank[current + 1] {
+                current += 1;
+            }
+            *s = if end - 1 < first_rank[current + 1] {
+                current as u8
+            } else {
+                STRADDLES
+            };
+        }
         BinSteps { start, step, n }
     }
+}
+
+/// The first rank whose step ([`step_of_rank`]) is `step` or later, for
+/// `n` users; `u64::MAX` past the last step.
+fn first_rank_of_step(step: usize, n: usize) -> u64 {
+    if step == 0 {
+        return 0;
+    }
+    if step >= STEPS {
+        return u64::MAX;
+    }
+    // The least r with 100·(r + 1) − 1 ≥ step·n, that is r + 1 ≥ (step·n + 1) / 100.
+    (step as u64 * n as u64 + 1).div_ceil(STEPS as u64) - 1
 }
 
 /// Each histogram bin's budget step, or [`STRADDLES`].
@@ -272,6 +290,44 @@ mod tests {
                     .filter(|&r| usize::from(step_of_rank(r, n)) < step)
                     .count();
                 assert_eq!(covered, budget_users(step, n), "n {n}, step {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn bins_walked_in_rank_order_get_the_steps_a_division_gives() {
+        let mut rng = ChaCha8Rng::seed_from_u64(13);
+        for n in [1usize, 2, 99, 100, 101, 1_000, 123_457] {
+            // Users spread over few or many bins, some of them crowded.
+            for spread in [1usize, 50, 5_000, BINS] {
+                let mut bins = KeyBins::new(0.0, 1.0);
+                for _ in 0..n {
+                    let b = if rng.random::<f64>() < 0.3 {
+                        7
+                    } else {
+                        rng.random_range(0..spread)
+                    };
+                    bins.counts[b] += 1;
+                }
+                let steps = bins.steps(n);
+                for b in 0..BINS {
+                    let (first, end) = (steps.start[b] as usize, steps.start[b + 1] as usize);
+                    let expected = if end == first {
+                        0
+                    } else if step_of_rank(first, n) == step_of_rank(end - 1, n) {
+                        step_of_rank(first, n)
+                    } else {
+                        STRADDLES
+                    };
+                    assert_eq!(steps.step(b), expected, "n {n}, spread {spread}, bin {b}");
+                }
+            }
+            for step in 0..=STEPS {
+                let first = first_rank_of_step(step, n);
+                let at = |r: u64| usize::from(step_of_rank(r as usize, n));
+                if step < STEPS && first < n as u64 {
+                    assert!(at(first) >= step && (first == 0 || at(first - 1) < step));
+                }
             }
         }
     }
