@@ -474,18 +474,19 @@ pub struct TruthHalf {
 }
 
 impl TruthHalf {
-    /// Writes the sums, and each straddler's bin and values: its key is
-    /// one of its values and its slot its place, so neither goes across.
+    /// Writes the sums, and each straddler's bin and values, column by
+    /// column: its key is one of its values and its slot its place, so
+    /// neither goes across.
     pub fn write(&self, w: &mut Writer) {
         for (steps, (straddlers, values)) in self.running.iter().zip(&self.straddlers) {
             write_steps(w, steps);
-            w.all(straddlers, |w, &(bin, _, _)| w.u32(bin));
-            for &(uplift, with_noise, q1, p1, group) in values {
-                for x in [uplift, with_noise, q1, p1] {
-                    w.f64(x);
-                }
-                w.u8(group);
-            }
+            w.u32(straddlers.len() as u32);
+            w.u32s(straddlers.iter().map(|&(bin, _, _)| bin));
+            w.f64s(values.iter().map(|v| v.0));
+            w.f64s(values.iter().map(|v| v.1));
+            w.f64s(values.iter().map(|v| v.2));
+            w.f64s(values.iter().map(|v| v.3));
+            w.u8s(values.iter().map(|v| v.4));
         }
     }
 
@@ -494,14 +495,22 @@ impl TruthHalf {
         // The oracle's key is p1 − p0, the best ranking's q1 − q0.
         let half = |r: &mut Reader<'_>, key: fn(&Values) -> f64| -> Result<_, UpliftError> {
             let steps = read_steps(r)?;
-            let bins = r.all(most, |r| r.u32())?;
+            let n = r.u32()? as usize;
+            if n > most {
+                return Err(UpliftError::new(
+                    "half",
+                    format!("holds {n} straddlers where at most {most} fit"),
+                ));
+            }
+            let bins = r.u32s(n)?;
             if bins.iter().any(|&b| b as usize >= BINS) {
                 return Err(UpliftError::new("half", "has straddlers out of place"));
             }
-            let values = bins
-                .iter()
-                .map(|_| Ok((r.f64()?, r.f64()?, r.f64()?, r.f64()?, r.u8()?)))
-                .collect::<Result<Vec<Values>, UpliftError>>()?;
+            let (uplift, with_noise, q1, p1) = (r.f64s(n)?, r.f64s(n)?, r.f64s(n)?, r.f64s(n)?);
+            let group = r.u8s(n)?;
+            let values: Vec<Values> = (0..n)
+                .map(|j| (uplift[j], with_noise[j], q1[j], p1[j], group[j]))
+                .collect();
             let straddlers = (0..).zip(bins.iter().zip(&values));
             let straddlers = straddlers
                 .map(|(slot, (&bin, v))| (bin, key(v), slot))

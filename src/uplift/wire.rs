@@ -34,6 +34,21 @@ impl Writer {
         }
     }
 
+    /// Numbers one after another, without their count.
+    pub fn u32s(&mut self, xs: impl ExactSizeIterator<Item = u32>) {
+        self.0.reserve(4 * xs.len());
+        xs.for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
+
+    pub fn f64s(&mut self, xs: impl ExactSizeIterator<Item = f64>) {
+        self.0.reserve(8 * xs.len());
+        xs.for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
+
+    pub fn u8s(&mut self, xs: impl ExactSizeIterator<Item = u8>) {
+        self.0.extend(xs);
+    }
+
     /// A length, then that many items.
     pub fn all<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {
         self.u32(items.len() as u32);
@@ -93,12 +108,37 @@ impl<'a> Reader<'a> {
                 format!("holds {n} counts where at most {most} fit"),
             ));
         }
-        let (head, rest) = self.bytes.split_at_checked(4 * n).ok_or_else(short)?;
+        self.u32s(n)
+    }
+
+    /// The next `n` bytes.
+    fn slice(&mut self, n: usize) -> Result<&'a [u8], UpliftError> {
+        let (head, rest) = self.bytes.split_at_checked(n).ok_or_else(short)?;
         self.bytes = rest;
-        Ok(head
+        Ok(head)
+    }
+
+    /// `n` numbers written by [`Writer::u32s`].
+    pub fn u32s(&mut self, n: usize) -> Result<Vec<u32>, UpliftError> {
+        let bytes = self.slice(n.checked_mul(4).ok_or_else(short)?)?;
+        Ok(bytes
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().expect("four bytes")))
             .collect())
+    }
+
+    /// `n` numbers written by [`Writer::f64s`].
+    pub fn f64s(&mut self, n: usize) -> Result<Vec<f64>, UpliftError> {
+        let bytes = self.slice(n.checked_mul(8).ok_or_else(short)?)?;
+        Ok(bytes
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().expect("eight bytes")))
+            .collect())
+    }
+
+    /// `n` bytes written by [`Writer::u8s`].
+    pub fn u8s(&mut self, n: usize) -> Result<Vec<u8>, UpliftError> {
+        self.slice(n).map(<[u8]>::to_vec)
     }
 
     /// A length, then that many items; at most `most`.
@@ -142,6 +182,9 @@ mod tests {
         }
         w.all(&[1u32, 2, 3], |w, &x| w.u32(x));
         w.counts(&[4, 5]);
+        w.u32s([6u32, 7].into_iter());
+        w.f64s([0.25, f64::NEG_INFINITY].into_iter());
+        w.u8s([8u8, 9, 10].into_iter());
         let bytes = w.bytes();
         let mut r = Reader::new(&bytes);
         assert_eq!(r.u8().unwrap(), 7);
@@ -152,17 +195,27 @@ mod tests {
         }
         assert_eq!(r.all(3, |r| r.u32()).unwrap(), [1, 2, 3]);
         assert_eq!(r.counts(2).unwrap(), [4, 5]);
+        assert_eq!(r.u32s(2).unwrap(), [6, 7]);
+        assert_eq!(r.f64s(2).unwrap(), [0.25, f64::NEG_INFINITY]);
+        assert_eq!(r.u8s(3).unwrap(), [8, 9, 10]);
         r.end().unwrap();
+        // Columns: too short, and a count that overflows.
+        let tail = &bytes[bytes.len() - 27..];
+        assert!(Reader::new(tail).u32s(7).is_err());
+        assert!(Reader::new(tail).f64s(4).is_err());
+        assert!(Reader::new(tail).u8s(28).is_err());
+        assert!(Reader::new(tail).f64s(usize::MAX / 4).is_err());
         // Too short, too long, too many.
         assert!(Reader::new(&bytes[..3]).u64().is_err());
         let mut r = Reader::new(&bytes);
         r.u8().unwrap();
         assert!(r.end().is_err());
-        let mut r = Reader::new(&bytes[bytes.len() - 28..]);
+        let counted = &bytes[..bytes.len() - 27];
+        let mut r = Reader::new(&counted[counted.len() - 28..]);
         assert!(r.all(2, |r| r.u32()).is_err());
-        let mut r = Reader::new(&bytes[bytes.len() - 12..]);
+        let mut r = Reader::new(&counted[counted.len() - 12..]);
         assert!(r.counts(1).is_err());
-        assert!(Reader::new(&bytes[bytes.len() - 12..bytes.len() - 1])
+        assert!(Reader::new(&counted[counted.len() - 12..counted.len() - 1])
             .counts(2)
             .is_err());
     }
