@@ -26,7 +26,10 @@ pub fn run() -> Result<u64, String> {
             .map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
     }
     copy_served(&root().join("www"), &dist)?;
-    optimise(&dist.join("pkg/conversion_playground_bg.wasm"))?;
+    if !config.build.wasm_opt {
+        // (Else the page's build is optimised already.)
+        optimise(&dist.join("pkg/conversion_playground_bg.wasm"))?;
+    }
     let files = listing(&dist)?;
     let total: u64 = files.iter().map(|(_, size)| size).sum();
     println!("\ndist/ ({} files, {}):", files.len(), kilobytes(total));
