@@ -21,6 +21,8 @@ export async function measureUpliftWorker(browser, base, rows = 1_000_000) {
   /** @type {Record<string, number[][]>} */
   const times = { on: [], off: [] };
   let helpedSteps = 0;
+  /** The steps the helper took its half of: a drag once it is ready. @type {number[]} */
+  const helped = [];
   // Twice each, alternating, as the machine's speed drifts.
   for (const helper of ['on', 'off', 'on', 'off']) {
     const page = await browser.newPage();
@@ -31,7 +33,11 @@ export async function measureUpliftWorker(browser, base, rows = 1_000_000) {
     if (r.error) throw new Error(r.error);
     // The first steps meet a world new to the lab (and the helper).
     const steps = r.taken.slice(3);
-    if (helper === 'on') helpedSteps += steps.filter((/** @type {any} */ s) => s.helped).length;
+    if (helper === 'on') {
+      const taken = steps.filter((/** @type {any} */ s) => s.helped);
+      helpedSteps += taken.length;
+      helped.push(...taken.map((/** @type {any} */ s) => s.workMs));
+    }
     times[helper].push(steps.map((/** @type {any} */ s) => s.workMs));
   }
   const line = (/** @type {number[]} */ xs) =>
@@ -39,6 +45,7 @@ export async function measureUpliftWorker(browser, base, rows = 1_000_000) {
   const all = (/** @type {number[][]} */ runs) => runs.flat();
   console.log(`the uplift lab in the page's worker, ${rows.toLocaleString('en-US')} users, the lesson's world and model, τ steps of 0.05, from request to view (issue 13's target: 16 ms):`);
   console.log(`  two halves, the helper worker on a second core  ${line(all(times.on))} (${helpedSteps} of ${all(times.on).length} steps helped; runs: ${times.on.map((t) => quantile(t, 0.5).toFixed(1)).join(', ')} ms)`);
+  if (helped.length) console.log(`    of which the steps the helper took (its world ready)  ${line(helped)}`);
   console.log(`  the worker alone (?helper=off)                  ${line(all(times.off))} (runs: ${times.off.map((t) => quantile(t, 0.5).toFixed(1)).join(', ')} ms)`);
   return times;
 }
