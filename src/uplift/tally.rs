@@ -495,13 +495,7 @@ impl TruthHalf {
         // The oracle's key is p1 − p0, the best ranking's q1 − q0.
         let half = |r: &mut Reader<'_>, key: fn(&Values) -> f64| -> Result<_, UpliftError> {
             let steps = read_steps(r)?;
-            let n = r.u32()? as usize;
-            if n > most {
-                return Err(UpliftError::new(
-                    "half",
-                    format!("holds {n} straddlers where at most {most} fit"),
-                ));
-            }
+            let n = r.length(most, "straddlers")?;
             let bins = r.u32s(n)?;
             if bins.iter().any(|&b| b as usize >= BINS) {
                 return Err(UpliftError::new("half", "has straddlers out of place"));

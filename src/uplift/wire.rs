@@ -28,10 +28,7 @@ impl Writer {
     /// A length, then that many counts.
     pub fn counts(&mut self, counts: &[u32]) {
         self.u32(counts.len() as u32);
-        self.0.reserve(4 * counts.len());
-        for c in counts {
-            self.0.extend_from_slice(&c.to_le_bytes());
-        }
+        self.u32s(counts.iter().copied());
     }
 
     /// Numbers one after another, without their count.
@@ -101,14 +98,20 @@ impl<'a> Reader<'a> {
 
     /// A length, then that many counts ([`Writer::counts`]); at most `most`.
     pub fn counts(&mut self, most: usize) -> Result<Vec<u32>, UpliftError> {
+        let n = self.length(most, "counts")?;
+        self.u32s(n)
+    }
+
+    /// A length of at most `most` of `what`.
+    pub fn length(&mut self, most: usize, what: &str) -> Result<usize, UpliftError> {
         let n = self.u32()? as usize;
         if n > most {
             return Err(UpliftError::new(
                 "half",
-                format!("holds {n} counts where at most {most} fit"),
+                format!("holds {n} {what} where at most {most} fit"),
             ));
         }
-        self.u32s(n)
+        Ok(n)
     }
 
     /// The next `n` bytes.
@@ -118,22 +121,27 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
+    /// `n` numbers of `N` bytes each, each read by `from`.
+    fn column<const N: usize, T>(
+        &mut self,
+        n: usize,
+        from: fn([u8; N]) -> T,
+    ) -> Result<Vec<T>, UpliftError> {
+        let bytes = self.slice(n.checked_mul(N).ok_or_else(short)?)?;
+        Ok(bytes
+            .chunks_exact(N)
+            .map(|c| from(c.try_into().expect("N bytes")))
+            .collect())
+    }
+
     /// `n` numbers written by [`Writer::u32s`].
     pub fn u32s(&mut self, n: usize) -> Result<Vec<u32>, UpliftError> {
-        let bytes = self.slice(n.checked_mul(4).ok_or_else(short)?)?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("four bytes")))
-            .collect())
+        self.column(n, u32::from_le_bytes)
     }
 
     /// `n` numbers written by [`Writer::f64s`].
     pub fn f64s(&mut self, n: usize) -> Result<Vec<f64>, UpliftError> {
-        let bytes = self.slice(n.checked_mul(8).ok_or_else(short)?)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().expect("eight bytes")))
-            .collect())
+        self.column(n, f64::from_le_bytes)
     }
 
     /// `n` bytes written by [`Writer::u8s`].
@@ -147,13 +155,7 @@ impl<'a> Reader<'a> {
         most: usize,
         mut each: impl FnMut(&mut Reader<'a>) -> Result<T, UpliftError>,
     ) -> Result<Vec<T>, UpliftError> {
-        let n = self.u32()? as usize;
-        if n > most {
-            return Err(UpliftError::new(
-                "half",
-                format!("holds {n} items where at most {most} fit"),
-            ));
-        }
+        let n = self.length(most, "items")?;
         (0..n).map(|_| each(self)).collect()
     }
 
