@@ -466,12 +466,13 @@ impl Effects {
                 }
             }
             let oracle_bin = &mut self.oracle_bin[start..end];
-            self.oracle_bins.bins_of(with_noise, oracle_bin);
             let best_bin = &mut self.best_bin[start..end];
-            self.best_bins.bins_of(uplift, best_bin);
             if count {
-                self.oracle_bins.count_bins(oracle_bin);
-                self.best_bins.count_bins(best_bin);
+                self.oracle_bins.count_bins_of(with_noise, oracle_bin);
+                self.best_bins.count_bins_of(uplift, best_bin);
+            } else {
+                self.oracle_bins.bins_of(with_noise, oracle_bin);
+                self.best_bins.bins_of(uplift, best_bin);
             }
             visit(&Block {
                 start,

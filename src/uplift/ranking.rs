@@ -81,17 +81,33 @@ impl KeyBins {
 
     /// The bin of each key.
     pub fn bins_of(&self, keys: &[f64], bins: &mut [u16]) {
-        const LAST: f64 = (BINS - 1) as f64;
-        let (high, scale) = (self.high, self.scale);
         for (b, &k) in bins.iter_mut().zip(keys) {
-            // As `bin`, spelled for the vector instructions.
-            let at = (high - k) * scale;
-            let at = if at < LAST { at } else { LAST };
-            let at = if at > 0.0 { at } else { 0.0 };
-            // SAFETY: `at` is from 0 to LAST (NaN became LAST above), so
-            // it converts exactly as `as` would, without its checks.
-            *b = unsafe { at.to_int_unchecked::<i32>() } as u16;
+            *b = self.bin_u16(k);
         }
+    }
+
+    /// The bin of each key, counted: one loop, so that each bin is
+    /// counted while it is at hand.
+    pub fn count_bins_of(&mut self, keys: &[f64], bins: &mut [u16]) {
+        let mut counts = std::mem::take(&mut self.counts);
+        let counts_of = &mut counts[..BINS];
+        for (b, &k) in bins.iter_mut().zip(keys) {
+            *b = self.bin_u16(k);
+            counts_of[usize::from(*b)] += 1;
+        }
+        self.counts = counts;
+    }
+
+    /// As [`KeyBins::bin`], spelled for loops over many keys.
+    #[inline(always)]
+    fn bin_u16(&self, key: f64) -> u16 {
+        const LAST: f64 = (BINS - 1) as f64;
+        let at = (self.high - key) * self.scale;
+        let at = if at < LAST { at } else { LAST };
+        let at = if at > 0.0 { at } else { 0.0 };
+        // SAFETY: `at` is from 0 to LAST (NaN became LAST above), so it
+        // converts exactly as `as` would, without its checks.
+        unsafe { at.to_int_unchecked::<i32>() as u16 }
     }
 
     /// Each bin's count.
@@ -111,13 +127,6 @@ impl KeyBins {
                 .ok_or_else(|| UpliftError::new("half", "counts more users than a world holds"))?;
         }
         Ok(sum)
-    }
-
-    /// Counts keys by their bins.
-    pub fn count_bins(&mut self, bins: &[u16]) {
-        for &b in bins {
-            self.counts[usize::from(b)] += 1;
-        }
     }
 
     /// Counts one key.
