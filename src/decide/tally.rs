@@ -129,7 +129,7 @@ pub(super) struct Ranked {
 
 /// `f64::total_cmp`'s order as an unsigned integer: `a.total_cmp(&b)` is
 /// `key(a).cmp(&key(b))`.
-fn sort_key(x: f64) -> u64 {
+pub(crate) fn sort_key(x: f64) -> u64 {
     let bits = x.to_bits();
     // Negative numbers (sign bit set) reverse; positive ones go above them.
     bits ^ ((((bits as i64) >> 63) as u64) | (1 << 63))

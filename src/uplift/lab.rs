@@ -218,7 +218,7 @@ impl Lab {
         if self.begin_offer(world, settings) {
             let riders = [0, 1].map(|half| self.first_half(world, half));
             self.join_first(riders);
-            let truth = [0, 1].map(|half| self.truth_half(world, half, self.tables()));
+            let truth = [0, 1].map(|half| self.truth_half(world, half));
             self.join_truth(truth);
         }
     }
@@ -292,23 +292,14 @@ impl Lab {
         self.cuts = Some([oracle.steps(n), best.steps(n)]);
     }
 
-    /// The step of each bin of the two true rankings' histograms.
-    fn tables(&self) -> [&[u8; super::ranking::BINS]; 2] {
-        let [oracle, best] = self.cuts.as_ref().expect("placed");
-        [oracle.table(), best.table()]
-    }
-
     /// The true rankings' pass over one half of the users.
-    fn truth_half(
-        &self,
-        world: &World,
-        half: usize,
-        tables: [&[u8; super::ranking::BINS]; 2],
-    ) -> TruthHalf {
+    fn truth_half(&self, world: &World, half: usize) -> TruthHalf {
         let data = world.data();
         let p0 = &data.latent.as_ref().expect("generated").probability;
         let q0 = &self.baseline.as_ref().expect("refreshed").q0;
-        truth_half(&self.effects, p0, q0, tables, half_users(half, data.len()))
+        let [oracle, best] = self.cuts.as_ref().expect("placed");
+        let users = half_users(half, data.len());
+        truth_half(&self.effects, p0, q0, [oracle, best], users)
     }
 
     /// Joins the halves' true rankings' sums (the earlier half first).

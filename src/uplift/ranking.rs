@@ -7,7 +7,7 @@
 //! go to the lower index), in O(n).
 
 use super::UpliftError;
-use crate::decide::tally::ascending;
+use crate::decide::tally::{ascending, sort_key};
 use crate::world::contract::MAX_ROWS_IN_MEMORY;
 
 /// Budget steps: a budget is 0, 1, …, [`STEPS`] hundredths of the users.
@@ -149,6 +149,7 @@ impl KeyBins {
         // (a division per bin is slow in wasm).
         let first_rank: Vec<u64> = (0..=STEPS).map(|s| first_rank_of_step(s, n)).collect();
         let mut step = vec![0u8; BINS];
+        let (mut slot, mut straddling) = (vec![0u8; BINS], Vec::new());
         let mut current = 0usize;
         for (b, s) in step.iter_mut().enumerate() {
             let (first, end) = (u64::from(start[b]), u64::from(start[b + 1]));
@@ -161,10 +162,20 @@ impl KeyBins {
             *s = if end - 1 < first_rank[current + 1] {
                 current as u8
             } else {
+                // Each straddling bin holds a step's first rank past its
+                // own first: at most STEPS − 1 of them.
+                slot[b] = straddling.len() as u8;
+                straddling.push(b as u32);
                 STRADDLES
             };
         }
-        BinSteps { start, step, n }
+        BinSteps {
+            start,
+            step,
+            n,
+            slot,
+            straddling,
+        }
     }
 }
 
@@ -187,7 +198,12 @@ pub struct BinSteps {
     start: Vec<u32>,
     step: Vec<u8>,
     n: usize,
+    /// The straddling bins, in order, and each one's place among them.
+    straddling: Vec<u32>,
+    slot: Vec<u8>,
 }
+
+const _: () = assert!(STEPS - 1 <= u8::MAX as usize);
 
 /// A user whose bin straddles a step's edge: its bin, key and index.
 pub type Straddler = (u32, f64, u32);
@@ -208,30 +224,67 @@ impl BinSteps {
             .expect("a key histogram's bins")
     }
 
+    /// The bins whose users fall in more than one step, in order.
+    pub fn straddling(&self) -> &[u32] {
+        &self.straddling
+    }
+
+    /// The place of straddling bin `bin` in [`BinSteps::straddling`].
+    #[inline(always)]
+    pub fn slot(&self, bin: usize) -> usize {
+        usize::from(self.slot[bin])
+    }
+
     /// Ranks the users of straddling bins (all of them, in the order of
     /// their third field, as they are met) and gives each one's index and
     /// step.
     pub fn settle(&self, straddlers: &[Straddler], mut visit: impl FnMut(usize, u8)) {
         debug_assert!(straddlers.windows(2).all(|w| w[0].2 < w[1].2));
-        // Highest key first, ties in the order met (lower index first): the
-        // stable radix sort of the negated keys, in O(n) (tens of
-        // thousands of users straddle at a million). Bins follow, as a bin
-        // is monotone in the key.
-        let negated: Vec<f64> = straddlers.iter().map(|s| -key_of(s.1)).collect();
-        let order = ascending(&negated).users;
-        let mut at = 0;
-        while at < order.len() {
-            let bin = straddlers[order[at] as usize].0;
-            let first = self.start[bin as usize] as usize;
-            let mut m = 0;
-            while at < order.len() && straddlers[order[at] as usize].0 == bin {
-                let index = straddlers[order[at] as usize].2;
-                visit(index as usize, step_of_rank(first + m, self.n));
-                m += 1;
-                at += 1;
-            }
+        let keys: Vec<f64> = straddlers.iter().map(|s| s.1).collect();
+        let ranked = rank_order(&keys).into_iter().map(|j| {
+            let (bin, _, index) = straddlers[j as usize];
+            (bin, index)
+        });
+        self.settle_ranked(ranked, |index, step| visit(index as usize, step));
+    }
+
+    /// Gives the step of each user of straddling bins, met in rank order
+    /// ([`rank_order`]) as its bin and whatever `visit` is shown with it.
+    pub fn settle_ranked<T>(
+        &self,
+        ranked: impl IntoIterator<Item = (u32, T)>,
+        mut visit: impl FnMut(T, u8),
+    ) {
+        let mut bin = None;
+        let mut rank = 0;
+        for (b, user) in ranked {
+            // A bin's users rank on from its first rank.
+            rank = if bin == Some(b) {
+                rank + 1
+            } else {
+                self.start[b as usize] as usize
+            };
+            bin = Some(b);
+            visit(user, step_of_rank(rank, self.n));
         }
     }
+}
+
+/// What users are ranked by, as a number that sorts ascending: their key's
+/// place in `f64::total_cmp`'s order, highest key first (NaN lowest).
+#[inline(always)]
+pub fn rank_key(key: f64) -> u64 {
+    !sort_key(key_of(key))
+}
+
+/// The places of `keys` (of users met in index order) in rank order:
+/// highest key first, ties in the order met (lower index first). The
+/// stable radix sort of their [`rank_key`]s, in O(n): tens of thousands of
+/// users straddle at a million. Bins follow, as a bin is monotone in the
+/// key.
+pub fn rank_order(keys: &[f64]) -> Vec<u32> {
+    let negated: Vec<f64> = keys.iter().map(|&k| -key_of(k)).collect();
+    ascending(&negated).users
 }
 
 /// Fills `steps` with each user's budget step when users are ranked by

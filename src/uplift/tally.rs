@@ -22,7 +22,7 @@
 use super::effects::{Block, Effects, USERS_AT_ONCE};
 use super::groups::{Group, GroupCounts};
 use super::policy::{StepTally, Tallies};
-use super::ranking::{BinSteps, Straddler, BINS, STEPS, STRADDLES};
+use super::ranking::{rank_key, BinSteps, BINS, STEPS, STRADDLES};
 use super::view::{BandGroups, ScoreChart};
 use super::wire::{Reader, Writer};
 use super::UpliftError;
@@ -466,22 +466,124 @@ fn add_by_steps(t: &mut RunningSteps, steps: &[u8], b: &Block<'_>) {
 type Values = (f64, f64, f64, f64, u8);
 
 /// What one half of the users adds to the true rankings' tallies: each
-/// step's running sums, and the straddlers met, with their values.
+/// step's running sums, and the straddlers met, in rank order.
 #[derive(Clone, Debug)]
 pub struct TruthHalf {
     running: [Box<RunningSteps>; 2],
-    straddlers: [(Vec<Straddler>, Vec<Values>); 2],
+    straddlers: [Straddlers; 2],
+}
+
+/// Users of straddling bins, in rank order (the order [`rank_order`] puts
+/// them in): each one's bin and values.
+type Straddlers = (Vec<u32>, Vec<Values>);
+
+/// The oracle's key (p1 − p0) and the best possible ranking's (q1 − q0).
+const KEYS: [fn(&Values) -> f64; 2] = [|v| v.1, |v| v.0];
+
+/// Distinct keys a straddling bin is ranked by counting with ([`rank_bin`]).
+const FEW_KEYS: usize = 32;
+
+/// Room [`rank_bin`] reuses from bin to bin.
+#[derive(Default)]
+struct Ranking {
+    keys: Vec<(u64, u32)>,
+    which: Vec<u8>,
+}
+
+/// Appends the places of one straddling bin's users (their [`rank_key`]s
+/// and places, met in index order) to `order`, in rank order: highest key
+/// first, ties in the order met. Users sharing their signals and τ class
+/// share the best ranking's key, so a bin often holds a few hundred users
+/// of a handful of keys: these are counted into place. A bin of more keys
+/// is sorted (by key and place, so the order met is kept among ties).
+fn rank_bin(users: &mut [(u64, u32)], order: &mut Vec<u32>, room: &mut Ranking) {
+    let Ranking { keys, which } = room;
+    keys.clear();
+    which.clear();
+    let mut last = 0;
+    for &(k, _) in users.iter() {
+        // Neighbours often share a key.
+        if keys.get(last).is_none_or(|&(known, _)| known != k) {
+            last = match keys.iter().position(|&(known, _)| known == k) {
+                Some(j) => j,
+                None if keys.len() == FEW_KEYS => {
+                    users.sort_unstable();
+                    order.extend(users.iter().map(|&(_, at)| at));
+                    return;
+                }
+                None => {
+                    keys.push((k, 0));
+                    keys.len() - 1
+                }
+            };
+        }
+        keys[last].1 += 1;
+        which.push(last as u8);
+    }
+    // Each key's first place, keys in rank order.
+    let mut by_rank: [usize; FEW_KEYS] = std::array::from_fn(|j| j);
+    let by_rank = &mut by_rank[..keys.len()];
+    by_rank.sort_unstable_by_key(|&j| keys[j].0);
+    let mut first = [0usize; FEW_KEYS];
+    let mut at = order.len();
+    for &j in by_rank.iter() {
+        first[j] = at;
+        at += keys[j].1 as usize;
+    }
+    order.resize(at, 0);
+    for (&(_, place), &j) in users.iter().zip(which.iter()) {
+        order[first[usize::from(j)]] = place;
+        first[usize::from(j)] += 1;
+    }
+}
+
+/// Straddlers met in index order (each one's bin and values) in rank
+/// order, ranked by `key`: bin by bin (bins follow the key), each bin on
+/// its own. `straddling` lists the straddling bins in order, and `slot`
+/// finds a bin's place in it.
+fn ranked(
+    (bins, values): (Vec<u32>, Vec<Values>),
+    straddling: &[u32],
+    slot: impl Fn(u32) -> usize,
+    key: impl Fn(&Values) -> f64,
+) -> Straddlers {
+    // Each straddling bin's users, in the order met (a counting sort):
+    // their keys, and their places among the straddlers.
+    let mut start = vec![0usize; straddling.len() + 1];
+    for &b in &bins {
+        start[slot(b) + 1] += 1;
+    }
+    for j in 1..start.len() {
+        start[j] += start[j - 1];
+    }
+    let mut next = start.clone();
+    let mut by_bin = vec![(0u64, 0u32); values.len()];
+    for (place, (&b, v)) in (0..).zip(bins.iter().zip(&values)) {
+        let at = &mut next[slot(b)];
+        by_bin[*at] = (rank_key(key(v)), place);
+        *at += 1;
+    }
+    let mut order = Vec::with_capacity(values.len());
+    let mut room = Ranking::default();
+    for users in start.windows(2) {
+        rank_bin(&mut by_bin[users[0]..users[1]], &mut order, &mut room);
+    }
+    let bins = straddling
+        .iter()
+        .zip(start.windows(2))
+        .flat_map(|(&bin, users)| std::iter::repeat_n(bin, users[1] - users[0]))
+        .collect();
+    (bins, order.iter().map(|&j| values[j as usize]).collect())
 }
 
 impl TruthHalf {
     /// Writes the sums, and each straddler's bin and values, column by
-    /// column: its key is one of its values and its slot its place, so
-    /// neither goes across.
+    /// column: its key is one of its values, so it does not go across.
     pub fn write(&self, w: &mut Writer) {
-        for (steps, (straddlers, values)) in self.running.iter().zip(&self.straddlers) {
+        for (steps, (bins, values)) in self.running.iter().zip(&self.straddlers) {
             write_steps(w, steps);
-            w.u32(straddlers.len() as u32);
-            w.u32s(straddlers.iter().map(|&(bin, _, _)| bin));
+            w.u32(bins.len() as u32);
+            w.u32s(bins.iter().copied());
             w.f64s(values.iter().map(|v| v.0));
             w.f64s(values.iter().map(|v| v.1));
             w.f64s(values.iter().map(|v| v.2));
@@ -492,27 +594,27 @@ impl TruthHalf {
 
     pub fn read(r: &mut Reader<'_>) -> Result<TruthHalf, UpliftError> {
         let most = MAX_ROWS_IN_MEMORY as usize;
-        // The oracle's key is p1 − p0, the best ranking's q1 − q0.
         let half = |r: &mut Reader<'_>, key: fn(&Values) -> f64| -> Result<_, UpliftError> {
             let steps = read_steps(r)?;
             let n = r.length(most, "straddlers")?;
             let bins = r.u32s(n)?;
-            if bins.iter().any(|&b| b as usize >= BINS) {
-                return Err(UpliftError::new("half", "has straddlers out of place"));
-            }
             let (uplift, with_noise, q1, p1) = (r.f64s(n)?, r.f64s(n)?, r.f64s(n)?, r.f64s(n)?);
             let group = r.u8s(n)?;
             let values: Vec<Values> = (0..n)
                 .map(|j| (uplift[j], with_noise[j], q1[j], p1[j], group[j]))
                 .collect();
-            let straddlers = (0..).zip(bins.iter().zip(&values));
-            let straddlers = straddlers
-                .map(|(slot, (&bin, v))| (bin, key(v), slot))
-                .collect();
-            Ok((steps, (straddlers, values)))
+            // In rank order, bins too (a bin is monotone in the key).
+            let in_order = bins.windows(2).all(|b| b[0] <= b[1])
+                && values
+                    .windows(2)
+                    .all(|v| rank_key(key(&v[0])) <= rank_key(key(&v[1])));
+            if !in_order || bins.last().is_some_and(|&b| b as usize >= BINS) {
+                return Err(UpliftError::new("half", "has straddlers out of place"));
+            }
+            Ok((steps, (bins, values)))
         };
-        let (oracle, oracle_straddlers) = half(r, |v| v.1)?;
-        let (best, best_straddlers) = half(r, |v| v.0)?;
+        let (oracle, oracle_straddlers) = half(r, KEYS[0])?;
+        let (best, best_straddlers) = half(r, KEYS[1])?;
         Ok(TruthHalf {
             running: [oracle, best],
             straddlers: [oracle_straddlers, best_straddlers],
@@ -527,13 +629,13 @@ pub fn truth_half(
     effects: &Effects,
     p0: &[f64],
     q0: &[f64],
-    tables: [&[u8; BINS]; 2],
+    cuts: [&BinSteps; 2],
     users: Range<usize>,
 ) -> TruthHalf {
     let (mut oracle, mut best) = (running(), running());
-    let mut oracle_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
-    let mut best_straddlers: (Vec<Straddler>, Vec<Values>) = Default::default();
-    let [oracle_table, best_table] = tables;
+    let mut oracle_met: (Vec<u32>, Vec<Values>) = Default::default();
+    let mut best_met: (Vec<u32>, Vec<Values>) = Default::default();
+    let [oracle_table, best_table] = cuts.map(BinSteps::table);
     let r = users;
     let (p1, q1, group) = (
         &effects.p1[r.clone()],
@@ -551,20 +653,49 @@ pub fn truth_half(
         let (o, b) = (oracle_table[usize::from(ob)], best_table[usize::from(bb)]);
         oracle[usize::from(o)].add(effect, [q1, p1], g);
         best[usize::from(b)].add(effect, [q1, p1], g);
-        for (step, bin, key, (slot, values)) in [
-            (o, ob, effect[1], &mut oracle_straddlers),
-            (b, bb, effect[0], &mut best_straddlers),
-        ] {
+        for (step, bin, (bins, values)) in [(o, ob, &mut oracle_met), (b, bb, &mut best_met)] {
             if step == STRADDLES {
-                slot.push((u32::from(bin), key, values.len() as u32));
+                bins.push(u32::from(bin));
                 values.push((effect[0], effect[1], q1, p1, g));
             }
         }
     }
+    // Ranked here, in each half (and in each worker), so that joining the
+    // halves is a merge.
+    let slot = |k: usize| move |b: u32| cuts[k].slot(b as usize);
     TruthHalf {
         running: [oracle, best],
-        straddlers: [oracle_straddlers, best_straddlers],
+        straddlers: [
+            ranked(oracle_met, cuts[0].straddling(), slot(0), |v| v.1),
+            ranked(best_met, cuts[1].straddling(), slot(1), |v| v.0),
+        ],
     }
+}
+
+/// Two halves' straddlers (each in rank order) merged into rank order,
+/// the earlier half's first among equal keys: the order of ranking them
+/// all, met in index order, at once.
+fn merged<'a>(
+    (a_bins, a): &'a Straddlers,
+    (b_bins, b): &'a Straddlers,
+    key: fn(&Values) -> f64,
+) -> impl Iterator<Item = (u32, Values)> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        let earlier_next = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => rank_key(key(x)) <= rank_key(key(y)),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        Some(if earlier_next {
+            i += 1;
+            (a_bins[i - 1], a[i - 1])
+        } else {
+            j += 1;
+            (b_bins[j - 1], b[j - 1])
+        })
+    })
 }
 
 /// The oracle's and the best possible ranking's tallies from the two
@@ -580,18 +711,9 @@ pub fn truth_tallies(
         tallies_of(&earlier.running[k])
     });
     let steps = [oracle_steps, best_steps];
-    for (k, (mut straddlers, mut values)) in earlier.straddlers.into_iter().enumerate() {
-        // The later half's straddlers after the earlier's: index order.
-        let (more, more_values) = &later.straddlers[k];
-        let offset = values.len() as u32;
-        straddlers.extend(
-            more.iter()
-                .map(|&(bin, key, slot)| (bin, key, slot + offset)),
-        );
-        values.extend_from_slice(more_values);
-        let tallies = &mut tallies[k];
-        steps[k].settle(&straddlers, |slot, step| {
-            let (uplift, with_noise, q1, p1, group) = values[slot];
+    for (k, tallies) in tallies.iter_mut().enumerate() {
+        let merged = merged(&earlier.straddlers[k], &later.straddlers[k], KEYS[k]);
+        steps[k].settle_ranked(merged, |(uplift, with_noise, q1, p1, group), step| {
             tallies[usize::from(step)].add(uplift, with_noise, q1, p1, group);
         });
     }
@@ -662,5 +784,92 @@ fn segment_of(code: u8) -> Segment {
         0 => Segment::HighIntent,
         1 => Segment::MediumIntent,
         _ => Segment::LowIntent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::uplift::ranking::{rank_order, KeyBins};
+
+    /// Straddlers in index order: keys drawn from a few values (ties
+    /// within and across the halves, both zeros, NaN) in two bins, and
+    /// many distinct keys in a third.
+    fn met(users: Range<usize>) -> (Vec<u32>, Vec<Values>) {
+        let bins = KeyBins::new(-1.0, 1.0);
+        users
+            .map(|i| {
+                let few = [0.25, -0.5, 0.25 + 1e-12, f64::NAN, 0.0, -0.0][(i * 7) % 6];
+                let key = if i % 3 == 0 {
+                    0.75 + i as f64 * 1e-12
+                } else {
+                    few
+                };
+                let values = (key, key, i as f64, 0.0, (i % 4) as u8);
+                (bins.bin(key) as u32, values)
+            })
+            .unzip()
+    }
+
+    /// A half's straddlers ranked as [`truth_half`] ranks them.
+    fn ranked_half((bins, values): (Vec<u32>, Vec<Values>), key: fn(&Values) -> f64) -> Straddlers {
+        let mut straddling = bins.clone();
+        straddling.sort_unstable();
+        straddling.dedup();
+        let slot = |b| straddling.binary_search(&b).unwrap();
+        ranked((bins, values), &straddling, slot, key)
+    }
+
+    #[test]
+    fn two_ranked_halves_merge_into_the_order_of_ranking_all_at_once() {
+        let users = 3 * FEW_KEYS + 40;
+        for key in KEYS {
+            for middle in [0, 1, 17, FEW_KEYS * 2 + 1, users] {
+                let (earlier, later) = (met(0..middle), met(middle..users));
+                let merged: Vec<(u32, Values)> =
+                    merged(&ranked_half(earlier, key), &ranked_half(later, key), key).collect();
+                let (bins, values) = met(0..users);
+                let keys: Vec<f64> = values.iter().map(key).collect();
+                let at_once: Vec<(u32, Values)> = rank_order(&keys)
+                    .into_iter()
+                    .map(|j| (bins[j as usize], values[j as usize]))
+                    .collect();
+                // As bits: a NaN key is equal to itself.
+                let bits = |xs: &[(u32, Values)]| -> Vec<(u32, [u64; 4], u8)> {
+                    xs.iter()
+                        .map(|&(b, v)| (b, [v.0, v.1, v.2, v.3].map(f64::to_bits), v.4))
+                        .collect()
+                };
+                assert_eq!(bits(&merged), bits(&at_once), "halves split at {middle}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_half_comes_back_as_written_and_one_out_of_rank_order_is_refused() {
+        let half = TruthHalf {
+            running: [running(), running()],
+            straddlers: [
+                ranked_half(met(0..10), KEYS[0]),
+                ranked_half(met(0..25), KEYS[1]),
+            ],
+        };
+        let bytes = |half: &TruthHalf| {
+            let mut w = Writer::default();
+            half.write(&mut w);
+            w.bytes()
+        };
+        let written = bytes(&half);
+        let mut r = Reader::new(&written);
+        let read = TruthHalf::read(&mut r).unwrap();
+        r.end().unwrap();
+        assert_eq!(bytes(&read), written);
+        let mut shuffled = half.clone();
+        shuffled.straddlers[1].1.reverse();
+        let e = TruthHalf::read(&mut Reader::new(&bytes(&shuffled))).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.problem.as_str()),
+            ("half", "has straddlers out of place")
+        );
     }
 }

@@ -132,7 +132,7 @@ impl Lab {
 
     /// The true rankings' pass over the earlier half, kept for the join.
     pub fn step_truth(&mut self, world: &World) {
-        self.pending.truth = Some(self.truth_half(world, 0, self.tables()));
+        self.pending.truth = Some(self.truth_half(world, 0));
     }
 
     /// Joins the later half's true rankings' pass, from the helper's bytes
@@ -156,7 +156,7 @@ impl Lab {
             }
             None => {
                 self.complete(world);
-                self.truth_half(world, 1, self.tables())
+                self.truth_half(world, 1)
             }
         };
         let earlier = self.pending.truth.take().expect("checked above");
@@ -229,7 +229,7 @@ impl Lab {
         r.end()?;
         self.add_counts(histograms)?;
         self.place_cuts();
-        let half = self.truth_half(world, 1, self.tables());
+        let half = self.truth_half(world, 1);
         let mut w = Writer::default();
         half.write(&mut w);
         Ok(w.bytes())
