@@ -120,13 +120,20 @@ impl KeyBins {
         if counts.len() != self.counts.len() {
             return Err(UpliftError::new("half", "has a histogram of other bins"));
         }
-        let mut sum = self.clone();
-        for (a, &b) in sum.counts.iter_mut().zip(counts) {
-            *a = a
-                .checked_add(b)
-                .ok_or_else(|| UpliftError::new("half", "counts more users than a world holds"))?;
+        let mut overflow = false;
+        let sums = self.counts.iter().zip(counts).map(|(&a, &b)| {
+            let (sum, over) = a.overflowing_add(b);
+            overflow |= over;
+            sum
+        });
+        let counts = sums.collect();
+        if overflow {
+            return Err(UpliftError::new(
+                "half",
+                "counts more users than a world holds",
+            ));
         }
-        Ok(sum)
+        Ok(KeyBins { counts, ..*self })
     }
 
     /// Counts one key.
@@ -139,42 +146,42 @@ impl KeyBins {
     /// Where the counted users' ranks put each bin, for `n` users (all of
     /// them counted).
     pub fn steps(&self, n: usize) -> BinSteps {
-        let mut start = vec![0u32; BINS + 1];
-        let mut at = 0u32;
-        for (s, &c) in start[1..].iter_mut().zip(&self.counts) {
-            at += c;
-            *s = at;
-        }
         // The first rank of each step, for walking the bins in rank order
         // (a division per bin is slow in wasm).
         let first_rank: Vec<u64> = (0..=STEPS).map(|s| first_rank_of_step(s, n)).collect();
         let mut step = vec![0u8; BINS];
-        let (mut slot, mut straddling) = (vec![0u8; BINS], Vec::new());
-        let mut current = 0usize;
-        for (b, s) in step.iter_mut().enumerate() {
-            let (first, end) = (u64::from(start[b]), u64::from(start[b + 1]));
-            if end == first {
+        let mut slot = vec![0u8; BINS];
+        let (mut straddling, mut first_of) = (Vec::new(), Vec::new());
+        let (mut current, mut next) = (0usize, first_rank[1]);
+        let mut end = 0u64;
+        for (b, (s, &c)) in step.iter_mut().zip(&self.counts).enumerate() {
+            if c == 0 {
                 continue;
             }
-            while first >= first_rank[current + 1] {
+            // The bin's ranks: from `first` to `end` − 1.
+            let first = end;
+            end += u64::from(c);
+            while first >= next {
                 current += 1;
+                next = first_rank[current + 1];
             }
-            *s = if end - 1 < first_rank[current + 1] {
+            *s = if end - 1 < next {
                 current as u8
             } else {
                 // Each straddling bin holds a step's first rank past its
                 // own first: at most STEPS − 1 of them.
                 slot[b] = straddling.len() as u8;
                 straddling.push(b as u32);
+                first_of.push(first as u32);
                 STRADDLES
             };
         }
         BinSteps {
-            start,
             step,
             n,
             slot,
             straddling,
+            first_of,
         }
     }
 }
@@ -195,12 +202,13 @@ fn first_rank_of_step(step: usize, n: usize) -> u64 {
 /// Each histogram bin's budget step, or [`STRADDLES`].
 #[derive(Clone, Debug)]
 pub struct BinSteps {
-    start: Vec<u32>,
     step: Vec<u8>,
     n: usize,
-    /// The straddling bins, in order, and each one's place among them.
+    /// The straddling bins, in order, each one's place among them, and
+    /// each one's first rank.
     straddling: Vec<u32>,
     slot: Vec<u8>,
+    first_of: Vec<u32>,
 }
 
 const _: () = assert!(STEPS - 1 <= u8::MAX as usize);
@@ -250,22 +258,29 @@ impl BinSteps {
 
     /// Gives the step of each user of straddling bins, met in rank order
     /// ([`rank_order`]) as its bin and whatever `visit` is shown with it.
+    #[inline(always)]
     pub fn settle_ranked<T>(
         &self,
         ranked: impl IntoIterator<Item = (u32, T)>,
         mut visit: impl FnMut(T, u8),
     ) {
-        let mut bin = None;
-        let mut rank = 0;
+        // A bin's users rank on from its first rank: its step is found
+        // once, then walked (a division per user is slow in wasm).
+        let (mut bin, mut rank, mut step, mut next) = (None, 0u64, 0u8, 0u64);
         for (b, user) in ranked {
-            // A bin's users rank on from its first rank.
-            rank = if bin == Some(b) {
-                rank + 1
+            if bin == Some(b) {
+                rank += 1;
             } else {
-                self.start[b as usize] as usize
-            };
-            bin = Some(b);
-            visit(user, step_of_rank(rank, self.n));
+                bin = Some(b);
+                rank = u64::from(self.first_of[self.slot(b as usize)]);
+                step = step_of_rank(rank as usize, self.n);
+                next = first_rank_of_step(usize::from(step) + 1, self.n);
+            }
+            if rank >= next {
+                step += 1;
+                next = first_rank_of_step(usize::from(step) + 1, self.n);
+            }
+            visit(user, step);
         }
     }
 }
@@ -372,8 +387,13 @@ mod tests {
                     bins.counts[b] += 1;
                 }
                 let steps = bins.steps(n);
+                let mut start = vec![0];
+                start.extend(bins.counts.iter().scan(0, |at, &c| {
+                    *at += c as usize;
+                    Some(*at)
+                }));
                 for b in 0..BINS {
-                    let (first, end) = (steps.start[b] as usize, steps.start[b + 1] as usize);
+                    let (first, end) = (start[b], start[b + 1]);
                     let expected = if end == first {
                         0
                     } else if step_of_rank(first, n) == step_of_rank(end - 1, n) {
@@ -382,7 +402,14 @@ mod tests {
                         STRADDLES
                     };
                     assert_eq!(steps.step(b), expected, "n {n}, spread {spread}, bin {b}");
+                    if expected == STRADDLES {
+                        let slot = steps.slot(b);
+                        assert_eq!(steps.straddling()[slot] as usize, b);
+                        assert_eq!(steps.first_of[slot] as usize, first);
+                    }
                 }
+                let straddling = (0..BINS).filter(|&b| steps.step(b) == STRADDLES).count();
+                assert_eq!(steps.straddling().len(), straddling);
             }
             for step in 0..=STEPS {
                 let first = first_rank_of_step(step, n);

@@ -483,57 +483,52 @@ const KEYS: [fn(&Values) -> f64; 2] = [|v| v.1, |v| v.0];
 /// Distinct keys a straddling bin is ranked by counting with ([`rank_bin`]).
 const FEW_KEYS: usize = 32;
 
-/// Room [`rank_bin`] reuses from bin to bin.
-#[derive(Default)]
-struct Ranking {
-    keys: Vec<(u64, u32)>,
-    which: Vec<u8>,
-}
-
 /// Appends the places of one straddling bin's users (their [`rank_key`]s
 /// and places, met in index order) to `order`, in rank order: highest key
 /// first, ties in the order met. Users sharing their signals and τ class
 /// share the best ranking's key, so a bin often holds a few hundred users
-/// of a handful of keys: these are counted into place. A bin of more keys
-/// is sorted (by key and place, so the order met is kept among ties).
-fn rank_bin(users: &mut [(u64, u32)], order: &mut Vec<u32>, room: &mut Ranking) {
-    let Ranking { keys, which } = room;
-    keys.clear();
+/// of a handful of keys: these are counted into place (`which`: room for
+/// each user's key). A bin of more keys is sorted (by key and place, so
+/// the order met is kept among ties).
+fn rank_bin(users: &mut [(u64, u32)], order: &mut Vec<u32>, which: &mut Vec<u8>) {
+    let (mut keys, mut counts) = ([0u64; FEW_KEYS], [0u32; FEW_KEYS]);
+    let (mut distinct, mut last) = (0, 0);
     which.clear();
-    let mut last = 0;
     for &(k, _) in users.iter() {
         // Neighbours often share a key.
-        if keys.get(last).is_none_or(|&(known, _)| known != k) {
-            last = match keys.iter().position(|&(known, _)| known == k) {
+        if distinct == 0 || keys[last] != k {
+            last = match keys[..distinct].iter().position(|&known| known == k) {
                 Some(j) => j,
-                None if keys.len() == FEW_KEYS => {
+                None if distinct == FEW_KEYS => {
                     users.sort_unstable();
                     order.extend(users.iter().map(|&(_, at)| at));
                     return;
                 }
                 None => {
-                    keys.push((k, 0));
-                    keys.len() - 1
+                    keys[distinct] = k;
+                    distinct += 1;
+                    distinct - 1
                 }
             };
         }
-        keys[last].1 += 1;
+        counts[last] += 1;
         which.push(last as u8);
     }
     // Each key's first place, keys in rank order.
     let mut by_rank: [usize; FEW_KEYS] = std::array::from_fn(|j| j);
-    let by_rank = &mut by_rank[..keys.len()];
-    by_rank.sort_unstable_by_key(|&j| keys[j].0);
+    let by_rank = &mut by_rank[..distinct];
+    by_rank.sort_unstable_by_key(|&j| keys[j]);
     let mut first = [0usize; FEW_KEYS];
     let mut at = order.len();
     for &j in by_rank.iter() {
         first[j] = at;
-        at += keys[j].1 as usize;
+        at += counts[j] as usize;
     }
     order.resize(at, 0);
     for (&(_, place), &j) in users.iter().zip(which.iter()) {
-        order[first[usize::from(j)]] = place;
-        first[usize::from(j)] += 1;
+        let slot = &mut first[usize::from(j) % FEW_KEYS];
+        order[*slot] = place;
+        *slot += 1;
     }
 }
 
@@ -563,10 +558,9 @@ fn ranked(
         by_bin[*at] = (rank_key(key(v)), place);
         *at += 1;
     }
-    let mut order = Vec::with_capacity(values.len());
-    let mut room = Ranking::default();
+    let (mut order, mut which) = (Vec::with_capacity(values.len()), Vec::new());
     for users in start.windows(2) {
-        rank_bin(&mut by_bin[users[0]..users[1]], &mut order, &mut room);
+        rank_bin(&mut by_bin[users[0]..users[1]], &mut order, &mut which);
     }
     let bins = straddling
         .iter()
@@ -678,7 +672,7 @@ pub fn truth_half(
 fn merged<'a>(
     (a_bins, a): &'a Straddlers,
     (b_bins, b): &'a Straddlers,
-    key: fn(&Values) -> f64,
+    key: impl Fn(&Values) -> f64 + 'a,
 ) -> impl Iterator<Item = (u32, Values)> + 'a {
     let (mut i, mut j) = (0, 0);
     std::iter::from_fn(move || {
@@ -710,14 +704,26 @@ pub fn truth_tallies(
         merge_steps(&mut earlier.running[k], &later.running[k]);
         tallies_of(&earlier.running[k])
     });
-    let steps = [oracle_steps, best_steps];
-    for (k, tallies) in tallies.iter_mut().enumerate() {
-        let merged = merged(&earlier.straddlers[k], &later.straddlers[k], KEYS[k]);
-        steps[k].settle_ranked(merged, |(uplift, with_noise, q1, p1, group), step| {
-            tallies[usize::from(step)].add(uplift, with_noise, q1, p1, group);
-        });
-    }
+    let [oracle, best] = &mut tallies;
+    // The keys as closures, not `KEYS`' pointers: the merge's comparisons
+    // are then inlined (with the pointers the join took twice as long).
+    let [a, b] = [&earlier.straddlers[0], &later.straddlers[0]];
+    add_straddlers(merged(a, b, |v| v.1), oracle_steps, oracle);
+    let [a, b] = [&earlier.straddlers[1], &later.straddlers[1]];
+    add_straddlers(merged(a, b, |v| v.0), best_steps, best);
     tallies
+}
+
+/// Adds the straddlers of both halves, merged into rank order, to the
+/// tallies of their steps.
+fn add_straddlers(
+    merged: impl Iterator<Item = (u32, Values)>,
+    steps: &BinSteps,
+    tallies: &mut Tallies,
+) {
+    steps.settle_ranked(merged, |(uplift, with_noise, q1, p1, group), step| {
+        tallies[usize::from(step)].add(uplift, with_noise, q1, p1, group);
+    });
 }
 
 /// A model's intent bands without the offer: each band's users, Σ of the
