@@ -273,10 +273,17 @@ pub struct Block<'a> {
 
 /// p1 = 1 / (1 + e^(−score)·e^(−τ)) of a block, from each user's odds
 /// against converting `r` and `factor` = e^(−τ): exactly p0 (`without`)
-/// where τ = 0, no offer and no change.
-fn with_offer(p1: &mut [f64], without: &[f64], r: &[f64], tau: &[f64], factor: &[f64]) {
+/// where τ = 0, no offer and no change. And p1 − p0, into `change`, in the
+/// same loop.
+fn with_offer(
+    (p1, change): (&mut [f64], &mut [f64]),
+    without: &[f64],
+    r: &[f64],
+    (tau, factor): (&[f64], &[f64]),
+) {
     let m = p1.len();
     assert!(without.len() == m && r.len() == m && tau.len() == m && factor.len() == m);
+    assert!(change.len() == m);
     // Two at a time on wasm's vector instructions, which its compiler does
     // not choose here itself: the same operations on each, so the same bits.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -292,6 +299,8 @@ fn with_offer(p1: &mut [f64], without: &[f64], r: &[f64], tau: &[f64], factor: &
                 let no_offer = f64x2_eq(at(tau), zero);
                 let p = v128_bitselect(at(without), with, no_offer);
                 v128_store(p1.as_mut_ptr().add(j).cast::<v128>(), p);
+                let d = f64x2_sub(p, at(without));
+                v128_store(change.as_mut_ptr().add(j).cast::<v128>(), d);
             }
             j += 2;
         }
@@ -302,6 +311,7 @@ fn with_offer(p1: &mut [f64], without: &[f64], r: &[f64], tau: &[f64], factor: &
     for j in done..m {
         let with = 1.0 / (1.0 + r[j] * factor[j]);
         p1[j] = if tau[j] == 0.0 { without[j] } else { with };
+        change[j] = p1[j] - without[j];
     }
 }
 
@@ -423,30 +433,33 @@ impl Effects {
                     }
                 }
             }
+            // p1 and q1, and the effects q1 − q0 and p1 − p0 as each is made.
             let p1 = &mut self.p1[start..end];
             let (without, r) = (&p0[start..end], &baseline.inverse_odds[start..end]);
-            with_offer(p1, without, r, tau, factor);
+            let (uplift, with_noise) = (&mut uplift[..m], &mut with_noise[..m]);
+            with_offer((p1, with_noise), without, r, (tau, factor));
             // 0·∞ (a score past ±708 with an effect as far the other way).
             if p1.iter().any(|p| p.is_nan()) {
                 for (j, p) in p1.iter_mut().enumerate() {
                     if p.is_nan() {
                         *p = sigmoid(scores[start + j] + tau[j]);
+                        with_noise[j] = *p - without[j];
                     }
                 }
             }
             let systematic = &baseline.systematic[start..end];
-            let q1 = &mut self.q1[start..end];
+            let (q1, q0) = (&mut self.q1[start..end], &baseline.q0[start..end]);
             if tabulated {
-                average.at_tabulated_shifted(systematic, tau, q1);
+                average.at_tabulated_shifted_less((systematic, tau), q1, (q0, uplift));
             } else {
                 for ((q, &s), &t) in q1.iter_mut().zip(systematic).zip(&*tau) {
                     *q = average.at(s + t);
                 }
+                for ((d, &a), &b) in uplift.iter_mut().zip(&*q1).zip(q0) {
+                    *d = a - b;
+                }
             }
-            let (p0, q0) = (&p0[start..end], &baseline.q0[start..end]);
             let (p1, q1) = (&self.p1[start..end], &self.q1[start..end]);
-            let (uplift, with_noise) = (&mut uplift[..m], &mut with_noise[..m]);
-            differences((q1, q0), (p1, p0), uplift, with_noise);
             let (converted, draws) = (&data.converted[start..end], &draws[start..end]);
             let group = &mut self.group[start..end];
             let mut close = false;

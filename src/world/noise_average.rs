@@ -119,10 +119,16 @@ impl Table {
 }
 
 /// [`NoiseAverage::at_tabulated_shifted`] for at most [`BLOCK`] pairs, all
-/// in `table`.
-fn read_block(table: &Table, s: &[f64], t: &[f64], out: &mut [f64]) {
+/// in `table`; with `LESS`, each q(s + t) less `base` too, into `less`.
+fn read_block<const LESS: bool>(
+    table: &Table,
+    (s, t): (&[f64], &[f64]),
+    out: &mut [f64],
+    (base, less): (&[f64], &mut [f64]),
+) {
     let m = out.len();
     debug_assert!(m <= BLOCK && s.len() == m && t.len() == m);
+    debug_assert!(!LESS || (base.len() == m && less.len() == m));
     let last = (table.intervals.len() - 1) as f64;
     let mut interval = [0u32; BLOCK];
     let mut x = [0.0f64; BLOCK];
@@ -153,6 +159,9 @@ fn read_block(table: &Table, s: &[f64], t: &[f64], out: &mut [f64]) {
             + (u3 - 2.0 * u2 + u) * step * s0[j]
             + (3.0 * u2 - 2.0 * u3) * v1[j]
             + (u3 - u2) * step * s1[j];
+        if LESS {
+            less[j] = out[j] - base[j];
+        }
     }
 }
 
@@ -233,7 +242,33 @@ impl NoiseAverage {
         let n = out.len().min(s.len()).min(t.len());
         for at in (0..n).step_by(BLOCK) {
             let to = (at + BLOCK).min(n);
-            read_block(table, &s[at..to], &t[at..to], &mut out[at..to]);
+            let pairs = (&s[at..to], &t[at..to]);
+            read_block::<false>(table, pairs, &mut out[at..to], (&[], &mut []));
+        }
+    }
+
+    /// [`NoiseAverage::at_tabulated_shifted`], and each q(s + t) less
+    /// `base` into `less` (in the same loop, while it is at hand).
+    pub fn at_tabulated_shifted_less(
+        &self,
+        (s, t): (&[f64], &[f64]),
+        out: &mut [f64],
+        (base, less): (&[f64], &mut [f64]),
+    ) {
+        let n = out.len();
+        assert!(s.len() == n && t.len() == n && base.len() == n && less.len() == n);
+        let Some(table) = &self.table else {
+            self.at_tabulated_shifted(s, t, out);
+            for ((d, &q), &b) in less.iter_mut().zip(&*out).zip(base) {
+                *d = q - b;
+            }
+            return;
+        };
+        for at in (0..n).step_by(BLOCK) {
+            let to = (at + BLOCK).min(n);
+            let pairs = (&s[at..to], &t[at..to]);
+            let less = (&base[at..to], &mut less[at..to]);
+            read_block::<true>(table, pairs, &mut out[at..to], less);
         }
     }
 
@@ -427,6 +462,14 @@ mod tests {
                     average.at(s + t).to_bits(),
                     "σ {sigma}, {s} + {t}"
                 );
+            }
+            // And less a base, in the same loop: the same bits as after.
+            let base: Vec<f64> = s.iter().map(|&s| average.at(s)).collect();
+            let (mut again, mut less) = (vec![0.0; users], vec![0.0; users]);
+            average.at_tabulated_shifted_less((&s, &t), &mut again, (&base, &mut less));
+            assert_eq!(again, out);
+            for ((&q, &b), &d) in out.iter().zip(&base).zip(&less) {
+                assert_eq!(d.to_bits(), (q - b).to_bits(), "σ {sigma}");
             }
         }
     }
