@@ -33,13 +33,25 @@ impl Writer {
 
     /// Numbers one after another, without their count.
     pub fn u32s(&mut self, xs: impl ExactSizeIterator<Item = u32>) {
-        self.0.reserve(4 * xs.len());
-        xs.for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+        self.column(xs, u32::to_le_bytes);
     }
 
     pub fn f64s(&mut self, xs: impl ExactSizeIterator<Item = f64>) {
-        self.0.reserve(8 * xs.len());
-        xs.for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+        self.column(xs, f64::to_le_bytes);
+    }
+
+    /// Numbers of `N` bytes each, as `to` writes them: room made once,
+    /// then filled (not a push per byte run).
+    fn column<const N: usize, T>(
+        &mut self,
+        xs: impl ExactSizeIterator<Item = T>,
+        to: fn(T) -> [u8; N],
+    ) {
+        let at = self.0.len();
+        self.0.resize(at + N * xs.len(), 0);
+        for (bytes, x) in self.0[at..].chunks_exact_mut(N).zip(xs) {
+            bytes.copy_from_slice(&to(x));
+        }
     }
 
     pub fn u8s(&mut self, xs: impl ExactSizeIterator<Item = u8>) {
