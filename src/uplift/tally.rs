@@ -495,20 +495,25 @@ fn rank_bin(users: &mut [(u64, u32)], order: &mut Vec<u32>, which: &mut Vec<u8>)
     let (mut distinct, mut last) = (0, 0);
     which.clear();
     for &(k, _) in users.iter() {
-        // Neighbours often share a key.
+        // Neighbours often share a key; else every key known is looked at
+        // (a select each, no branch to mispredict).
         if distinct == 0 || keys[last] != k {
-            last = match keys[..distinct].iter().position(|&known| known == k) {
-                Some(j) => j,
-                None if distinct == FEW_KEYS => {
+            let mut found = FEW_KEYS;
+            for (j, &known) in keys[..distinct].iter().enumerate() {
+                found = if known == k { j } else { found };
+            }
+            last = match found {
+                FEW_KEYS if distinct == FEW_KEYS => {
                     users.sort_unstable();
                     order.extend(users.iter().map(|&(_, at)| at));
                     return;
                 }
-                None => {
+                FEW_KEYS => {
                     keys[distinct] = k;
                     distinct += 1;
                     distinct - 1
                 }
+                j => j,
             };
         }
         counts[last] += 1;
