@@ -99,21 +99,33 @@ struct Table {
     scale: f64,
     /// Grid points, one more than the intervals.
     points: usize,
-    /// Per interval k: its left end start + k·step, then the cubic
-    /// Hermite polynomial through q and q′ at both ends, as its
-    /// coefficients a, b, c, d of a + b·u + c·u² + d·u³ with
-    /// u = (s − left) / step from 0 to 1. Everything one reading needs in
-    /// one place (one cache line or two), for loops over a million users.
-    intervals: Vec<[f64; 5]>,
+    /// Per interval k, the cubic Hermite polynomial through q and q′ at
+    /// its ends, as its coefficients a, b, c, d of a + b·u + c·u² + d·u³
+    /// with u = (s − left) / step from 0 to 1, left = start + k·step:
+    /// everything one reading needs in one cache line, for loops over a
+    /// million users.
+    intervals: Vec<Cubic>,
 }
 
+/// An interval's polynomial: its four coefficients, 32 bytes aligned to
+/// 32, so that no record straddles two cache lines.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(32))]
+struct Cubic([f64; 4]);
+
 impl Table {
+    /// The left end of interval `k`.
+    #[inline(always)]
+    fn left(&self, k: usize) -> f64 {
+        self.start + k as f64 * self.step
+    }
+
     /// The cubic Hermite interpolant at `s`, `position` = (s − start)·scale.
     #[inline(always)]
     fn read(&self, s: f64, position: f64) -> f64 {
         let k = (position as usize).min(self.intervals.len() - 1);
-        let [left, a, b, c, d] = self.intervals[k];
-        let u = (s - left) * self.scale;
+        let Cubic([a, b, c, d]) = self.intervals[k];
+        let u = (s - self.left(k)) * self.scale;
         ((d * u + c) * u + b) * u + a
     }
 }
@@ -143,16 +155,17 @@ fn read_block<const LESS: bool>(
         // above): converts as `as` would, without its checks.
         *k = unsafe { capped.to_int_unchecked::<i32>() } as u32;
     }
-    let mut parts = [[0.0f64; BLOCK]; 5];
+    let mut parts = [[0.0f64; BLOCK]; 4];
     for (j, &k) in interval[..m].iter().enumerate() {
-        let record = table.intervals[k as usize];
+        let Cubic(record) = table.intervals[k as usize];
         for (part, value) in parts.iter_mut().zip(record) {
             part[j] = value;
         }
     }
-    let [left, a, b, c, d] = &parts;
+    let [a, b, c, d] = &parts;
     for j in 0..m {
-        let u = (x[j] - left[j]) * table.scale;
+        let left = table.left(interval[j] as usize);
+        let u = (x[j] - left) * table.scale;
         out[j] = ((d[j] * u + c[j]) * u + b[j]) * u + a[j];
         if LESS {
             less[j] = out[j] - base[j];
@@ -182,14 +195,13 @@ impl NoiseAverage {
                     .unzip();
                 let intervals = (0..points - 1)
                     .map(|k| {
-                        let left = from + k as f64 * step;
                         // The Hermite basis' coefficients gathered by
                         // power of u (slopes in units of u).
                         let (v0, v1) = (values[k], values[k + 1]);
                         let (s0, s1) = (step * slopes[k], step * slopes[k + 1]);
                         let c = 3.0 * (v1 - v0) - 2.0 * s0 - s1;
                         let d = 2.0 * (v0 - v1) + s0 + s1;
-                        [left, v0, s0, c, d]
+                        Cubic([v0, s0, c, d])
                     })
                     .collect();
                 average.table = Some(Table {
