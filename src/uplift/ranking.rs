@@ -115,25 +115,31 @@ impl KeyBins {
         &self.counts
     }
 
-    /// This histogram with another's counts of the same bins added.
-    pub fn with_counts(&self, counts: &[u32]) -> Result<KeyBins, UpliftError> {
+    /// Checks that another half's counts of the same bins can be added
+    /// ([`KeyBins::add`]): as many bins, and no bin's sum past a `u32`.
+    pub fn can_add(&self, counts: &[u32]) -> Result<(), UpliftError> {
         if counts.len() != self.counts.len() {
             return Err(UpliftError::new("half", "has a histogram of other bins"));
         }
-        let mut overflow = false;
-        let sums = self.counts.iter().zip(counts).map(|(&a, &b)| {
-            let (sum, over) = a.overflowing_add(b);
-            overflow |= over;
-            sum
-        });
-        let counts = sums.collect();
-        if overflow {
+        // One pass without a branch (a loop of vector instructions).
+        let over = (self.counts.iter().zip(counts))
+            .fold(false, |over, (&a, &b)| over | a.checked_add(b).is_none());
+        if over {
             return Err(UpliftError::new(
                 "half",
                 "counts more users than a world holds",
             ));
         }
-        Ok(KeyBins { counts, ..*self })
+        Ok(())
+    }
+
+    /// Adds another half's counts of the same bins, checked by
+    /// [`KeyBins::can_add`].
+    pub fn add(&mut self, counts: &[u32]) {
+        debug_assert!(self.can_add(counts).is_ok());
+        for (a, &b) in self.counts.iter_mut().zip(counts) {
+            *a = a.wrapping_add(b);
+        }
     }
 
     /// Counts one key.
@@ -369,6 +375,22 @@ mod tests {
                 assert_eq!(covered, budget_users(step, n), "n {n}, step {step}");
             }
         }
+    }
+
+    #[test]
+    fn another_half_s_counts_add_unless_they_do_not_fit() {
+        let mut bins = KeyBins::new(0.0, 1.0);
+        bins.counts[3] = u32::MAX - 1;
+        let mut more = vec![0; BINS];
+        more[3] = 1;
+        more[9] = 5;
+        bins.can_add(&more).unwrap();
+        bins.add(&more);
+        assert_eq!((bins.counts[3], bins.counts[9]), (u32::MAX, 5));
+        let e = bins.can_add(&more).unwrap_err();
+        assert_eq!(e.problem, "counts more users than a world holds");
+        let e = bins.can_add(&more[1..]).unwrap_err();
+        assert_eq!(e.problem, "has a histogram of other bins");
     }
 
     #[test]

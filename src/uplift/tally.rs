@@ -477,9 +477,6 @@ pub struct TruthHalf {
 /// them in): each one's bin and values.
 type Straddlers = (Vec<u32>, Vec<Values>);
 
-/// The oracle's key (p1 − p0) and the best possible ranking's (q1 − q0).
-const KEYS: [fn(&Values) -> f64; 2] = [|v| v.1, |v| v.0];
-
 /// Distinct keys a straddling bin is ranked by counting with ([`rank_bin`]).
 const FEW_KEYS: usize = 32;
 
@@ -592,33 +589,40 @@ impl TruthHalf {
     }
 
     pub fn read(r: &mut Reader<'_>) -> Result<TruthHalf, UpliftError> {
-        let most = MAX_ROWS_IN_MEMORY as usize;
-        let half = |r: &mut Reader<'_>, key: fn(&Values) -> f64| -> Result<_, UpliftError> {
-            let steps = read_steps(r)?;
-            let n = r.length(most, "straddlers")?;
-            let bins = r.u32s(n)?;
-            let (uplift, with_noise, q1, p1) = (r.f64s(n)?, r.f64s(n)?, r.f64s(n)?, r.f64s(n)?);
-            let group = r.u8s(n)?;
-            let values: Vec<Values> = (0..n)
-                .map(|j| (uplift[j], with_noise[j], q1[j], p1[j], group[j]))
-                .collect();
-            // In rank order, bins too (a bin is monotone in the key).
-            let in_order = bins.windows(2).all(|b| b[0] <= b[1])
-                && values
-                    .windows(2)
-                    .all(|v| rank_key(key(&v[0])) <= rank_key(key(&v[1])));
-            if !in_order || bins.last().is_some_and(|&b| b as usize >= BINS) {
-                return Err(UpliftError::new("half", "has straddlers out of place"));
-            }
-            Ok((steps, (bins, values)))
-        };
-        let (oracle, oracle_straddlers) = half(r, KEYS[0])?;
-        let (best, best_straddlers) = half(r, KEYS[1])?;
+        // The keys as closures (see `truth_tallies`).
+        let (oracle, oracle_straddlers) = read_half(r, |v| v.1)?;
+        let (best, best_straddlers) = read_half(r, |v| v.0)?;
         Ok(TruthHalf {
             running: [oracle, best],
             straddlers: [oracle_straddlers, best_straddlers],
         })
     }
+}
+
+/// One ranking's sums and straddlers of a [`TruthHalf`], read back and
+/// checked: the straddlers in rank order by `key`, their bins too.
+fn read_half(
+    r: &mut Reader<'_>,
+    key: impl Fn(&Values) -> f64,
+) -> Result<(Box<RunningSteps>, Straddlers), UpliftError> {
+    let steps = read_steps(r)?;
+    let n = r.length(MAX_ROWS_IN_MEMORY as usize, "straddlers")?;
+    let bins = r.u32s(n)?;
+    let [uplift, with_noise, q1, p1] = [(); 4].map(|_| r.f64_column(n));
+    let group = r.u8s(n)?;
+    let each = (uplift?.zip(with_noise?)).zip(q1?.zip(p1?)).zip(group);
+    let values: Vec<Values> = each
+        .map(|(((uplift, with_noise), (q1, p1)), g)| (uplift, with_noise, q1, p1, g))
+        .collect();
+    // In rank order, bins too (a bin is monotone in the key).
+    let in_order = bins.windows(2).all(|b| b[0] <= b[1])
+        && values
+            .windows(2)
+            .all(|v| rank_key(key(&v[0])) <= rank_key(key(&v[1])));
+    if !in_order || bins.last().is_some_and(|&b| b as usize >= BINS) {
+        return Err(UpliftError::new("half", "has straddlers out of place"));
+    }
+    Ok((steps, (bins, values)))
 }
 
 /// The second pass over the effects of the users in `users`: each into its
@@ -710,8 +714,9 @@ pub fn truth_tallies(
         tallies_of(&earlier.running[k])
     });
     let [oracle, best] = &mut tallies;
-    // The keys as closures, not `KEYS`' pointers: the merge's comparisons
-    // are then inlined (with the pointers the join took twice as long).
+    // The keys as closures, not function pointers: the merge's
+    // comparisons are then inlined (with pointers the join took twice as
+    // long).
     let [a, b] = [&earlier.straddlers[0], &later.straddlers[0]];
     add_straddlers(merged(a, b, |v| v.1), oracle_steps, oracle);
     let [a, b] = [&earlier.straddlers[1], &later.straddlers[1]];
@@ -802,6 +807,9 @@ fn segment_of(code: u8) -> Segment {
 mod tests {
     use super::*;
     use crate::uplift::ranking::{rank_order, KeyBins};
+
+    /// The oracle's key (p1 − p0) and the best possible ranking's (q1 − q0).
+    const KEYS: [fn(&Values) -> f64; 2] = [|v| v.1, |v| v.0];
 
     /// Straddlers in index order: keys drawn from a few values (ties
     /// within and across the halves, both zeros, NaN) in two bins, and

@@ -133,26 +133,29 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    /// `n` numbers of `N` bytes each, each read by `from`.
-    fn column<const N: usize, T>(
+    /// `n` numbers of `N` bytes each, each read by `from` as they are
+    /// iterated.
+    fn column<const N: usize, T: 'a>(
         &mut self,
         n: usize,
         from: fn([u8; N]) -> T,
-    ) -> Result<Vec<T>, UpliftError> {
+    ) -> Result<impl ExactSizeIterator<Item = T> + 'a, UpliftError> {
         let bytes = self.slice(n.checked_mul(N).ok_or_else(short)?)?;
         Ok(bytes
             .chunks_exact(N)
-            .map(|c| from(c.try_into().expect("N bytes")))
-            .collect())
+            .map(move |c| from(c.try_into().expect("N bytes"))))
     }
 
     /// `n` numbers written by [`Writer::u32s`].
     pub fn u32s(&mut self, n: usize) -> Result<Vec<u32>, UpliftError> {
-        self.column(n, u32::from_le_bytes)
+        Ok(self.column(n, u32::from_le_bytes)?.collect())
     }
 
-    /// `n` numbers written by [`Writer::f64s`].
-    pub fn f64s(&mut self, n: usize) -> Result<Vec<f64>, UpliftError> {
+    /// `n` numbers written by [`Writer::f64s`], read as they are iterated.
+    pub fn f64_column(
+        &mut self,
+        n: usize,
+    ) -> Result<impl ExactSizeIterator<Item = f64> + 'a, UpliftError> {
         self.column(n, f64::from_le_bytes)
     }
 
@@ -210,15 +213,18 @@ mod tests {
         assert_eq!(r.all(3, |r| r.u32()).unwrap(), [1, 2, 3]);
         assert_eq!(r.counts(2).unwrap(), [4, 5]);
         assert_eq!(r.u32s(2).unwrap(), [6, 7]);
-        assert_eq!(r.f64s(2).unwrap(), [0.25, f64::NEG_INFINITY]);
+        assert_eq!(
+            r.f64_column(2).unwrap().collect::<Vec<_>>(),
+            [0.25, f64::NEG_INFINITY]
+        );
         assert_eq!(r.u8s(3).unwrap(), [8, 9, 10]);
         r.end().unwrap();
         // Columns: too short, and a count that overflows.
         let tail = &bytes[bytes.len() - 27..];
         assert!(Reader::new(tail).u32s(7).is_err());
-        assert!(Reader::new(tail).f64s(4).is_err());
+        assert!(Reader::new(tail).f64_column(4).is_err());
         assert!(Reader::new(tail).u8s(28).is_err());
-        assert!(Reader::new(tail).f64s(usize::MAX / 4).is_err());
+        assert!(Reader::new(tail).f64_column(usize::MAX / 4).is_err());
         // Too short, too long, too many.
         assert!(Reader::new(&bytes[..3]).u64().is_err());
         let mut r = Reader::new(&bytes);

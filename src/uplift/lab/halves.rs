@@ -94,9 +94,11 @@ impl Lab {
     /// Adds another half's histograms ([`Lab::write_counts`]) to these; a bad
     /// one changes nothing.
     fn add_counts(&mut self, [oracle, best]: [Vec<u32>; 2]) -> Result<(), UpliftError> {
-        let oracle = self.effects.oracle_bins.with_counts(&oracle)?;
-        let best = self.effects.best_bins.with_counts(&best)?;
-        (self.effects.oracle_bins, self.effects.best_bins) = (oracle, best);
+        let (o, b) = (&mut self.effects.oracle_bins, &mut self.effects.best_bins);
+        o.can_add(&oracle)?;
+        b.can_add(&best)?;
+        o.add(&oracle);
+        b.add(&best);
         Ok(())
     }
 
