@@ -588,6 +588,16 @@ impl TruthHalf {
         }
     }
 
+    /// Whether every straddler is in a bin that straddles for these cuts
+    /// (the oracle's, then the best ranking's): a half read from bytes may
+    /// name any bin.
+    pub fn fits(&self, cuts: [&BinSteps; 2]) -> bool {
+        let straddles = |(bins, _): &Straddlers, cuts: &BinSteps| {
+            bins.iter().all(|&b| cuts.step(b as usize) == STRADDLES)
+        };
+        straddles(&self.straddlers[0], cuts[0]) && straddles(&self.straddlers[1], cuts[1])
+    }
+
     pub fn read(r: &mut Reader<'_>) -> Result<TruthHalf, UpliftError> {
         // The keys as closures (see `truth_tallies`).
         let (oracle, oracle_straddlers) = read_half(r, |v| v.1)?;
@@ -862,6 +872,30 @@ mod tests {
                 assert_eq!(bits(&merged), bits(&at_once), "halves split at {middle}");
             }
         }
+    }
+
+    #[test]
+    fn a_half_fits_cuts_whose_bins_straddle_where_its_straddlers_are() {
+        // 30 users in bin 7 and 70 in bin 9 of 100: step 29's edge falls
+        // in bin 9, the first 30 steps' edges in bin 7.
+        let mut bins = KeyBins::new(0.0, 1.0);
+        let key = |b: usize| 1.0 - (b as f64 + 0.5) / (BINS - 1) as f64;
+        for (b, users) in [(7, 30), (9, 70)] {
+            for _ in 0..users {
+                bins.count(key(b));
+            }
+        }
+        let cuts = bins.steps(100);
+        assert_eq!(cuts.straddling(), [7, 9]);
+        let half = |bin: u32| TruthHalf {
+            running: [running(), running()],
+            straddlers: [
+                (vec![], vec![]),
+                (vec![bin], vec![(key(bin as usize), 0.0, 0.0, 0.0, 0)]),
+            ],
+        };
+        assert!(half(9).fits([&cuts, &cuts]));
+        assert!(!half(8).fits([&cuts, &cuts]));
     }
 
     #[test]

@@ -154,6 +154,10 @@ impl Lab {
                 let mut r = Reader::new(bytes);
                 let half = TruthHalf::read(&mut r)?;
                 r.end()?;
+                let [oracle, best] = self.cuts.as_ref().expect("placed");
+                if !half.fits([oracle, best]) {
+                    return Err(mismatch("has straddlers out of place"));
+                }
                 half
             }
             None => {
