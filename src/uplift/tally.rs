@@ -473,8 +473,9 @@ pub struct TruthHalf {
     straddlers: [Straddlers; 2],
 }
 
-/// Users of straddling bins, in rank order (the order [`rank_order`] puts
-/// them in): each one's bin and values.
+/// Users of straddling bins in rank order (as
+/// [`rank_order`](super::ranking::rank_order) ranks them): each one's bin
+/// and values.
 type Straddlers = (Vec<u32>, Vec<Values>);
 
 /// Distinct keys a straddling bin is ranked by counting with ([`rank_bin`]).
@@ -637,7 +638,7 @@ fn read_half(
 
 /// The second pass over the effects of the users in `users`: each into its
 /// steps' sums of the oracle's and the best possible ranking's, whose
-/// bins' steps are `tables` (in that order).
+/// bins' steps are `cuts` (in that order); their straddlers ranked.
 pub fn truth_half(
     effects: &Effects,
     p0: &[f64],
