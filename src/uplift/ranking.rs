@@ -71,12 +71,7 @@ impl KeyBins {
     /// (NaN in the last).
     #[inline(always)]
     pub fn bin(&self, key: f64) -> usize {
-        // Comparisons rather than min/max, so NaN goes last, and no branch:
-        // a loop over many keys becomes vector instructions.
-        const LAST: f64 = (BINS - 1) as f64;
-        let at = (self.high - key) * self.scale;
-        let at = if at < LAST { at } else { LAST };
-        (if at > 0.0 { at } else { 0.0 }) as i32 as usize
+        usize::from(self.bin_u16(key))
     }
 
     /// The bin of each key.
@@ -98,9 +93,11 @@ impl KeyBins {
         self.counts = counts;
     }
 
-    /// As [`KeyBins::bin`], spelled for loops over many keys.
+    /// [`KeyBins::bin`] as the `u16` the users' bins are kept in.
     #[inline(always)]
     fn bin_u16(&self, key: f64) -> u16 {
+        // Comparisons rather than min/max, so NaN goes last, and no branch:
+        // a loop over many keys becomes vector instructions.
         const LAST: f64 = (BINS - 1) as f64;
         let at = (self.high - key) * self.scale;
         let at = if at < LAST { at } else { LAST };
@@ -270,23 +267,16 @@ impl BinSteps {
         ranked: impl IntoIterator<Item = (u32, T)>,
         mut visit: impl FnMut(T, u8),
     ) {
-        // A bin's users rank on from its first rank: its step is found
-        // once, then walked (a division per user is slow in wasm).
-        let (mut bin, mut rank, mut step, mut next) = (None, 0u64, 0u8, 0u64);
+        let (mut bin, mut rank) = (None, 0);
         for (b, user) in ranked {
-            if bin == Some(b) {
-                rank += 1;
+            // A bin's users rank on from its first rank.
+            rank = if bin == Some(b) {
+                rank + 1
             } else {
-                bin = Some(b);
-                rank = u64::from(self.first_of[self.slot(b as usize)]);
-                step = step_of_rank(rank as usize, self.n);
-                next = first_rank_of_step(usize::from(step) + 1, self.n);
-            }
-            if rank >= next {
-                step += 1;
-                next = first_rank_of_step(usize::from(step) + 1, self.n);
-            }
-            visit(user, step);
+                self.first_of[self.slot(b as usize)] as usize
+            };
+            bin = Some(b);
+            visit(user, step_of_rank(rank, self.n));
         }
     }
 }
