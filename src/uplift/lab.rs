@@ -297,9 +297,9 @@ impl Lab {
         let data = world.data();
         let p0 = &data.latent.as_ref().expect("generated").probability;
         let q0 = &self.baseline.as_ref().expect("refreshed").q0;
-        let [oracle, best] = self.cuts.as_ref().expect("placed");
+        let cuts = self.cuts.as_ref().expect("placed").each_ref();
         let users = half_users(half, data.len());
-        truth_half(&self.effects, p0, q0, [oracle, best], users)
+        truth_half(&self.effects, p0, q0, cuts, users)
     }
 
     /// Joins the halves' true rankings' sums (the earlier half first).

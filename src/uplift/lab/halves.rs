@@ -154,8 +154,7 @@ impl Lab {
                 let mut r = Reader::new(bytes);
                 let half = TruthHalf::read(&mut r)?;
                 r.end()?;
-                let [oracle, best] = self.cuts.as_ref().expect("placed");
-                if !half.fits([oracle, best]) {
+                if !half.fits(self.cuts.as_ref().expect("placed").each_ref()) {
                     return Err(mismatch("has straddlers out of place"));
                 }
                 half
