@@ -124,10 +124,15 @@ impl Table {
     #[inline(always)]
     fn read(&self, s: f64, position: f64) -> f64 {
         let k = (position as usize).min(self.intervals.len() - 1);
-        let Cubic([a, b, c, d]) = self.intervals[k];
         let u = (s - self.left(k)) * self.scale;
-        ((d * u + c) * u + b) * u + a
+        horner(self.intervals[k].0, u)
     }
+}
+
+/// a + b·u + c·u² + d·u³ by Horner's rule.
+#[inline(always)]
+fn horner([a, b, c, d]: [f64; 4], u: f64) -> f64 {
+    ((d * u + c) * u + b) * u + a
 }
 
 /// [`NoiseAverage::at_tabulated_shifted`] for at most [`BLOCK`] pairs, all
@@ -166,7 +171,7 @@ fn read_block<const LESS: bool>(
     for j in 0..m {
         let left = table.left(interval[j] as usize);
         let u = (x[j] - left) * table.scale;
-        out[j] = ((d[j] * u + c[j]) * u + b[j]) * u + a[j];
+        out[j] = horner([a[j], b[j], c[j], d[j]], u);
         if LESS {
             less[j] = out[j] - base[j];
         }
@@ -246,18 +251,7 @@ impl NoiseAverage {
     /// last become vector instructions. Any number of pairs, [`BLOCK`] at a
     /// time.
     pub fn at_tabulated_shifted(&self, s: &[f64], t: &[f64], out: &mut [f64]) {
-        let Some(table) = &self.table else {
-            for ((q, &s), &t) in out.iter_mut().zip(s).zip(t) {
-                *q = sigmoid(s + t);
-            }
-            return;
-        };
-        let n = out.len().min(s.len()).min(t.len());
-        for at in (0..n).step_by(BLOCK) {
-            let to = (at + BLOCK).min(n);
-            let pairs = (&s[at..to], &t[at..to]);
-            read_block::<false>(table, pairs, &mut out[at..to], (&[], &mut []));
-        }
+        self.shifted::<false>((s, t), out, (&[], &mut []));
     }
 
     /// [`NoiseAverage::at_tabulated_shifted`], and each q(s + t) less
@@ -270,18 +264,37 @@ impl NoiseAverage {
     ) {
         let n = out.len();
         assert!(s.len() == n && t.len() == n && base.len() == n && less.len() == n);
+        self.shifted::<true>((s, t), out, (base, less));
+    }
+
+    /// Both of the above: with `LESS`, each q(s + t) less `base` too.
+    fn shifted<const LESS: bool>(
+        &self,
+        (s, t): (&[f64], &[f64]),
+        out: &mut [f64],
+        (base, less): (&[f64], &mut [f64]),
+    ) {
         let Some(table) = &self.table else {
-            self.at_tabulated_shifted(s, t, out);
-            for ((d, &q), &b) in less.iter_mut().zip(&*out).zip(base) {
-                *d = q - b;
+            for ((q, &s), &t) in out.iter_mut().zip(s).zip(t) {
+                *q = sigmoid(s + t);
+            }
+            if LESS {
+                for ((d, &q), &b) in less.iter_mut().zip(&*out).zip(base) {
+                    *d = q - b;
+                }
             }
             return;
         };
+        let n = out.len().min(s.len()).min(t.len());
         for at in (0..n).step_by(BLOCK) {
             let to = (at + BLOCK).min(n);
             let pairs = (&s[at..to], &t[at..to]);
-            let less = (&base[at..to], &mut less[at..to]);
-            read_block::<true>(table, pairs, &mut out[at..to], less);
+            let less: (&[f64], &mut [f64]) = if LESS {
+                (&base[at..to], &mut less[at..to])
+            } else {
+                (&[], &mut [])
+            };
+            read_block::<LESS>(table, pairs, &mut out[at..to], less);
         }
     }
 
