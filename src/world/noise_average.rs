@@ -144,12 +144,42 @@ fn read_block<const LESS: bool>(
     (base, less): (&[f64], &mut [f64]),
 ) {
     let m = out.len();
-    debug_assert!(m <= BLOCK && s.len() == m && t.len() == m);
+    assert!(m <= BLOCK && s.len() == m && t.len() == m);
     debug_assert!(!LESS || (base.len() == m && less.len() == m));
     let last = (table.intervals.len() - 1) as f64;
     let mut interval = [0u32; BLOCK];
     let mut x = [0.0f64; BLOCK];
-    for (((k, x), &s), &t) in interval.iter_mut().zip(&mut x).zip(s).zip(t) {
+    // Two at a time on wasm's vector instructions: the loop below's
+    // operations on each pair, its cap and truncation as
+    // `floor_within_pair` does them.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let done = {
+        use core::arch::wasm32::*;
+        let (start, scale) = (f64x2_splat(table.start), f64x2_splat(table.scale));
+        let mut j = 0;
+        while j + 2 <= m {
+            // SAFETY: j + 2 ≤ m, the length of `s` and `t` (asserted
+            // above), and m ≤ BLOCK, that of `x`.
+            let sum = unsafe {
+                let at = |v: &[f64]| v128_load(v.as_ptr().add(j).cast::<v128>());
+                let sum = f64x2_add(at(s), at(t));
+                v128_store(x.as_mut_ptr().add(j).cast::<v128>(), sum);
+                sum
+            };
+            let position = f64x2_mul(f64x2_sub(sum, start), scale);
+            let k = crate::math::floor_within_pair(position, last);
+            interval[j] = u64x2_extract_lane::<0>(k) as u32;
+            interval[j + 1] = u64x2_extract_lane::<1>(k) as u32;
+            j += 2;
+        }
+        j
+    };
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let done = 0;
+    let each = (interval[done..m].iter_mut().zip(&mut x[done..m]))
+        .zip(&s[done..])
+        .zip(&t[done..]);
+    for (((k, x), &s), &t) in each {
         *x = s + t;
         let position = (*x - table.start) * table.scale;
         // As `read`'s ⌊position⌋ capped at the last interval (and 0
