@@ -269,6 +269,9 @@ pub struct Block<'a> {
     pub q1: &'a [f64],
     pub p1: &'a [f64],
     pub group: &'a [u8],
+    /// Each user's group before this pass, when the pass changed them
+    /// (not when a pass only shows the effects again, [`Effects::replay`]).
+    pub before: Option<&'a [u8]>,
 }
 
 /// p1 = 1 / (1 + e^(−score)·e^(−τ)) of a block, from each user's odds
@@ -403,6 +406,7 @@ impl Effects {
         );
         let average = &baseline.average;
         let mut buffers = vec![[0.0f64; USERS_AT_ONCE]; 4];
+        let mut before = vec![0u8; USERS_AT_ONCE];
         let [tau, factor, uplift, with_noise] = &mut buffers[..] else {
             unreachable!("four buffers")
         };
@@ -462,6 +466,8 @@ impl Effects {
             let (p1, q1) = (&self.p1[start..end], &self.q1[start..end]);
             let (converted, draws) = (&data.converted[start..end], &draws[start..end]);
             let group = &mut self.group[start..end];
+            let before = &mut before[..m];
+            before.copy_from_slice(group);
             let mut close = false;
             for (((g, &y0), &u), &p1) in group.iter_mut().zip(converted).zip(draws).zip(p1) {
                 *g = Group::code(y0, u < p1);
@@ -494,6 +500,7 @@ impl Effects {
                 q1,
                 p1,
                 group,
+                before: Some(before),
             });
         }
     }
@@ -526,6 +533,7 @@ impl Effects {
                 q1,
                 p1,
                 group: &self.group[start..end],
+                before: None,
             });
         }
     }

@@ -14,7 +14,8 @@ use super::ranking::{budget_users, steps_by_key, STEPS};
 use super::reruns::rerun;
 use super::settings::LabSettings;
 use super::tally::{
-    truth_half, truth_tallies, BandBase, RiderSums, Riders, ScoreBins, TruthHalf, MIXED,
+    truth_half, truth_tallies, BandBase, GroupCounted, RiderSums, Riders, ScoreBins, TruthHalf,
+    MIXED,
 };
 use super::view::{Budget, ExperimentView, LabView, LearnedView, PowerView, Reruns};
 use super::UpliftError;
@@ -97,6 +98,11 @@ pub struct Lab {
     missing: Option<std::ops::Range<usize>>,
     /// This worker's half of a τ step taken with another's ([`halves`]).
     pending: Pending,
+    /// Each half's chart and arms counts, as the groups held for its users
+    /// make them (none until a pass counts them, and once the groups, the
+    /// score axis or the arms change otherwise): a τ step's pass then
+    /// counts only the users whose group it changes.
+    counted: [Option<GroupCounted>; 2],
 }
 
 /// The earlier half's sums of a τ step while the later half's are away.
@@ -204,6 +210,7 @@ impl Lab {
             self.world = Some(stamp);
             self.model = None;
             self.effect = None;
+            self.counted = [None, None];
             self.version += 1;
         }
         Ok(())
@@ -231,6 +238,7 @@ impl Lab {
         let key = assignment_key(world, settings);
         if self.assignment.as_ref().map(|a| a.0) != Some(key) {
             self.assignment = Some((key, assign(offer, data.len())));
+            self.counted = [None, None];
             self.version += 1;
         }
         let effect = OfferEffect::new(offer);
@@ -265,16 +273,21 @@ impl Lab {
 
     /// The effects' pass over one half of the users (after
     /// [`Lab::begin_offer`]): their effects, their keys counted, and the
-    /// riders' sums of the half.
+    /// riders' sums of the half (the chart and the arms from the half's
+    /// counts before, when there are some).
     fn first_half(&mut self, world: &World, half: usize) -> RiderSums {
         let data = world.data();
         let mut effects = std::mem::take(&mut self.effects);
         let riders = self.riders(world);
-        let mut sums = RiderSums::new(&riders);
+        let mut sums = match &self.counted[half] {
+            Some(counted) => RiderSums::from_counts(&riders, counted),
+            None => RiderSums::new(&riders),
+        };
         let baseline = self.baseline.as_ref().expect("refreshed");
         let users = half_users(half, data.len());
         effects.compute_users(baseline, data, users, true, |b| sums.add(&riders, b));
         self.effects = effects;
+        self.counted[half] = Some(sums.counted());
         sums
     }
 
@@ -312,6 +325,14 @@ impl Lab {
     /// are read here.
     fn complete(&mut self, world: &World) {
         if let Some(users) = self.missing.take() {
+            // Their groups change uncounted.
+            let n = world.data().len();
+            for (half, counted) in self.counted.iter_mut().enumerate() {
+                let theirs = half_users(half, n);
+                if theirs.start < users.end && users.start < theirs.end {
+                    *counted = None;
+                }
+            }
             let baseline = self.baseline.as_ref().expect("refreshed");
             self.effects
                 .compute_users(baseline, world.data(), users, false, |_| {});

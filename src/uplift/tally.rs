@@ -268,6 +268,18 @@ pub struct RiderSums {
     pub chart: Vec<[u64; 4]>,
     /// The treated arm's and the control arm's users and conversions.
     pub arms: [[u64; 2]; 2],
+    /// Whether `chart` and `arms` began as the counts of the same users
+    /// with their groups before this pass ([`RiderSums::from_counts`]).
+    changes_only: bool,
+}
+
+/// The chart's and the arms' counts of some users: whole numbers, the same
+/// whatever order they are counted in, so a pass that changes few users'
+/// groups (a τ step) counts only those from the counts before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupCounted {
+    pub chart: Vec<[u64; 4]>,
+    pub arms: [[u64; 2]; 2],
 }
 
 fn empty() -> Box<Tallies> {
@@ -286,6 +298,30 @@ impl RiderSums {
             band_uplift: [0.0; 3],
             chart: vec![[0; 4]; riders.bins.count],
             arms: [[0; 2]; 2],
+            changes_only: false,
+        }
+    }
+
+    /// Nothing summed yet but the chart's and the arms' counts of the same
+    /// users before the pass, `counted`: the pass's blocks must show each
+    /// user's group before it ([`Block::before`]), and only the users whose
+    /// group changed are counted. (Counted from nothing when `counted` is of
+    /// another score axis.)
+    pub fn from_counts(riders: &Riders<'_>, counted: &GroupCounted) -> RiderSums {
+        let mut sums = RiderSums::new(riders);
+        if counted.chart.len() == sums.chart.len() {
+            sums.chart.clone_from(&counted.chart);
+            sums.arms = counted.arms;
+            sums.changes_only = true;
+        }
+        sums
+    }
+
+    /// The chart's and the arms' counts summed.
+    pub fn counted(&self) -> GroupCounted {
+        GroupCounted {
+            chart: self.chart.clone(),
+            arms: self.arms,
         }
     }
 
@@ -309,12 +345,24 @@ impl RiderSums {
         if let (Some(t), Some(steps)) = (self.learned_running.as_mut(), riders.learned) {
             add_by_steps(t, &steps[range.clone()], b);
         }
+        if self.changes_only {
+            let before = b.before.expect("a pass that changes the groups");
+            self.count_changes(riders, b.start, before, b.group);
+        } else {
+            self.count_block(riders, b.start, b.group);
+        }
+    }
+
+    /// Counts a block of users' groups, from `start`, in the chart and the
+    /// arms.
+    fn count_block(&mut self, riders: &Riders<'_>, start: usize, group: &[u8]) {
+        let range = start..start + group.len();
         // Each bin's four groups in one word (16 bits each: a block holds
         // fewer users), in two copies so that neighbours rarely wait on
         // each other's count.
         let mut counts = [[0u64; 2]; MOST_BINS];
         let bins = &riders.bins.bin[range.clone()];
-        for (j, (&bin, &g)) in bins.iter().zip(b.group).enumerate() {
+        for (j, (&bin, &g)) in bins.iter().zip(group).enumerate() {
             counts[usize::from(bin)][j & 1] += packed(g);
         }
         for (chart, [a, b]) in self.chart.iter_mut().zip(counts) {
@@ -327,7 +375,7 @@ impl RiderSums {
         for ((&t, &y0), &g) in riders.treated[range.clone()]
             .iter()
             .zip(&riders.converted[range])
-            .zip(b.group)
+            .zip(group)
         {
             let (t, y0, y1) = (
                 u32::from(t),
@@ -338,11 +386,51 @@ impl RiderSums {
             treated_conversions += t & y1;
             control_conversions += (1 - t) & y0;
         }
-        let users = b.group.len() as u64;
+        let users = group.len() as u64;
         self.arms[0][0] += u64::from(treated);
         self.arms[0][1] += u64::from(treated_conversions);
         self.arms[1][0] += users - u64::from(treated);
         self.arms[1][1] += u64::from(control_conversions);
+    }
+
+    /// Moves the users of a block, from `start`, whose group changed from
+    /// `before` to `group` in the chart's and the arms' counts: a user's
+    /// score bin, arm and outcome without the offer stay, so only their
+    /// group's count and, when treated, the treated arm's conversions move.
+    fn count_changes(&mut self, riders: &Riders<'_>, start: usize, before: &[u8], group: &[u8]) {
+        let (bins, treated) = (
+            &riders.bins.bin[start..start + group.len()],
+            &riders.treated[start..start + group.len()],
+        );
+        let converts = |g: u8| u64::from(g <= Group::Persuadable as u8);
+        let mut moved = |i: usize, g: u8, h: u8| {
+            let counts = &mut self.chart[usize::from(bins[i])];
+            counts[usize::from(h & 3)] = counts[usize::from(h & 3)].wrapping_sub(1);
+            counts[usize::from(g & 3)] += 1;
+            if treated[i] {
+                let conversions = &mut self.arms[0][1];
+                *conversions = (*conversions + converts(g)).wrapping_sub(converts(h));
+            }
+        };
+        // Eight users at a time (one comparison of two words): a τ step
+        // changes few users' groups.
+        let word = |eight: &[u8]| u64::from_le_bytes(eight.try_into().expect("eight"));
+        let (now, was) = (group.chunks_exact(8), before.chunks_exact(8));
+        let rest = now.remainder().len();
+        for (chunk, (now, was)) in now.zip(was).enumerate() {
+            if word(now) != word(was) {
+                for (j, (&g, &h)) in now.iter().zip(was).enumerate() {
+                    if g != h {
+                        moved(chunk * 8 + j, g, h);
+                    }
+                }
+            }
+        }
+        for i in group.len() - rest..group.len() {
+            if group[i] != before[i] {
+                moved(i, group[i], before[i]);
+            }
+        }
     }
 }
 
@@ -435,6 +523,7 @@ impl RiderSums {
             band_uplift,
             chart,
             arms,
+            changes_only: false,
         })
     }
 
