@@ -190,18 +190,10 @@ fn read_block<const LESS: bool>(
         // above): converts as `as` would, without its checks.
         *k = unsafe { capped.to_int_unchecked::<i32>() } as u32;
     }
-    let mut parts = [[0.0f64; BLOCK]; 4];
-    for (j, &k) in interval[..m].iter().enumerate() {
-        let Cubic(record) = table.intervals[k as usize];
-        for (part, value) in parts.iter_mut().zip(record) {
-            part[j] = value;
-        }
-    }
-    let [a, b, c, d] = &parts;
     for j in 0..m {
-        let left = table.left(interval[j] as usize);
-        let u = (x[j] - left) * table.scale;
-        out[j] = horner([a[j], b[j], c[j], d[j]], u);
+        let k = interval[j] as usize;
+        let u = (x[j] - table.left(k)) * table.scale;
+        out[j] = horner(table.intervals[k].0, u);
         if LESS {
             less[j] = out[j] - base[j];
         }
@@ -276,10 +268,9 @@ impl NoiseAverage {
 
     /// q(s + t) of each pair, for scores the table holds
     /// ([`NoiseAverage::tabulates`]): the same bits as [`NoiseAverage::at`]
-    /// without its range checks, in three loops (where each lies, the
-    /// table's numbers for it, the polynomial) so that the first and the
-    /// last become vector instructions. Any number of pairs, [`BLOCK`] at a
-    /// time.
+    /// without its range checks, in two loops: where each lies (two at a
+    /// time on wasm's vector instructions), then its interval's polynomial
+    /// (one record read whole). Any number of pairs, [`BLOCK`] at a time.
     pub fn at_tabulated_shifted(&self, s: &[f64], t: &[f64], out: &mut [f64]) {
         self.shifted::<false>((s, t), out, (&[], &mut []));
     }
