@@ -747,19 +747,47 @@ pub fn truth_half(
     );
     let (oracle_bin, best_bin) = (&effects.oracle_bin[r.clone()], &effects.best_bin[r.clone()]);
     let (p0, q0) = (&p0[r.clone()], &q0[r]);
-    // Every user into its steps' sums (a straddler into a slot never read,
-    // and kept with its values while they are in the cache: the
-    // straddlers' order is random in memory).
-    let each = p1.iter().zip(q1).zip(p0).zip(q0).zip(group);
-    for ((((((&p1, &q1), &p0), &q0), &g), &ob), &bb) in each.zip(oracle_bin).zip(best_bin) {
-        let effect = [q1 - q0, p1 - p0];
-        let (o, b) = (oracle_table[usize::from(ob)], best_table[usize::from(bb)]);
-        oracle[usize::from(o)].add(effect, [q1, p1], g);
-        best[usize::from(b)].add(effect, [q1, p1], g);
-        for (step, bin, (bins, values)) in [(o, ob, &mut oracle_met), (b, bb, &mut best_met)] {
-            if step == STRADDLES {
-                bins.push(u32::from(bin));
-                values.push((effect[0], effect[1], q1, p1, g));
+    // Block by block: each user's two steps first (table lookups alone),
+    // then every user into its steps' sums (a straddler into a slot never
+    // read) in a loop without branches, then the straddlers met, found
+    // without branches too (an index written for each user, kept for a
+    // straddler) and their values taken while they are in the cache.
+    const AT_ONCE: usize = 2048;
+    let (mut steps, mut met) = ([[0u8; AT_ONCE]; 2], [[0u32; AT_ONCE]; 2]);
+    let n = p1.len();
+    for start in (0..n).step_by(AT_ONCE) {
+        let end = (start + AT_ONCE).min(n);
+        let m = end - start;
+        let [o_steps, b_steps] = &mut steps;
+        let (o_steps, b_steps) = (&mut o_steps[..m], &mut b_steps[..m]);
+        let bins = oracle_bin[start..end].iter().zip(&best_bin[start..end]);
+        for ((o, b), (&ob, &bb)) in o_steps.iter_mut().zip(b_steps.iter_mut()).zip(bins) {
+            *o = oracle_table[usize::from(ob)];
+            *b = best_table[usize::from(bb)];
+        }
+        let values = (p1[start..end].iter().zip(&q1[start..end]))
+            .zip(p0[start..end].iter().zip(&q0[start..end]))
+            .zip(&group[start..end]);
+        let at = o_steps.iter().zip(b_steps.iter());
+        for ((((&p1, &q1), (&p0, &q0)), &g), (&o, &b)) in values.zip(at) {
+            let effect = [q1 - q0, p1 - p0];
+            oracle[usize::from(o)].add(effect, [q1, p1], g);
+            best[usize::from(b)].add(effect, [q1, p1], g);
+        }
+        let steps_bins = [
+            (&*o_steps, oracle_bin, &mut oracle_met),
+            (&*b_steps, best_bin, &mut best_met),
+        ];
+        for ((steps, bin, (bins, values)), met) in steps_bins.into_iter().zip(&mut met) {
+            let mut found = 0;
+            for (j, &step) in (0..).zip(steps) {
+                met[found] = j;
+                found += usize::from(step == STRADDLES);
+            }
+            for &j in &met[..found] {
+                let i = start + j as usize;
+                bins.push(u32::from(bin[i]));
+                values.push((q1[i] - q0[i], p1[i] - p0[i], q1[i], p1[i], group[i]));
             }
         }
     }
