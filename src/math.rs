@@ -102,6 +102,29 @@ pub fn probabilities_of(scores: &[f64], out: &mut [f64]) {
     }
 }
 
+/// ⌊x⌋ of both lanes of `x`, each first capped to 0..=`last` (NaN to
+/// `last`; `last` at most 2^31) by two selects, `x < last` then `x > 0`,
+/// and found without a conversion to integers: each lane of the result is
+/// the number ⌊x⌋ + 2^52, whose last 32 bits are ⌊x⌋'s. Adding 2^52 rounds
+/// a lane to the nearest integer (its last bit is then worth 1), which
+/// goes down by one where it went up; every step is exact, so this is
+/// exactly the truncation of the capped lane. For loops over many numbers
+/// on wasm's vector instructions: its conversion of a pair to integers is
+/// a long sequence in the browser, and its scalar conversion is checked
+/// one number at a time (it traps out of range).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub fn floor_within_pair(x: core::arch::wasm32::v128, last: f64) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    const BIAS: f64 = (1u64 << 52) as f64;
+    // pmin(a, b) is b < a ? b : a, and pmax(a, b) is a < b ? b : a.
+    let capped = f64x2_pmax(f64x2_splat(0.0), f64x2_pmin(f64x2_splat(last), x));
+    let (bias, one) = (f64x2_splat(BIAS), f64x2_splat(1.0));
+    let nearest = f64x2_sub(f64x2_add(capped, bias), bias);
+    let floor = f64x2_sub(nearest, v128_and(f64x2_gt(nearest, capped), one));
+    f64x2_add(floor, bias)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,27 +171,4 @@ mod tests {
         assert!(sigmoid(-745.0) > 0.0, "libm in the far tail");
         assert!(sigmoid(f64::NAN).is_nan());
     }
-}
-
-/// ⌊x⌋ of both lanes of `x`, each first capped to 0..=`last` (NaN to
-/// `last`; `last` at most 2^31) by two selects, `x < last` then `x > 0`,
-/// and found without a conversion to integers: each lane of the result is
-/// the number ⌊x⌋ + 2^52, whose last 32 bits are ⌊x⌋'s. Adding 2^52 rounds
-/// a lane to the nearest integer (its last bit is then worth 1), which
-/// goes down by one where it went up; every step is exact, so this is
-/// exactly the truncation of the capped lane. For loops over many numbers
-/// on wasm's vector instructions: its conversion of a pair to integers is
-/// a long sequence in the browser, and its scalar conversion is checked
-/// one number at a time (it traps out of range).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-pub fn floor_within_pair(x: core::arch::wasm32::v128, last: f64) -> core::arch::wasm32::v128 {
-    use core::arch::wasm32::*;
-    const BIAS: f64 = (1u64 << 52) as f64;
-    // pmin(a, b) is b < a ? b : a, and pmax(a, b) is a < b ? b : a.
-    let capped = f64x2_pmax(f64x2_splat(0.0), f64x2_pmin(f64x2_splat(last), x));
-    let (bias, one) = (f64x2_splat(BIAS), f64x2_splat(1.0));
-    let nearest = f64x2_sub(f64x2_add(capped, bias), bias);
-    let floor = f64x2_sub(nearest, v128_and(f64x2_gt(nearest, capped), one));
-    f64x2_add(floor, bias)
 }
