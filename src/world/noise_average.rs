@@ -135,9 +135,9 @@ fn horner([a, b, c, d]: [f64; 4], u: f64) -> f64 {
     ((d * u + c) * u + b) * u + a
 }
 
-/// [`NoiseAverage::at_tabulated_shifted`] for at most [`BLOCK`] pairs, all
-/// in `table`; with `LESS`, each q(s + t) less `base` too, into `less`.
-fn read_block<const LESS: bool>(
+/// [`NoiseAverage::at_tabulated_shifted_less`] for at most [`BLOCK`]
+/// pairs, all in `table`.
+fn read_block(
     table: &Table,
     (s, t): (&[f64], &[f64]),
     out: &mut [f64],
@@ -145,7 +145,7 @@ fn read_block<const LESS: bool>(
 ) {
     let m = out.len();
     assert!(m <= BLOCK && s.len() == m && t.len() == m);
-    debug_assert!(!LESS || (base.len() == m && less.len() == m));
+    debug_assert!(base.len() == m && less.len() == m);
     let last = (table.intervals.len() - 1) as f64;
     let mut interval = [0u32; BLOCK];
     let mut x = [0.0f64; BLOCK];
@@ -194,9 +194,7 @@ fn read_block<const LESS: bool>(
         let k = interval[j] as usize;
         let u = (x[j] - table.left(k)) * table.scale;
         out[j] = horner(table.intervals[k].0, u);
-        if LESS {
-            less[j] = out[j] - base[j];
-        }
+        less[j] = out[j] - base[j];
     }
 }
 
@@ -266,17 +264,12 @@ impl NoiseAverage {
         }
     }
 
-    /// q(s + t) of each pair, for scores the table holds
+    /// q(s + t) of each pair into `out`, and each less `base` into `less`
+    /// (in the same loop, while it is at hand), for scores the table holds
     /// ([`NoiseAverage::tabulates`]): the same bits as [`NoiseAverage::at`]
     /// without its range checks, in two loops: where each lies (two at a
     /// time on wasm's vector instructions), then its interval's polynomial
     /// (one record read whole). Any number of pairs, [`BLOCK`] at a time.
-    pub fn at_tabulated_shifted(&self, s: &[f64], t: &[f64], out: &mut [f64]) {
-        self.shifted::<false>((s, t), out, (&[], &mut []));
-    }
-
-    /// [`NoiseAverage::at_tabulated_shifted`], and each q(s + t) less
-    /// `base` into `less` (in the same loop, while it is at hand).
     pub fn at_tabulated_shifted_less(
         &self,
         (s, t): (&[f64], &[f64]),
@@ -285,37 +278,20 @@ impl NoiseAverage {
     ) {
         let n = out.len();
         assert!(s.len() == n && t.len() == n && base.len() == n && less.len() == n);
-        self.shifted::<true>((s, t), out, (base, less));
-    }
-
-    /// Both of the above: with `LESS`, each q(s + t) less `base` too.
-    fn shifted<const LESS: bool>(
-        &self,
-        (s, t): (&[f64], &[f64]),
-        out: &mut [f64],
-        (base, less): (&[f64], &mut [f64]),
-    ) {
         let Some(table) = &self.table else {
             for ((q, &s), &t) in out.iter_mut().zip(s).zip(t) {
                 *q = sigmoid(s + t);
             }
-            if LESS {
-                for ((d, &q), &b) in less.iter_mut().zip(&*out).zip(base) {
-                    *d = q - b;
-                }
+            for ((d, &q), &b) in less.iter_mut().zip(&*out).zip(base) {
+                *d = q - b;
             }
             return;
         };
-        let n = out.len().min(s.len()).min(t.len());
         for at in (0..n).step_by(BLOCK) {
             let to = (at + BLOCK).min(n);
             let pairs = (&s[at..to], &t[at..to]);
-            let less: (&[f64], &mut [f64]) = if LESS {
-                (&base[at..to], &mut less[at..to])
-            } else {
-                (&[], &mut [])
-            };
-            read_block::<LESS>(table, pairs, &mut out[at..to], less);
+            let less = (&base[at..to], &mut less[at..to]);
+            read_block(table, pairs, &mut out[at..to], less);
         }
     }
 
@@ -501,8 +477,9 @@ mod tests {
             let (mut s, mut t) = (s, t);
             s[0] = 15.0;
             t[0] = 0.0;
-            let mut out = vec![0.0; users];
-            average.at_tabulated_shifted(&s, &t, &mut out);
+            let base: Vec<f64> = s.iter().map(|&s| average.at(s)).collect();
+            let (mut out, mut less) = (vec![0.0; users], vec![0.0; users]);
+            average.at_tabulated_shifted_less((&s, &t), &mut out, (&base, &mut less));
             for ((&s, &t), &q) in s.iter().zip(&t).zip(&out) {
                 assert_eq!(
                     q.to_bits(),
@@ -511,10 +488,6 @@ mod tests {
                 );
             }
             // And less a base, in the same loop: the same bits as after.
-            let base: Vec<f64> = s.iter().map(|&s| average.at(s)).collect();
-            let (mut again, mut less) = (vec![0.0; users], vec![0.0; users]);
-            average.at_tabulated_shifted_less((&s, &t), &mut again, (&base, &mut less));
-            assert_eq!(again, out);
             for ((&q, &b), &d) in out.iter().zip(&base).zip(&less) {
                 assert_eq!(d.to_bits(), (q - b).to_bits(), "σ {sigma}");
             }
