@@ -541,7 +541,7 @@ impl Effects {
     /// True for a user who converts with the offer.
     #[inline(always)]
     pub fn converts_with_offer(&self, i: usize) -> bool {
-        self.group[i] <= Group::Persuadable as u8
+        Group::converts_with_offer(self.group[i])
     }
 }
 

@@ -49,6 +49,13 @@ impl Group {
         3 - 2 * u8::from(with) - u8::from(without)
     }
 
+    /// Whether a user of group number `code` ([`Group::code`]) converts
+    /// with the offer.
+    #[inline(always)]
+    pub fn converts_with_offer(code: u8) -> bool {
+        code <= Group::Persuadable as u8
+    }
+
     /// The name people read.
     pub fn name(self) -> &'static str {
         match self {
@@ -146,6 +153,7 @@ mod tests {
         assert_eq!(g.total(), 5.0);
         for (a, b) in [(true, true), (false, true), (true, false), (false, false)] {
             assert_eq!(Group::code(a, b), Group::of(a, b) as u8);
+            assert_eq!(Group::converts_with_offer(Group::code(a, b)), b);
         }
         assert_eq!(g.net_conversions(), 0.0);
         assert_eq!(g.wasted(), 4.0);

@@ -380,7 +380,7 @@ impl RiderSums {
             let (t, y0, y1) = (
                 u32::from(t),
                 u32::from(y0),
-                u32::from(g <= Group::Persuadable as u8),
+                u32::from(Group::converts_with_offer(g)),
             );
             treated += t;
             treated_conversions += t & y1;
@@ -402,7 +402,7 @@ impl RiderSums {
             &riders.bins.bin[start..start + group.len()],
             &riders.treated[start..start + group.len()],
         );
-        let converts = |g: u8| u64::from(g <= Group::Persuadable as u8);
+        let converts = |g: u8| u64::from(Group::converts_with_offer(g));
         let mut moved = |i: usize, g: u8, h: u8| {
             let counts = &mut self.chart[usize::from(bins[i])];
             counts[usize::from(h & 3)] = counts[usize::from(h & 3)].wrapping_sub(1);
