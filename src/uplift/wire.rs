@@ -45,7 +45,7 @@ impl Writer {
     fn column<const N: usize, T>(
         &mut self,
         xs: impl ExactSizeIterator<Item = T>,
-        to: fn(T) -> [u8; N],
+        to: impl Fn(T) -> [u8; N],
     ) {
         let at = self.0.len();
         self.0.resize(at + N * xs.len(), 0);
@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
     fn column<const N: usize, T: 'a>(
         &mut self,
         n: usize,
-        from: fn([u8; N]) -> T,
+        from: impl Fn([u8; N]) -> T + 'a,
     ) -> Result<impl ExactSizeIterator<Item = T> + 'a, UpliftError> {
         let bytes = self.slice(n.checked_mul(N).ok_or_else(short)?)?;
         Ok(bytes
