@@ -179,37 +179,34 @@ impl KeyBins {
     }
 
     /// Where the counted users' ranks put each bin, for `n` users (all of
-    /// them counted).
+    /// them counted). A bin without users gets some step, never read.
     pub fn steps(&self, n: usize) -> BinSteps {
-        // The first rank of each step, for walking the bins in rank order
-        // (a division per bin is slow in wasm).
-        let first_rank: Vec<u64> = (0..=STEPS).map(|s| first_rank_of_step(s, n)).collect();
         let mut step = vec![0u8; BINS];
         let mut slot = vec![0u8; BINS];
         let (mut straddling, mut first_of) = (Vec::new(), Vec::new());
-        let (mut current, mut next) = (0usize, first_rank[1]);
-        let mut end = 0u64;
-        for (b, (s, &c)) in step.iter_mut().zip(&self.counts).enumerate() {
-            if c == 0 {
-                continue;
+        // Step by step, the bins that end by the next step's first rank
+        // are the step's (a loop whose one branch is taken until a step's
+        // edge), then the bin at the edge straddles it if it began before.
+        // `end` is the first rank past bin `b`'s predecessors.
+        let (mut b, mut end) = (0usize, 0u64);
+        for s in 0..STEPS {
+            let next = first_rank_of_step(s + 1, n);
+            let from = b;
+            while b < BINS && end + u64::from(self.counts[b]) <= next {
+                end += u64::from(self.counts[b]);
+                b += 1;
             }
-            // The bin's ranks: from `first` to `end` − 1.
-            let first = end;
-            end += u64::from(c);
-            while first >= next {
-                current += 1;
-                next = first_rank[current + 1];
-            }
-            *s = if end - 1 < next {
-                current as u8
-            } else {
-                // Each straddling bin holds a step's first rank past its
-                // own first: at most STEPS − 1 of them.
+            step[from..b].fill(s as u8);
+            if b < BINS && end < next {
+                // Its ranks run from `end` past `next`: at most STEPS − 1
+                // bins hold a step's first rank past their own first.
+                step[b] = STRADDLES;
                 slot[b] = straddling.len() as u8;
                 straddling.push(b as u32);
-                first_of.push(first as u32);
-                STRADDLES
-            };
+                first_of.push(end as u32);
+                end += u64::from(self.counts[b]);
+                b += 1;
+            }
         }
         BinSteps {
             step,
@@ -439,7 +436,9 @@ mod tests {
                 for b in 0..BINS {
                     let (first, end) = (start[b], start[b + 1]);
                     let expected = if end == first {
-                        0
+                        // No users: any step but a straddling one.
+                        assert_ne!(steps.step(b), STRADDLES, "n {n}, spread {spread}, bin {b}");
+                        continue;
                     } else if step_of_rank(first, n) == step_of_rank(end - 1, n) {
                         step_of_rank(first, n)
                     } else {
