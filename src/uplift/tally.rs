@@ -666,6 +666,13 @@ impl TruthHalf {
     /// Writes the sums, and each straddler's bin and values, column by
     /// column: its key is one of its values, so it does not go across.
     pub fn write(&self, w: &mut Writer) {
+        // Each straddler's bin, four numbers and group (below).
+        w.reserve(
+            self.straddlers
+                .iter()
+                .map(|(bins, _)| bins.len() * 37)
+                .sum(),
+        );
         for (steps, (bins, values)) in self.running.iter().zip(&self.straddlers) {
             write_steps(w, steps);
             w.u32(bins.len() as u32);
@@ -736,8 +743,21 @@ pub fn truth_half(
     users: Range<usize>,
 ) -> TruthHalf {
     let (mut oracle, mut best) = (running(), running());
-    let mut oracle_met: (Vec<u32>, Vec<Values>) = Default::default();
-    let mut best_met: (Vec<u32>, Vec<Values>) = Default::default();
+    // Room for every user of the straddling bins (this half meets some of
+    // them), so that the lists are not copied as they grow.
+    let [oracle_users, best_users] = [
+        (&effects.oracle_bins, cuts[0]),
+        (&effects.best_bins, cuts[1]),
+    ]
+    .map(|(bins, cuts)| {
+        let counts = bins.counts();
+        (cuts.straddling().iter())
+            .map(|&b| counts[b as usize] as usize)
+            .sum::<usize>()
+    });
+    let with_room = |n: usize| (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut oracle_met: (Vec<u32>, Vec<Values>) = with_room(oracle_users);
+    let mut best_met: (Vec<u32>, Vec<Values>) = with_room(best_users);
     let [oracle_table, best_table] = cuts.map(BinSteps::table);
     let r = users;
     let (p1, q1, group) = (

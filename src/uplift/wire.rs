@@ -9,6 +9,12 @@ use super::UpliftError;
 pub struct Writer(Vec<u8>);
 
 impl Writer {
+    /// Makes room for `bytes` more at once, so that what is written next
+    /// is not copied as the bytes grow.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.0.reserve(bytes);
+    }
+
     pub fn u8(&mut self, x: u8) {
         self.0.push(x);
     }

@@ -80,6 +80,7 @@ impl Lab {
     pub fn step_first(&mut self, world: &World) -> Vec<u8> {
         self.pending.riders = Some(self.first_half(world, 0));
         let mut w = Writer::default();
+        w.reserve(2 * 4 * (BINS + 1));
         self.write_counts(&mut w);
         w.bytes()
     }
@@ -215,6 +216,9 @@ impl Lab {
     pub fn follow_first(&mut self, world: &World) -> Vec<u8> {
         let sums = self.first_half(world, 1);
         let mut w = Writer::default();
+        // The two histograms (each a count, then its bins), then the sums
+        // (tens of kilobytes).
+        w.reserve(2 * 4 * (BINS + 1) + (1 << 16));
         self.write_counts(&mut w);
         sums.write(&mut w);
         // Kept as the sign that the half is taken (a truth pass may follow).
