@@ -667,10 +667,11 @@ impl TruthHalf {
     /// column: its key is one of its values, so it does not go across.
     pub fn write(&self, w: &mut Writer) {
         // Each straddler's bin, four numbers and group (below).
+        let each = 4 + 4 * 8 + 1;
         w.reserve(
             self.straddlers
                 .iter()
-                .map(|(bins, _)| bins.len() * 37)
+                .map(|(bins, _)| bins.len() * each)
                 .sum(),
         );
         for (steps, (bins, values)) in self.running.iter().zip(&self.straddlers) {

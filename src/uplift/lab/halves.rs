@@ -33,6 +33,10 @@ pub fn half_users(half: usize, n: usize) -> Range<usize> {
     }
 }
 
+/// The bytes of the two true rankings' histograms: each a count, then
+/// its bins' counts.
+const COUNTS_BYTES: usize = 2 * 4 * (BINS + 1);
+
 /// What a helper needs to take the later half of a τ step beside the
 /// lab's own settings: the range of the noise-average table (it depends
 /// on the effects the lab has seen), and whether the learned ranking
@@ -80,12 +84,12 @@ impl Lab {
     pub fn step_first(&mut self, world: &World) -> Vec<u8> {
         self.pending.riders = Some(self.first_half(world, 0));
         let mut w = Writer::default();
-        w.reserve(2 * 4 * (BINS + 1));
+        w.reserve(COUNTS_BYTES);
         self.write_counts(&mut w);
         w.bytes()
     }
 
-    /// Writes the two true rankings' histograms.
+    /// Writes the two true rankings' histograms ([`COUNTS_BYTES`]).
     fn write_counts(&self, w: &mut Writer) {
         for bins in [&self.effects.oracle_bins, &self.effects.best_bins] {
             w.counts(bins.counts());
@@ -216,9 +220,8 @@ impl Lab {
     pub fn follow_first(&mut self, world: &World) -> Vec<u8> {
         let sums = self.first_half(world, 1);
         let mut w = Writer::default();
-        // The two histograms (each a count, then its bins), then the sums
-        // (tens of kilobytes).
-        w.reserve(2 * 4 * (BINS + 1) + (1 << 16));
+        // The two histograms, then the sums (tens of kilobytes).
+        w.reserve(COUNTS_BYTES + (1 << 16));
         self.write_counts(&mut w);
         sums.write(&mut w);
         // Kept as the sign that the half is taken (a truth pass may follow).
