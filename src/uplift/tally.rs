@@ -733,6 +733,10 @@ fn read_half(
     Ok((steps, (bins, values)))
 }
 
+/// Each byte's high bit: set in a step's byte only for [`STRADDLES`].
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const _: () = assert!(STEPS <= 0x80 && STRADDLES & 0x80 != 0);
+
 /// The second pass over the effects of the users in `users`: each into its
 /// steps' sums of the oracle's and the best possible ranking's, whose
 /// bins' steps are `cuts` (in that order); their straddlers ranked.
@@ -800,11 +804,24 @@ pub fn truth_half(
             (&*b_steps, best_bin, &mut best_met),
         ];
         for ((steps, bin, (bins, values)), met) in steps_bins.into_iter().zip(&mut met) {
+            // Eight steps at a time: a straddling step is the only one with
+            // its high bit set, and few users straddle.
             let mut found = 0;
-            for (j, &step) in (0..).zip(steps) {
-                met[found] = j;
-                found += usize::from(step == STRADDLES);
+            let mut look = |eight: &[u8], from: u32| {
+                for (j, &step) in (from..).zip(eight) {
+                    met[found] = j;
+                    found += usize::from(step == STRADDLES);
+                }
+            };
+            let words = steps.chunks_exact(8);
+            let rest = words.remainder();
+            for (k, eight) in (0..).zip(words) {
+                let word = u64::from_le_bytes(eight.try_into().expect("eight"));
+                if word & HIGH_BITS != 0 {
+                    look(eight, 8 * k);
+                }
             }
+            look(rest, (steps.len() - rest.len()) as u32);
             for &j in &met[..found] {
                 let i = start + j as usize;
                 bins.push(u32::from(bin[i]));
