@@ -775,8 +775,9 @@ pub fn truth_half(
     // Block by block: each user's two steps first (table lookups alone),
     // then every user into its steps' sums (a straddler into a slot never
     // read) in a loop without branches, then the straddlers met, found
-    // without branches too (an index written for each user, kept for a
-    // straddler) and their values taken while they are in the cache.
+    // eight steps at a time (in a word that holds one, without branches:
+    // an index written for each user, kept for a straddler) and their
+    // values taken while they are in the cache.
     const AT_ONCE: usize = 2048;
     let (mut steps, mut met) = ([[0u8; AT_ONCE]; 2], [[0u32; AT_ONCE]; 2]);
     let n = p1.len();
