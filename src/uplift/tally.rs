@@ -412,25 +412,23 @@ impl RiderSums {
                 *conversions = (*conversions + converts(g)).wrapping_sub(converts(h));
             }
         };
-        // Eight users at a time (one comparison of two words): a τ step
-        // changes few users' groups.
-        let word = |eight: &[u8]| u64::from_le_bytes(eight.try_into().expect("eight"));
-        let (now, was) = (group.chunks_exact(8), before.chunks_exact(8));
-        let rest = now.remainder().len();
-        for (chunk, (now, was)) in now.zip(was).enumerate() {
-            if word(now) != word(was) {
-                for (j, (&g, &h)) in now.iter().zip(was).enumerate() {
-                    if g != h {
-                        moved(chunk * 8 + j, g, h);
-                    }
+        let mut look = |from: usize, now: &[u8], was: &[u8]| {
+            for (j, (&g, &h)) in now.iter().zip(was).enumerate() {
+                if g != h {
+                    moved(from + j, g, h);
                 }
             }
-        }
-        for i in group.len() - rest..group.len() {
-            if group[i] != before[i] {
-                moved(i, group[i], before[i]);
+        };
+        // Eight users at a time (one comparison of two words): a τ step
+        // changes few users' groups.
+        let (now, was) = (group.chunks_exact(8), before.chunks_exact(8));
+        let rest = (now.remainder(), was.remainder());
+        for (chunk, (now, was)) in now.zip(was).enumerate() {
+            if word_of(now) != word_of(was) {
+                look(8 * chunk, now, was);
             }
         }
+        look(group.len() - rest.0.len(), rest.0, rest.1);
     }
 }
 
@@ -733,6 +731,12 @@ fn read_half(
     Ok((steps, (bins, values)))
 }
 
+/// Eight users' bytes (groups, steps) as one word, to test them at once.
+#[inline(always)]
+fn word_of(eight: &[u8]) -> u64 {
+    u64::from_le_bytes(eight.try_into().expect("eight bytes"))
+}
+
 /// Each byte's high bit: set in a step's byte only for [`STRADDLES`].
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 const _: () = assert!(STEPS <= 0x80 && STRADDLES & 0x80 != 0);
@@ -817,8 +821,7 @@ pub fn truth_half(
             let words = steps.chunks_exact(8);
             let rest = words.remainder();
             for (k, eight) in (0..).zip(words) {
-                let word = u64::from_le_bytes(eight.try_into().expect("eight"));
-                if word & HIGH_BITS != 0 {
+                if word_of(eight) & HIGH_BITS != 0 {
                     look(eight, 8 * k);
                 }
             }
