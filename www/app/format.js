@@ -10,12 +10,30 @@ export const formatCount = (n) => whole.format(n);
 export const formatPercent = (share) => percent.format(share);
 
 /**
+ * Formatters of numbers with so many decimals, made once each:
+ * `toLocaleString` with options makes one per call, and a lab view formats
+ * hundreds of numbers.
+ * @type {Map<number, Intl.NumberFormat>}
+ */
+const byDigits = new Map();
+
+/** @param {number} digits */
+function fixedDigits(digits) {
+  let format = byDigits.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    byDigits.set(digits, format);
+  }
+  return format;
+}
+
+/**
  * A number with `digits` decimals and a real minus sign, e.g. −2.45.
  * @param {number} x
  * @param {number} [digits]
  */
 export function formatNumber(x, digits = 2) {
-  const text = x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const text = fixedDigits(digits).format(x);
   return text.startsWith('-') ? `−${text.slice(1)}` : text;
 }
 

@@ -22,12 +22,14 @@ export function pValue(p) {
   return '< 1e-300';
 }
 
+const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: true });
+
 /**
  * Money with cents and thousands separators: "-1,234.50".
  * @param {number} x
  */
 export function money(x) {
-  const text = Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: true });
+  const text = cents.format(Math.abs(x));
   return x < 0 && text !== '0.00' ? `-${text}` : text;
 }
 
