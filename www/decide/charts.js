@@ -6,6 +6,7 @@
 // the charts only draw it. Each chart's box says in words what it shows.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { formatCount, formatPercent } from '../app/format.js';
+import { followWidth, laidOutWidth } from '../app/width.js';
 import { formatMoney, formatThreshold } from './format.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').DecisionView} DecisionView */
@@ -22,7 +23,7 @@ const HEIGHT = 230;
 const GRAB = 10;
 
 /** @param {HTMLElement} box */
-const widthOf = (box) => Math.max(240, Math.floor(box.clientWidth || 320));
+const widthOf = (box) => Math.max(240, Math.floor(laidOutWidth(box) || 320));
 
 const moneyAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => formatMoney(t).replace(/\.00$/, ''));
 const percentAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => `${t}%`);
@@ -96,6 +97,7 @@ export class BandChart {
       },
     };
     this.plot = new uPlot(options, [[], [], []], box);
+    followWidth(box, () => this.resize());
     this.#listen(onDrag);
   }
 
@@ -165,7 +167,6 @@ export class BandChart {
 
   /** @param {DecisionView} view */
   update(view) {
-    if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     const h = view.histogram;
     this.thresholds = { ...view.thresholds };
     this.plot.setData([h.lower, h.converted.map((c, i) => c + h.notConverted[i]), h.converted]);
@@ -222,6 +223,7 @@ export class ProfitChart {
       hooks: { draw: [(u) => this.#markBest(u)] },
     };
     this.plot = new uPlot(options, [[], [], [], [], [], []], box);
+    followWidth(box, () => this.resize());
   }
 
   /** A dot on each curve's best threshold. @param {uPlot} u */
@@ -244,7 +246,6 @@ export class ProfitChart {
 
   /** @param {Policies} p */
   update(p) {
-    if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     this.policies = p;
     const xs = p.model.points.threshold;
     const none = Array.from(xs, () => null);
@@ -285,11 +286,11 @@ export class GainsChart {
       cursor: { drag: { x: false, y: false } },
     };
     this.plot = new uPlot(options, [[], [], [], []], box);
+    followWidth(box, () => this.resize());
   }
 
   /** @param {DecisionView} view */
   update(view) {
-    if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     const xs = view.gains.shareContacted.map((x) => x * 100);
     const oracle = view.oracleGains;
     this.plot.setData([

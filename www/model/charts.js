@@ -3,6 +3,7 @@
 // precision–recall curves with the threshold's point on each, and the
 // calibration plot (predicted against observed, and q(x)).
 import uPlot from '../vendor/uplot/uPlot.esm.js';
+import { followWidth, laidOutWidth } from '../app/width.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').Metrics} Metrics */
 
@@ -13,7 +14,7 @@ const MUTED = '#8a93a6';
 const GOOD = '#2e7d4f';
 
 /** @param {HTMLElement} box */
-const widthOf = (box) => Math.max(200, Math.floor(box.clientWidth || 320));
+const widthOf = (box) => Math.max(200, Math.floor(laidOutWidth(box) || 320));
 
 /**
  * Vertical whiskers from `low` to `high` at each point of series `index`
@@ -77,6 +78,7 @@ export class LossChart {
       cursor: { drag: { x: false, y: false } },
     };
     this.plot = new uPlot(options, this.data(), box);
+    followWidth(box, () => this.resize());
   }
 
   /** @returns {uPlot.AlignedData} */
@@ -105,7 +107,6 @@ export class LossChart {
       this.train.length = from;
       this.heldOut.length = from;
     }
-    if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     train.forEach((loss, k) => {
       this.x.push(from + k + 1);
       this.train.push(loss);
@@ -151,12 +152,11 @@ class XYChart {
       hooks: spec.hooks,
     };
     this.plot = new uPlot(options, /** @type {uPlot.AlignedData} */ (/** @type {unknown} */ ([null, ...spec.series.map(() => [[], []])])), box);
+    followWidth(box, () => this.resize());
   }
 
   /** @param {[number[] | Float64Array, number[] | Float64Array][]} series one [xs, ys] per series */
   set(series) {
-    // The grid may have settled since the chart was made.
-    if (Math.abs(this.plot.width - widthOf(this.box)) > 1) this.resize();
     this.plot.setData(/** @type {uPlot.AlignedData} */ (/** @type {unknown} */ ([null, ...series])));
   }
 

@@ -128,7 +128,6 @@ export class ModelPanel {
       if (this.world) this.reroller.start(this.world.view.params, fitOptions(this.values, this.defaults));
     });
     window.addEventListener('hashchange', () => this.followLink());
-    window.addEventListener('resize', () => [this.loss, this.roc, this.pr, this.calibration].forEach((c) => c.resize()));
   }
 
   /**

@@ -5,6 +5,7 @@
 // the budget. Every number comes from the core's LabView.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { counted, formatCount, formatNumber } from '../app/format.js';
+import { followWidth } from '../app/width.js';
 import { Figure } from '../world/figure.js';
 import { axes, FONT, INK, LABEL_FONT, MUTED } from '../world/charts.js';
 import { scoreAxes, scoreScales } from '../world/score-chart.js';
@@ -78,6 +79,7 @@ export class GroupsChart {
     };
     this.plot = new uPlot(options, [[]], this.figure.box);
     this.figure.plot = this.plot;
+    followWidth(this.figure.box, () => this.resize());
   }
 
   /** @param {LabView} view */
@@ -96,7 +98,6 @@ export class GroupsChart {
       { swatch: 'with', text: `p with the offer, for a user whose τ is the mean, ${formatNumber(view.tau.mean)}` },
       { swatch: 'mean', text: 'where the curve crosses the model\'s band thresholds' },
     ]);
-    if (Math.abs(this.plot.width - this.figure.width()) > 1) this.resize();
     this.plot.setData(/** @type {uPlot.AlignedData} */ ([xs, ...stacked, c.without.map((p) => p * 100), c.with.map((p) => p * 100)]));
     const rows = Array.from(c.sureThings, (_, k) => [this.#bin(k), ...GROUPS.map((g) => formatCount(c[g.key][k])),
       `${(c.without[k * per + per / 2] * 100).toFixed(1)}%`, `${(c.with[k * per + per / 2] * 100).toFixed(1)}%`]);
@@ -171,6 +172,7 @@ export class PolicyChart {
     /** @type {string[]} the policies drawn, in series order */
     this.policies = [];
     this.plot = this.#make([]);
+    followWidth(this.figure.box, () => this.resize());
   }
 
   /** @param {string[]} policies */
@@ -206,7 +208,6 @@ export class PolicyChart {
     const values = (/** @type {PolicyView} */ p) => (this.kind === 'qini' ? p.incremental : p.profit);
     const xs = Array.from(view.policies[0].incremental, (_, j) => j);
     this.figure.setLegend(view.policies.map((p) => ({ swatch: `policy-${p.policy}`, text: POLICY_NAMES[p.policy] })));
-    if (Math.abs(this.plot.width - this.figure.width()) > 1) this.resize();
     this.plot.setData(/** @type {uPlot.AlignedData} */ ([xs, ...view.policies.map(values)]));
     const show = (/** @type {number} */ x) => (this.kind === 'qini' ? formatNumber(x, 1) : money(x));
     const rows = xs.filter((j) => j % 10 === 0).map((j) => [`${j}%`, ...view.policies.map((p) => show(values(p)[j]))]);

@@ -83,7 +83,6 @@ export class UpliftPanel {
     $('download-experiment-csv').addEventListener('click', () => this.downloadCsv());
     $('download-experiment-params').addEventListener('click', () => this.downloadParams());
     window.addEventListener('hashchange', () => this.followLink());
-    window.addEventListener('resize', () => [this.groupsChart, this.qini, this.profit].forEach((c) => c.resize()));
   }
 
   /**
@@ -149,8 +148,11 @@ export class UpliftPanel {
     this.updates.request(
       { settings: this.settings() },
       ({ view, workMs, helped }) => {
-        performance.measure('conversion:uplift', { start: performance.now(), detail: { workMs, helped, rows: view.users } });
+        const shown = performance.now();
         this.show(view, values);
+        // The worker's time, and the main thread's to show what it sent.
+        const showMs = performance.now() - shown;
+        performance.measure('conversion:uplift', { start: shown, detail: { workMs, helped, rows: view.users, showMs } });
         if (view.learnedStale && !live) this.scheduleLearn();
         this.markState();
       },

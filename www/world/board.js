@@ -13,7 +13,7 @@ import { ScoreChart } from './score-chart.js';
 /**
  * One chart and how to give it a view.
  * @typedef {object} Entry
- * @property {{figure: import('./figure.js').Figure, renderTable: () => void, resize: () => void}} chart
+ * @property {{figure: import('./figure.js').Figure, renderTable: () => void}} chart
  * @property {(view: View) => void} draw
  * @property {boolean} visible
  * @property {View | null} stale a view not drawn yet
@@ -76,9 +76,5 @@ export class Board {
       this.#catchUp(entry);
       entry.chart.renderTable();
     }
-  }
-
-  resize() {
-    for (const entry of this.entries) entry.chart.resize();
   }
 }

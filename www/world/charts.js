@@ -6,6 +6,7 @@
 // between 0% and 100% reads as the noise it is.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { formatCount, formatPercent, counted } from '../app/format.js';
+import { followWidth } from '../app/width.js';
 import { Figure } from './figure.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').Histogram} Histogram */
@@ -134,6 +135,7 @@ export class SignalChart {
     this.highs = [];
     this.plot = new uPlot(options, this.#data(h), this.figure.box);
     this.figure.plot = this.plot;
+    followWidth(this.figure.box, () => this.resize());
   }
 
   /** @param {Histogram} h */
@@ -242,6 +244,7 @@ export class TierChart {
     };
     this.plot = new uPlot(options, this.#data(tiers, intervals), this.figure.box);
     this.figure.plot = this.plot;
+    followWidth(this.figure.box, () => this.resize());
   }
 
   /**

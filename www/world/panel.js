@@ -132,7 +132,6 @@ export class WorldPanel {
     $('redo').addEventListener('click', () => this.step('redo'));
     document.addEventListener('keydown', (event) => this.shortcut(event));
     window.addEventListener('hashchange', () => this.followLink());
-    window.addEventListener('resize', () => this.charts?.resize());
   }
 
   /** Shows the world the link describes. */

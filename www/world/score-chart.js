@@ -5,6 +5,7 @@
 // Every number comes from the core's ScoreView.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { formatCount, formatNumber, formatPercent, counted } from '../app/format.js';
+import { followWidth } from '../app/width.js';
 import { Figure } from './figure.js';
 import { axes, BLUE, FONT, INK, LABEL_FONT, MUTED, NOISE, WARM, WARM_TEXT } from './charts.js';
 
@@ -94,6 +95,7 @@ export class ScoreChart {
     };
     this.plot = new uPlot(options, this.#data(view), this.figure.box);
     this.figure.plot = this.plot;
+    followWidth(this.figure.box, () => this.resize());
   }
 
   /** @param {ScoreView} view */

@@ -1,0 +1,40 @@
+// Charts that follow their box's width without asking for it. Reading an
+// element's width after the page has changed makes the browser lay out the
+// whole document there and then; a chart that checked its width on every
+// update did that several times per slider step (tens of milliseconds on
+// the main thread at each step of the uplift lab's τ). A ResizeObserver
+// says instead when a box's width has changed, after the browser's own
+// layout: a hidden panel shown, the window resized, a phone turned.
+
+/** @type {WeakMap<Element, {width: number, resized: () => void}>} */
+const followed = new WeakMap();
+
+const observer = new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const box = /** @type {HTMLElement} */ (entry.target);
+    const f = followed.get(box);
+    // (The page is laid out here: reading the width costs nothing.)
+    if (f && box.clientWidth !== f.width) {
+      f.width = box.clientWidth;
+      f.resized();
+    }
+  }
+});
+
+/**
+ * Calls `resized` whenever `box` is laid out at a new width (its chart
+ * drawn at the width it has now).
+ * @param {HTMLElement} box
+ * @param {() => void} resized
+ */
+export function followWidth(box, resized) {
+  followed.set(box, { width: box.clientWidth, resized });
+  observer.observe(box);
+}
+
+/**
+ * The width `box` was last laid out at, when it is followed (no layout
+ * forced); else its width now.
+ * @param {HTMLElement} box
+ */
+export const laidOutWidth = (box) => followed.get(box)?.width ?? box.clientWidth;
