@@ -1,10 +1,11 @@
 // Charts that follow their box's width without asking for it. Reading an
 // element's width after the page has changed makes the browser lay out the
 // whole document there and then; a chart that checked its width on every
-// update did that several times per slider step (tens of milliseconds on
-// the main thread at each step of the uplift lab's τ). A ResizeObserver
-// says instead when a box's width has changed, after the browser's own
-// layout: a hidden panel shown, the window resized, a phone turned.
+// update did that several times per slider step (most of the 20 ms the
+// uplift lab's page took to show a τ step at a million users). A
+// ResizeObserver says instead when a box's width has changed, after the
+// browser's own layout: a hidden panel shown, the window resized, a phone
+// turned.
 
 /** @type {WeakMap<Element, {width: number, resized: () => void}>} */
 const followed = new WeakMap();
@@ -13,7 +14,7 @@ const observer = new ResizeObserver((entries) => {
   for (const entry of entries) {
     const box = /** @type {HTMLElement} */ (entry.target);
     const f = followed.get(box);
-    // (The page is laid out here: reading the width costs nothing.)
+    // (The page was just laid out: reading the width is cheap here.)
     if (f && box.clientWidth !== f.width) {
       f.width = box.clientWidth;
       f.resized();
