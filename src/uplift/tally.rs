@@ -412,23 +412,16 @@ impl RiderSums {
                 *conversions = (*conversions + converts(g)).wrapping_sub(converts(h));
             }
         };
-        let mut look = |from: usize, now: &[u8], was: &[u8]| {
-            for (j, (&g, &h)) in now.iter().zip(was).enumerate() {
-                if g != h {
-                    moved(from + j, g, h);
-                }
-            }
-        };
         // Eight users at a time (one comparison of two words): a τ step
         // changes few users' groups.
-        let (now, was) = (group.chunks_exact(8), before.chunks_exact(8));
-        let rest = (now.remainder(), was.remainder());
-        for (chunk, (now, was)) in now.zip(was).enumerate() {
-            if word_of(now) != word_of(was) {
-                look(8 * chunk, now, was);
+        let marked = |at: usize, now: u64| now != word_of(&before[at..at + 8]);
+        by_eights(group, marked, |users| {
+            for i in users {
+                if group[i] != before[i] {
+                    moved(i, group[i], before[i]);
+                }
             }
-        }
-        look(group.len() - rest.0.len(), rest.0, rest.1);
+        });
     }
 }
 
@@ -737,6 +730,26 @@ fn word_of(eight: &[u8]) -> u64 {
     u64::from_le_bytes(eight.try_into().expect("eight bytes"))
 }
 
+/// Shows `look` each run of eight of `bytes` (a block's users) whose word
+/// `marked` picks (it is given the run's first place and its word), then
+/// the last few past the runs of eight: a scan that passes over the words
+/// with nothing to look at.
+#[inline(always)]
+fn by_eights(
+    bytes: &[u8],
+    marked: impl Fn(usize, u64) -> bool,
+    mut look: impl FnMut(Range<usize>),
+) {
+    let words = bytes.chunks_exact(8);
+    let whole = bytes.len() - words.remainder().len();
+    for (k, eight) in words.enumerate() {
+        if marked(8 * k, word_of(eight)) {
+            look(8 * k..8 * k + 8);
+        }
+    }
+    look(whole..bytes.len());
+}
+
 /// Each byte's high bit: set in a step's byte only for [`STRADDLES`].
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 const _: () = assert!(STEPS <= 0x80 && STRADDLES & 0x80 != 0);
@@ -812,20 +825,16 @@ pub fn truth_half(
             // Eight steps at a time: a straddling step is the only one with
             // its high bit set, and few users straddle.
             let mut found = 0;
-            let mut look = |eight: &[u8], from: u32| {
-                for (j, &step) in (from..).zip(eight) {
-                    met[found] = j;
-                    found += usize::from(step == STRADDLES);
-                }
-            };
-            let words = steps.chunks_exact(8);
-            let rest = words.remainder();
-            for (k, eight) in (0..).zip(words) {
-                if word_of(eight) & HIGH_BITS != 0 {
-                    look(eight, 8 * k);
-                }
-            }
-            look(rest, (steps.len() - rest.len()) as u32);
+            by_eights(
+                steps,
+                |_, word| word & HIGH_BITS != 0,
+                |users| {
+                    for j in users {
+                        met[found] = j as u32;
+                        found += usize::from(steps[j] == STRADDLES);
+                    }
+                },
+            );
             for &j in &met[..found] {
                 let i = start + j as usize;
                 bins.push(u32::from(bin[i]));
