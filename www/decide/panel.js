@@ -117,7 +117,6 @@ export class DecidePanel {
     }
     $('max-amount').textContent = formatMoney(defaults.maxAmount).replace(/\.00$/, '');
     $('download-scored').addEventListener('click', () => this.downloadScored());
-    window.addEventListener('resize', () => [this.bandChart, this.profitChart, this.gainsChart].forEach((c) => c.resize()));
     window.addEventListener('hashchange', () => this.followLink());
   }
 
