@@ -22,16 +22,11 @@ export function pValue(p) {
   return '< 1e-300';
 }
 
-const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: true });
-
 /**
- * Money with cents and thousands separators: "-1,234.50".
- * @param {number} x
+ * Money with cents and thousands separators: "-1,234.50" (never "-0.00"),
+ * as the decision panel writes it.
  */
-export function money(x) {
-  const text = cents.format(Math.abs(x));
-  return x < 0 && text !== '0.00' ? `-${text}` : text;
-}
+export { formatMoney as money } from '../decide/format.js';
 
 /**
  * A share as a signed percentage: "+18.7%".
