@@ -34,8 +34,11 @@ export function followWidth(box, resized) {
 }
 
 /**
- * The width `box` was last laid out at, when it is followed (no layout
- * forced); else its width now.
+ * The width to draw `box`'s chart at, in CSS pixels: the width the box was
+ * last laid out at when it is followed (no layout forced), else its width
+ * now; at least `narrowest`, and 320 for a box not laid out (hidden).
  * @param {HTMLElement} box
+ * @param {number} narrowest
  */
-export const laidOutWidth = (box) => followed.get(box)?.width ?? box.clientWidth;
+export const chartWidth = (box, narrowest) =>
+  Math.max(narrowest, Math.floor((followed.get(box)?.width ?? box.clientWidth) || 320));

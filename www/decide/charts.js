@@ -6,7 +6,7 @@
 // the charts only draw it. Each chart's box says in words what it shows.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { formatCount, formatPercent } from '../app/format.js';
-import { followWidth, laidOutWidth } from '../app/width.js';
+import { chartWidth, followWidth } from '../app/width.js';
 import { formatMoney, formatThreshold } from './format.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').DecisionView} DecisionView */
@@ -23,7 +23,7 @@ const HEIGHT = 230;
 const GRAB = 10;
 
 /** @param {HTMLElement} box */
-const widthOf = (box) => Math.max(240, Math.floor(laidOutWidth(box) || 320));
+const widthOf = (box) => chartWidth(box, 240);
 
 const moneyAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => formatMoney(t).replace(/\.00$/, ''));
 const percentAxis = (/** @type {uPlot} */ _u, /** @type {number[]} */ ticks) => ticks.map((t) => `${t}%`);

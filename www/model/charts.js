@@ -3,7 +3,7 @@
 // precision–recall curves with the threshold's point on each, and the
 // calibration plot (predicted against observed, and q(x)).
 import uPlot from '../vendor/uplot/uPlot.esm.js';
-import { followWidth, laidOutWidth } from '../app/width.js';
+import { chartWidth, followWidth } from '../app/width.js';
 
 /** @typedef {import('../pkg/conversion_playground.js').Metrics} Metrics */
 
@@ -14,7 +14,7 @@ const MUTED = '#8a93a6';
 const GOOD = '#2e7d4f';
 
 /** @param {HTMLElement} box */
-const widthOf = (box) => Math.max(200, Math.floor(laidOutWidth(box) || 320));
+const widthOf = (box) => chartWidth(box, 200);
 
 /**
  * Vertical whiskers from `low` to `high` at each point of series `index`

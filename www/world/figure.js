@@ -3,7 +3,7 @@
 // a legend, a hover readout, and the data table behind the chart (for screen
 // readers; kept out of sight).
 import { save } from '../app/save.js';
-import { laidOutWidth } from '../app/width.js';
+import { chartWidth } from '../app/width.js';
 
 /**
  * One legend entry: the CSS class of its swatch and its words.
@@ -90,7 +90,7 @@ export class Figure {
 
   /** The chart's width in CSS pixels for its box. */
   width() {
-    return Math.max(240, Math.floor(laidOutWidth(this.box) || 320));
+    return chartWidth(this.box, 240);
   }
 
   /**
