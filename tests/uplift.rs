@@ -351,3 +351,25 @@ fn the_model_s_policy_and_bands_equal_a_direct_computation() {
     assert!(bands.iter().all(|b| b.users > 0));
     assert!(bands.iter().any(|b| b.segment == Segment::HighIntent));
 }
+
+#[test]
+fn a_view_is_the_same_whatever_effects_came_before() {
+    // A drag to a large effect grows the noise-average table the lab reads
+    // q from; back at the lesson's effect, every number is the bits a lab
+    // opened there (a link, the CLI) computes.
+    let (world, settings) = lesson(20_000);
+    let fresh = Lab::default().update(&world, &settings, None).unwrap();
+    let mut dragged = Lab::default();
+    for effect in [0.8, 3.0, 6.5, -6.5, 0.8] {
+        let settings = LabSettings::from_value(&serde_json::json!({
+            "offer": {"effect": effect, "fatigue": -0.25}
+        }))
+        .unwrap();
+        dragged.update(&world, &settings, None).unwrap();
+    }
+    let back = dragged.update(&world, &settings, None).unwrap();
+    assert_eq!(
+        serde_json::to_string(&back).unwrap(),
+        serde_json::to_string(&fresh).unwrap()
+    );
+}

@@ -69,7 +69,10 @@ pub struct Baseline {
     lowest: f64,
     highest: f64,
     average: NoiseAverage,
-    /// The range of scores `average` was asked to tabulate.
+    /// The range of scores `average` was asked to tabulate. It grows with
+    /// the effects seen, and what it reads does not: any table reads the
+    /// same bits for the scores it holds ([`NoiseAverage`]), so a view, the
+    /// helper worker's half and the CLI's agree whatever came before.
     table: (f64, f64),
 }
 
@@ -166,22 +169,6 @@ impl Baseline {
             min,
             mean: sum / users as f64,
             max,
-        }
-    }
-
-    /// The range of scores the noise-average table covers: it grows as the
-    /// offer's effect reaches further, so it depends on the effects seen.
-    pub fn table(&self) -> (f64, f64) {
-        self.table
-    }
-
-    /// Makes the table cover `table`, another lab's, so that the same
-    /// scores read the same numbers from it.
-    pub fn adopt_table(&mut self, table: (f64, f64)) {
-        let bits = |t: (f64, f64)| (t.0.to_bits(), t.1.to_bits());
-        if bits(table) != bits(self.table) {
-            self.table = table;
-            self.average = NoiseAverage::new(self.sigma, table.0, table.1);
         }
     }
 

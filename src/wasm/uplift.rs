@@ -92,8 +92,6 @@ export interface Rerun {
 }
 /** A τ step's plan, for a helper worker taking the later half of the users. */
 export interface StepPlan {
-  /** The noise-average table's range of scores, [from, to]. */
-  table: Float64Array;
   /** The learned ranking rides along: the lab takes both halves itself. */
   learned: boolean;
   /** Only the offer's effect changed (not the world, the model or the assignment). */
@@ -310,12 +308,10 @@ impl UpliftLab {
         let Some(plan) = plan else {
             return Ok(JsValue::UNDEFINED);
         };
-        let out = to_js(&serde_json::json!({
+        to_js(&serde_json::json!({
             "learned": plan.learned,
             "onlyOffer": plan.only_offer,
-        }))?;
-        put(&out, "table", &floats(&[plan.table.0, plan.table.1]));
-        Ok(out)
+        }))
     }
 
     /// The effects' pass over the earlier half of the users; returns its
@@ -374,25 +370,17 @@ impl UpliftLab {
         Ok(self.lab.follows(world.inner(), &s, w.as_ref()))
     }
 
-    /// A helper's lab: readies the τ step of the lab whose `StepPlan` has
-    /// the noise-average table `table`.
+    /// A helper's lab: readies a τ step of the lab whose world, settings
+    /// and model these are.
     #[wasm_bindgen(js_name = followStep)]
     pub fn follow_step(
         &mut self,
         world: &World,
         #[wasm_bindgen(unchecked_param_type = "UpliftSettings | undefined")] settings_js: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number[] | undefined")] weights_js: JsValue,
-        table: &[f64],
     ) -> Result<(), JsValue> {
         let (s, w) = (settings(settings_js)?, weights(weights_js)?);
-        let &[from, to] = table else {
-            return Err(field_error(&UpliftError::new(
-                "table",
-                "must be two numbers, from and to",
-            )));
-        };
         let plan = uplift::StepPlan {
-            table: (from, to),
             learned: false,
             only_offer: true,
         };

@@ -90,18 +90,21 @@ pub struct NoiseAverage {
     table: Option<Table>,
 }
 
-/// q and q′ on the grid start, start + step, …
+/// q and q′ on the grid first·step, (first + 1)·step, …: points of one
+/// grid of all scores, whatever range a table covers, so that every table
+/// for a σ reads the same bits for a score it holds. (A lab's table grows
+/// as the offer's effect reaches further; a view must not depend on the
+/// effects seen before it.)
 #[derive(Clone, Debug)]
 struct Table {
-    start: f64,
+    /// The grid index of the first point, a whole number.
+    first: f64,
     step: f64,
     /// 1 / step.
     scale: f64,
-    /// Grid points, one more than the intervals.
-    points: usize,
     /// Per interval k, the cubic Hermite polynomial through q and q′ at
     /// its ends, as its coefficients a, b, c, d of a + b·u + c·u² + d·u³
-    /// with u = (s − left) / step from 0 to 1, left = start + k·step:
+    /// with u = (s − left) / step from 0 to 1, left = (first + k)·step:
     /// everything one reading needs in one cache line, for loops over a
     /// million users.
     intervals: Vec<Cubic>,
@@ -114,16 +117,27 @@ struct Table {
 struct Cubic([f64; 4]);
 
 impl Table {
-    /// The left end of interval `k`.
+    /// The left end of interval `k`: grid point first + k.
     #[inline(always)]
     fn left(&self, k: usize) -> f64 {
-        self.start + k as f64 * self.step
+        (self.first + k as f64) * self.step
     }
 
-    /// The cubic Hermite interpolant at `s`, `position` = (s − start)·scale.
+    /// The interval that holds `s`, as a whole number: ⌊s·scale⌋ − first,
+    /// exact (the grid index of `s` does not depend on the table).
     #[inline(always)]
-    fn read(&self, s: f64, position: f64) -> f64 {
-        let k = (position as usize).min(self.intervals.len() - 1);
+    fn position(&self, s: f64) -> f64 {
+        (s * self.scale).floor() - self.first
+    }
+
+    /// The last interval's position.
+    fn last(&self) -> f64 {
+        (self.intervals.len() - 1) as f64
+    }
+
+    /// The cubic Hermite interpolant at `s`, in interval `k`.
+    #[inline(always)]
+    fn read(&self, s: f64, k: usize) -> f64 {
         let u = (s - self.left(k)) * self.scale;
         horner(self.intervals[k].0, u)
     }
@@ -146,7 +160,7 @@ fn read_block(
     let m = out.len();
     assert!(m <= BLOCK && s.len() == m && t.len() == m);
     debug_assert!(base.len() == m && less.len() == m);
-    let last = (table.intervals.len() - 1) as f64;
+    let last = table.last();
     let mut interval = [0u32; BLOCK];
     let mut x = [0.0f64; BLOCK];
     // Two at a time on wasm's vector instructions: the loop below's
@@ -155,7 +169,7 @@ fn read_block(
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let done = {
         use core::arch::wasm32::*;
-        let (start, scale) = (f64x2_splat(table.start), f64x2_splat(table.scale));
+        let (first, scale) = (f64x2_splat(table.first), f64x2_splat(table.scale));
         let mut j = 0;
         while j + 2 <= m {
             // SAFETY: j + 2 ≤ m, the length of `s` and `t` (asserted
@@ -166,7 +180,7 @@ fn read_block(
                 v128_store(x.as_mut_ptr().add(j).cast::<v128>(), sum);
                 sum
             };
-            let position = f64x2_mul(f64x2_sub(sum, start), scale);
+            let position = f64x2_sub(f64x2_floor(f64x2_mul(sum, scale)), first);
             let k = crate::math::floor_within_pair(position, last);
             interval[j] = u64x2_extract_lane::<0>(k) as u32;
             interval[j + 1] = u64x2_extract_lane::<1>(k) as u32;
@@ -181,9 +195,9 @@ fn read_block(
         .zip(&t[done..]);
     for (((k, x), &s), &t) in each {
         *x = s + t;
-        let position = (*x - table.start) * table.scale;
-        // As `read`'s ⌊position⌋ capped at the last interval (and 0
-        // for a position below the table, where it never is).
+        let position = table.position(*x);
+        // Capped at the last interval (and 0 for a position below the
+        // table, where it never is).
         let capped = if position < last { position } else { last };
         let capped = if capped > 0.0 { capped } else { 0.0 };
         // SAFETY: from 0 to the last interval (NaN became the last
@@ -214,9 +228,12 @@ impl NoiseAverage {
             let (from, to) = (lowest.max(-reach), highest.min(reach));
             if from <= to {
                 let step = GRID_STEP * sigma.max(1.0);
-                let points = ((to - from) / step).ceil() as usize + 2;
+                let scale = 1.0 / step;
+                // The grid's intervals that hold `from` to `to`, and one more.
+                let first = (from * scale).floor();
+                let points = ((to * scale).floor() - first) as usize + 2;
                 let (values, slopes): (Vec<f64>, Vec<f64>) = (0..points)
-                    .map(|k| average.integrate(from + k as f64 * step))
+                    .map(|k| average.integrate((first + k as f64) * step))
                     .unzip();
                 let intervals = (0..points - 1)
                     .map(|k| {
@@ -230,10 +247,9 @@ impl NoiseAverage {
                     })
                     .collect();
                 average.table = Some(Table {
-                    start: from,
+                    first,
                     step,
-                    scale: 1.0 / step,
-                    points,
+                    scale,
                     intervals,
                 });
             }
@@ -247,9 +263,9 @@ impl NoiseAverage {
             return sigmoid(s);
         }
         if let Some(t) = &self.table {
-            let position = (s - t.start) * t.scale;
-            if position >= 0.0 && position <= (t.points - 1) as f64 {
-                return t.read(s, position);
+            let position = t.position(s);
+            if position >= 0.0 && position <= t.last() {
+                return t.read(s, position as usize);
             }
         }
         self.integrate(s).0
@@ -259,7 +275,7 @@ impl NoiseAverage {
     /// the table (or needs none: σ = 0).
     pub fn tabulates(&self, lowest: f64, highest: f64) -> bool {
         match &self.table {
-            Some(t) => lowest >= t.start && highest <= t.start + (t.points - 1) as f64 * t.step,
+            Some(t) => t.position(lowest) >= 0.0 && t.position(highest) <= t.last(),
             None => self.sigma == 0.0,
         }
     }
@@ -457,6 +473,37 @@ mod tests {
         }
         let none = NoiseAverage::new(0.0, -1.0, 1.0);
         assert_eq!(none.at(0.7), sigmoid(0.7));
+    }
+
+    #[test]
+    fn tables_of_any_range_read_the_same_bits() {
+        // A lab's table grows as the offer reaches further: the scores it
+        // held before read what they did, and what a table made for them
+        // alone reads, in one score's reading and in a block's.
+        for sigma in [0.3, 0.8, 3.0] {
+            let tables = [(-3.1, 2.7), (-7.93, 2.7), (-3.1, 11.2), (-20.0, 20.0)]
+                .map(|(lo, hi)| NoiseAverage::new(sigma, lo, hi));
+            let s: Vec<f64> = (0..BLOCK)
+                .map(|k| -3.1 + 5.8 * ((k as f64 * 0.618_033_988_749_894_9) % 1.0))
+                .collect();
+            // Grid points themselves too, where two intervals meet.
+            let step = GRID_STEP * sigma.max(1.0);
+            let mut s = s;
+            for (k, x) in s.iter_mut().take(40).enumerate() {
+                *x = (k as f64 - 20.0) * step / 8.0;
+            }
+            let t = vec![0.0; BLOCK];
+            let reads = tables.each_ref().map(|average| {
+                assert!(average.tabulates(-3.1, 2.7));
+                let (mut out, mut less) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+                average.at_tabulated_shifted_less((&s, &t), &mut out, (&t, &mut less));
+                let one: Vec<u64> = s.iter().map(|&x| average.at(x).to_bits()).collect();
+                (out.iter().map(|q| q.to_bits()).collect::<Vec<_>>(), one)
+            });
+            for read in &reads[1..] {
+                assert_eq!(read, &reads[0], "σ {sigma}");
+            }
+        }
     }
 
     #[test]

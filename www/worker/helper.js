@@ -18,7 +18,6 @@ import init, { UpliftLab, World } from '../pkg/conversion_playground.js';
  * @property {GeneratorParams} params the parameters of the worker's world
  * @property {UpliftSettings} settings
  * @property {number[] | undefined} weights
- * @property {Float64Array} table the plan's noise-average table
  */
 /**
  * @typedef {object} WarmRequest Get ready for τ steps on this world, model
@@ -27,7 +26,6 @@ import init, { UpliftLab, World } from '../pkg/conversion_playground.js';
  * @property {GeneratorParams} params
  * @property {UpliftSettings} settings
  * @property {number[] | undefined} weights
- * @property {Float64Array} table
  */
 /**
  * @typedef {object} TruthRequest The worker's half is done: with its keys'
@@ -56,7 +54,7 @@ function follow(l, r, key) {
     held = null;
     held = { world: new World(r.params), key };
   }
-  l.followStep(held.world, r.settings, r.weights, r.table);
+  l.followStep(held.world, r.settings, r.weights);
 }
 
 /** @param {FirstRequest | TruthRequest | WarmRequest} r */

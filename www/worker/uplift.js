@@ -64,7 +64,7 @@ async function update(settings) {
   // The helper takes τ steps. After a new world, model or assignment it
   // is not asked (it would get ready at each step of a drag of those), but
   // gets ready once they stay as they are.
-  const request = state.params && { params: state.params, settings, weights, table: plan.table };
+  const request = state.params && { params: state.params, settings, weights };
   if (request && !plan.onlyOffer) helper.warmSoon(request);
   const first = plan.learned || !plan.onlyOffer || !request
     ? null
