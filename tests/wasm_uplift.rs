@@ -69,16 +69,10 @@ fn the_lab_counts_the_native_groups_and_learns_the_native_model() {
     assert_eq!(format!("{lift:.2}"), "8.88");
 }
 
-#[wasm_bindgen_test]
-fn the_lab_sums_the_native_bits() {
-    // The native lab's bits on the same world and offer (no model,
-    // tests/uplift.rs pins them): the wasm build's vector loops (p1, the
-    // steps' running sums) do the same operations in the same order.
-    let world = World::new(json(r#"{"rows": 20000, "baseline": -2}"#)).unwrap();
-    let view = UpliftLab::new()
-        .update(&world, json(LESSON), JsValue::UNDEFINED)
-        .unwrap();
-    let policies = js_sys::Array::from(&get(&view, "policies"));
+/// Asserts that a view of the lesson world at 20,000 users has the native
+/// lab's pinned bits (tests/uplift.rs).
+fn assert_native_bits(view: &JsValue) {
+    let policies = js_sys::Array::from(&get(view, "policies"));
     let curve = |i: u32, key: &str, k: u32| {
         js_sys::Float64Array::from(get(&policies.get(i), key)).get_index(k)
     };
@@ -96,11 +90,41 @@ fn the_lab_sums_the_native_bits() {
         let shown = get(&policies.get(i), "qini").as_f64().unwrap();
         assert_eq!(shown.to_bits(), qini.to_bits(), "policy {i}");
     }
-    let mean = get(&view, "meanEffectPoints").as_f64().unwrap();
+    let mean = get(view, "meanEffectPoints").as_f64().unwrap();
     assert_eq!(
         mean.to_bits(),
         golden::LAB_ROWS_20K_LESSON_MEAN_EFFECT_POINTS.to_bits()
     );
+}
+
+#[wasm_bindgen_test]
+fn the_lab_sums_the_native_bits() {
+    // The native lab's bits on the same world and offer (no model,
+    // tests/uplift.rs pins them): the wasm build's vector loops (p1, q's
+    // table, the steps' running sums) do the same operations in the same
+    // order.
+    let world = World::new(json(r#"{"rows": 20000, "baseline": -2}"#)).unwrap();
+    let view = UpliftLab::new()
+        .update(&world, json(LESSON), JsValue::UNDEFINED)
+        .unwrap();
+    assert_native_bits(&view);
+}
+
+#[wasm_bindgen_test]
+fn a_dragged_lab_sums_the_bits_of_a_lab_opened_there() {
+    // Effects far each way grow the noise-average table; back at the
+    // lesson's, the vector loops read it on the same grid, to the bit.
+    let world = World::new(json(r#"{"rows": 20000, "baseline": -2}"#)).unwrap();
+    let mut lab = UpliftLab::new();
+    for effect in ["3.0", "6.5", "-6.5"] {
+        let settings = format!(r#"{{"offer": {{"effect": {effect}, "fatigue": -0.25}}}}"#);
+        lab.update(&world, json(&settings), JsValue::UNDEFINED)
+            .unwrap();
+    }
+    let view = lab
+        .update(&world, json(LESSON), JsValue::UNDEFINED)
+        .unwrap();
+    assert_native_bits(&view);
 }
 
 #[wasm_bindgen_test]
