@@ -1,4 +1,6 @@
 //! The `conversion` CLI: generate and validate, as a person runs them.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/golden.rs"]
 mod golden;

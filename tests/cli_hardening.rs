@@ -1,5 +1,7 @@
 //! The CLI against what breaks programs: closed pipes, full disks, hostile
 //! or malformed input. Nothing panics; every refusal names what is wrong.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
 use std::path::PathBuf;

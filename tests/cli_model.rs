@@ -1,4 +1,6 @@
 //! `conversion fit` and `conversion score`, as a person runs them.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;
 use std::path::PathBuf;

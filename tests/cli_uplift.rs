@@ -1,5 +1,7 @@
 //! `conversion generate` with an offer, `validate --experiment` and
 //! `conversion experiment`, as a person runs them.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/golden.rs"]
 mod golden;

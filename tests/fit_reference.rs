@@ -11,6 +11,8 @@
 //! the standardized design in f32, which moves its optimum by about 2e-8
 //! (measured with τ = 1e-10): [`F32_WEIGHTS`] and [`F32_OBJECTIVE`] allow
 //! for that.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/newton.rs"]
 mod newton;

@@ -1,5 +1,7 @@
 //! The generator against the contract: pinned output, common random numbers,
 //! and the statistics of a million rows.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/golden.rs"]
 mod golden;

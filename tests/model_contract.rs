@@ -2,6 +2,8 @@
 //! (IRLS) solver on the same likelihood (tests/support/newton.rs), and the
 //! contract's teaching claim about attenuated weights on a million rows:
 //! they converge to the exact limit, the logistic fit to q(x).
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/golden.rs"]
 mod golden;

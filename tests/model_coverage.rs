@@ -11,7 +11,8 @@
 //! so the logistic model is misspecified and only the sandwich is right in
 //! theory; in practice q(x) is so close to a logistic curve that the two
 //! agree, and the test prints both.
-
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 // Textbook linear algebra: index loops read best.
 #![allow(clippy::needless_range_loop)]
 

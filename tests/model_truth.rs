@@ -3,7 +3,8 @@
 //! solver (tests/support/newton.rs) on those fractional labels; and the
 //! exact limit of the learned weights, which the contract's table states and
 //! the rule of thumb 1/√(1 + πσ²/8) only approximates near 50% conversion.
-
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 // Weight tables compared index by index read best as index loops.
 #![allow(clippy::needless_range_loop)]
 

@@ -3,6 +3,8 @@
 //! log-loss, bands and profits), and pinned in tests/support/golden_model.rs
 //! so the wasm build can be required to show the same bits
 //! (tests/wasm_model.rs).
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/golden_model.rs"]
 mod golden_model;

@@ -2,6 +2,8 @@
 //! length: parameters → generate → CSV → read back, any chunking and any
 //! tolerated spelling of the same users, arbitrary bytes never panicking the
 //! reader, and model files. A few dozen cases of at most a thousand rows.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use conversion_playground::artifact::ModelArtifact;
 use conversion_playground::decide::bands::Thresholds;

@@ -7,6 +7,8 @@
 //! Each test also runs the same draws against a slightly wrong distribution
 //! (a parameter 2% off, an off-by-one range) and requires p < [`REJECT`]:
 //! the test can tell, so a pass means something.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/chi_square.rs"]
 mod chi_square;

@@ -11,6 +11,8 @@
 //! Every pin here is part of the contract (`docs/contract.md`,
 //! "Determinism"): a change is a contract version change, never an update of
 //! the numbers.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::fmt::Debug;
 

@@ -4,6 +4,8 @@
 //! effect as often as a 95% interval should across 1,000 assignments, the
 //! sample size is the textbook formula's, and on the lab's lesson world the
 //! oracle's Qini beats the learned model's, which beats random targeting.
+// Native only: the wasm build has its own tests (tests/wasm_*.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/golden.rs"]
 mod golden;

@@ -321,6 +321,8 @@ mod tests {
         }
     }
 
+    // (proptest is a native dev-dependency.)
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
 

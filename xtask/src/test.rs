@@ -78,7 +78,8 @@ pub fn run(e2e: bool) -> Result<(), String> {
         }
     };
 
-    // Lints: formatting, clippy on every target, and the wasm build checks.
+    // Lints: formatting, clippy on every target (native and wasm), and the
+    // wasm build checks.
     note(
         status(cmd("cargo", &["fmt", "--all", "--", "--check"])).is_ok(),
         "cargo fmt --check",
@@ -107,6 +108,25 @@ pub fn run(e2e: bool) -> Result<(), String> {
         ))
         .is_ok(),
         "cargo check --target wasm32-unknown-unknown",
+        &mut failures,
+    );
+    // Clippy on the wasm-only code the native run never compiles: the
+    // bindings (src/wasm/), the vector loops and the wasm tests.
+    note(
+        status(cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ))
+        .is_ok(),
+        "cargo clippy --target wasm32-unknown-unknown",
         &mut failures,
     );
 
