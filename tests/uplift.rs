@@ -107,19 +107,31 @@ fn an_offer_of_nothing_changes_nothing() {
     );
     let world = World::new(valid);
     let settings = LabSettings::from_value(&serde_json::Value::Null).unwrap();
-    let view = Lab::default().update(&world, &settings, None).unwrap();
-    assert_eq!(
-        (view.groups.persuadables, view.groups.sleeping_dogs),
-        (0.0, 0.0)
-    );
-    assert_eq!(view.mean_effect_with_noise_points, 0.0);
-    assert!(view.mean_effect_points.abs() < 1e-9);
-    for p in &view.policies {
-        assert!(
-            p.incremental_with_noise.iter().all(|&x| x == 0.0),
-            "{:?}",
-            p.policy
+    let mut lab = Lab::default();
+    let view = lab.update(&world, &settings, None).unwrap();
+    // And so it does after a drag far each way and back (the noise-average
+    // table grown): q1 is q0 to the bit.
+    for effect in [5.0, -5.0] {
+        let far = serde_json::json!({"offer": {"effect": effect}});
+        lab.update(&world, &LabSettings::from_value(&far).unwrap(), None)
+            .unwrap();
+    }
+    let back = lab.update(&world, &settings, None).unwrap();
+    for view in [view, back] {
+        assert_eq!(
+            (view.groups.persuadables, view.groups.sleeping_dogs),
+            (0.0, 0.0)
         );
+        assert_eq!(view.mean_effect_with_noise_points, 0.0);
+        assert_eq!(view.mean_effect_points, 0.0);
+        for p in &view.policies {
+            assert!(
+                p.incremental_with_noise.iter().all(|&x| x == 0.0)
+                    && p.incremental.iter().all(|&x| x == 0.0),
+                "{:?}",
+                p.policy
+            );
+        }
     }
 }
 
