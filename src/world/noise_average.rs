@@ -205,9 +205,7 @@ fn read_block(
         *k = unsafe { capped.to_int_unchecked::<i32>() } as u32;
     }
     for j in 0..m {
-        let k = interval[j] as usize;
-        let u = (x[j] - table.left(k)) * table.scale;
-        out[j] = horner(table.intervals[k].0, u);
+        out[j] = table.read(x[j], interval[j] as usize);
         less[j] = out[j] - base[j];
     }
 }
