@@ -28,16 +28,22 @@ function fixedDigits(digits) {
 }
 
 /**
- * A number with `digits` decimals and a real minus sign, e.g. −2.45; no
- * minus on a number that rounds to zero (a sum of a million effects that is
- * −1e-13 reads "0.0", not "−0.0"), as the CLI writes it.
+ * A formatted number without the minus of one that rounds to zero: a sum of
+ * a million effects that is −1e-13 reads "0.0", not "-0.0", as the CLI's
+ * `decimal` writes it.
+ * @param {string} text
+ */
+export const unsignedZero = (text) => (/^-[0.,]+$/.test(text) ? text.slice(1) : text);
+
+/**
+ * A number with `digits` decimals and a real minus sign, e.g. −2.45 (none
+ * on a number that rounds to zero).
  * @param {number} x
  * @param {number} [digits]
  */
 export function formatNumber(x, digits = 2) {
-  const text = fixedDigits(digits).format(x);
-  if (!text.startsWith('-')) return text;
-  return /^-[0.,]+$/.test(text) ? text.slice(1) : `−${text.slice(1)}`;
+  const text = unsignedZero(fixedDigits(digits).format(x));
+  return text.startsWith('-') ? `−${text.slice(1)}` : text;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Money and the decisions' numbers formatted for people, as the CLI prints
 // them: money with cents and thousands separators and a plain minus, a half
 // cent away from zero (the core's `money`, decide/economics.rs).
+import { unsignedZero } from '../app/format.js';
 
 const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -9,8 +10,7 @@ const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximum
  * @param {number} x
  */
 export function formatMoney(x) {
-  const text = money.format(x);
-  return text === '-0.00' ? '0.00' : text;
+  return unsignedZero(money.format(x));
 }
 
 /**

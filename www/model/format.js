@@ -1,7 +1,7 @@
 // Numbers of the model panel formatted for people, as the CLI prints them
 // (weights to 4 decimals, plain minus signs, so the page and `conversion
 // fit` read alike).
-import { formatPercent } from '../app/format.js';
+import { formatPercent, unsignedZero } from '../app/format.js';
 
 /**
  * A number to `digits` decimals ("–" when absent), as the CLI's `decimal`
@@ -13,8 +13,7 @@ import { formatPercent } from '../app/format.js';
 export function fixed(x, digits = 4) {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   if (Math.abs(x) >= 1e6) return x.toExponential(3).replace('e+', 'e');
-  const text = x.toFixed(digits);
-  return /^-[0.]+$/.test(text) ? text.slice(1) : text;
+  return unsignedZero(x.toFixed(digits));
 }
 
 /**
