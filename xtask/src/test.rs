@@ -78,8 +78,7 @@ pub fn run(e2e: bool) -> Result<(), String> {
         }
     };
 
-    // Lints: formatting, clippy on every target (native and wasm), and the
-    // wasm build checks.
+    // Lints: formatting, and clippy on every target, native and wasm.
     note(
         status(cmd("cargo", &["fmt", "--all", "--", "--check"])).is_ok(),
         "cargo fmt --check",
@@ -101,17 +100,9 @@ pub fn run(e2e: bool) -> Result<(), String> {
         "cargo clippy",
         &mut failures,
     );
-    note(
-        status(cmd(
-            "cargo",
-            &["check", "--target", "wasm32-unknown-unknown"],
-        ))
-        .is_ok(),
-        "cargo check --target wasm32-unknown-unknown",
-        &mut failures,
-    );
-    // Clippy on the wasm-only code the native run never compiles: the
-    // bindings (src/wasm/), the vector loops and the wasm tests.
+    // The wasm build checked, and clippy on the wasm-only code the native
+    // run never compiles: the bindings (src/wasm/), the vector loops and
+    // the wasm tests (every target: cargo check's and the tests).
     note(
         status(cmd(
             "cargo",
@@ -126,7 +117,7 @@ pub fn run(e2e: bool) -> Result<(), String> {
             ],
         ))
         .is_ok(),
-        "cargo clippy --target wasm32-unknown-unknown",
+        "cargo check and clippy --target wasm32-unknown-unknown",
         &mut failures,
     );
 
